@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { QuotesModule } from '../quotes/quotes.module';
+import { CreateOrderUsecase } from './create-order.usecase';
+import { ExpireUnpaidOrdersUsecase } from './expire-unpaid-orders.usecase';
+import { OrderExpiryScheduler } from './order-expiry.scheduler';
+import { OrderRepository } from './order.repository';
+import { OrdersController } from './orders.controller';
+
+@Module({
+  imports: [QuotesModule],
+  controllers: [OrdersController],
+  providers: [OrderRepository, CreateOrderUsecase, ExpireUnpaidOrdersUsecase, OrderExpiryScheduler],
+  exports: [OrderRepository, QuotesModule],
+})
+export class OrdersModule {}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
+import { RefundsModule } from '../refunds/refunds.module';
+import { PaymentRepository } from './payment.repository';
+import { PaymentsHandler } from './payments.handler';
+import { RecordCapturedPaymentUsecase } from './record-captured-payment.usecase';
+import { RecordFailedPaymentUsecase } from './record-failed-payment.usecase';
+
+@Module({
+  imports: [OrdersModule, RefundsModule],
+  controllers: [PaymentsHandler],
+  providers: [PaymentRepository, RecordCapturedPaymentUsecase, RecordFailedPaymentUsecase],
+  exports: [PaymentRepository],
+})
+export class PaymentsModule {}

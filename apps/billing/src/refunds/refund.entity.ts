@@ -1,0 +1,38 @@
+import { ReasonCode } from '@app/contracts';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { minorUnits } from '../money/money.columns';
+import { RefundStatus } from './refund';
+
+@Entity({ name: 'refunds' })
+export class RefundEntity {
+  @PrimaryColumn({ name: 'refund_id', type: 'text' })
+  refundId!: string;
+
+  /** Unique: a payment is refunded once. */
+  @Column({ name: 'payment_id', type: 'text' })
+  paymentId!: string;
+
+  @Column({ name: 'order_id', type: 'text' })
+  orderId!: string;
+
+  @Column({ name: 'account_id', type: 'text' })
+  accountId!: string;
+
+  @Column({ name: 'amount_minor', type: 'bigint', transformer: minorUnits })
+  amountMinor!: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency!: string;
+
+  @Column({ type: 'text', array: true })
+  reasons!: ReasonCode[];
+
+  @Column({ type: 'text' })
+  status!: RefundStatus;
+
+  @Column({ name: 'requested_at', type: 'timestamptz' })
+  requestedAt!: Date;
+
+  @Column({ name: 'settled_at', type: 'timestamptz', nullable: true })
+  settledAt!: Date | null;
+}

@@ -1,0 +1,578 @@
+/**
+ * Billing as a real process against the real broker and PostgreSQL: quotes and orders over HTTP,
+ * signed upstream payments matched to their orders, compensation refunds and their settlement,
+ * fulfilment with the receipt, and forged payments dead-lettered.
+ */
+import {
+  CloudEvent,
+  ConsumerGroups,
+  deadLetterTopicOf,
+  EligibilityRejected,
+  EntitlementsRestored,
+  OrderFulfilled,
+  OrderPaid,
+  OrderRefunded,
+  PaymentCaptured,
+  PaymentRejected,
+  ReactivationFailed,
+  RefundRequested,
+  RefundSettled,
+  Topics,
+} from '@app/contracts';
+import {
+  createTestDatabase,
+  createTestTopics,
+  eventually,
+  ServiceProcess,
+  startService,
+  TEST_OPS_TOKEN,
+  TEST_SUPPORT_TOKEN,
+  TestPublisher,
+  TopicRecorder,
+} from '@app/testing';
+import { randomUUID } from 'node:crypto';
+
+const SECRET = 'billing-test-upstream-secret';
+const CUSTOMER_TOKEN = 'test-customer-token';
+const CUSTOMER_ACCOUNT = 'acc-customer';
+const DEAD_LETTERS = deadLetterTopicOf(ConsumerGroups.Billing);
+
+interface QuoteBody {
+  id: string;
+  accountId: string;
+  lines: { code: string; quantity: number; amountMinor: number; taxMinor: number }[];
+  subtotalMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  currency: string;
+  taxInclusive: boolean;
+  taxRateBps: number;
+  expiresAt: string;
+}
+
+interface OrderBody {
+  id: string;
+  status: string;
+  amount: { amountMinor: number; currency: string };
+  payment: { paymentId: string } | null;
+  refund: { refundId: string; status: string; reasons: string[] } | null;
+  payments: { paymentId: string; outcome: string; reasons: string[] }[];
+  timeline: Record<string, string | null>;
+}
+
+describe('billing (real Kafka, real PostgreSQL)', () => {
+  let service: ServiceProcess;
+  let publisher: TestPublisher;
+  let recorder: TopicRecorder;
+
+  beforeAll(async () => {
+    const prefix = await createTestTopics();
+    service = await startService('billing', {
+      DATABASE_URL: await createTestDatabase('billing'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      UPSTREAM_SIGNING_SECRET: SECRET,
+      API_TOKENS: `${TEST_OPS_TOKEN}:ops,${TEST_SUPPORT_TOKEN}:support,${CUSTOMER_TOKEN}:customer:${CUSTOMER_ACCOUNT}`,
+    });
+    publisher = await TestPublisher.connect(prefix);
+    recorder = await TopicRecorder.start(prefix, [
+      Topics.ReactivationBilling,
+      Topics.BillingRefunds,
+      DEAD_LETTERS,
+    ]);
+  });
+
+  afterAll(async () => {
+    await recorder?.stop();
+    await publisher?.disconnect();
+    await service?.stop();
+  });
+
+  async function quote(accountId: string, body: Record<string, unknown> = {}): Promise<QuoteBody> {
+    const response = await service.http<QuoteBody>('POST', '/quotes', {
+      accountId,
+      region: 'EU',
+      licenseIds: [`${accountId}-lic-1`, `${accountId}-lic-2`],
+      addOns: [],
+      ...body,
+    });
+    expect(response.status).toBe(201);
+    return response.body;
+  }
+
+  async function order(quoteId: string, body: Record<string, unknown> = {}): Promise<OrderBody> {
+    const response = await service.http<OrderBody>('POST', '/orders', {
+      quoteId,
+      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      ...body,
+    });
+    expect(response.status).toBe(201);
+    return response.body;
+  }
+
+  async function pay(
+    orderId: string,
+    accountId: string,
+    amountMinor: number,
+    currency = 'EUR',
+    paymentId: string = randomUUID(),
+  ) {
+    const data = {
+      paymentId,
+      orderId,
+      accountId,
+      amount: { amountMinor, currency },
+      capturedAt: new Date().toISOString(),
+    };
+    return publisher.event(PaymentCaptured, data, { signingSecret: SECRET });
+  }
+
+  async function orderView(orderId: string): Promise<OrderBody> {
+    const response = await service.http<OrderBody>(
+      'GET',
+      `/orders/${orderId}`,
+      undefined,
+      TEST_SUPPORT_TOKEN,
+    );
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  const eventsFor = (type: string, orderId: string) =>
+    recorder.events<{ orderId: string }>(type).filter((e) => e.data.orderId === orderId);
+
+  it("publishes every region's fee schedule to anyone, JPY without minor units", async () => {
+    const response = await service.http<{
+      schedules: { region: string; currency: string; currencyExponent: number }[];
+    }>('GET', '/fees', undefined, null);
+    expect(response.status).toBe(200);
+    expect(response.body.schedules.map((s) => [s.region, s.currency, s.currencyExponent])).toEqual([
+      ['EU', 'EUR', 2],
+      ['JP', 'JPY', 0],
+      ['UK', 'GBP', 2],
+      ['US', 'USD', 2],
+    ]);
+  });
+
+  it('quotes, takes an order, accepts the exact signed payment once, and fulfils with the receipt', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId, { addOns: ['SCHEDULED_ACTIVATION'] });
+    expect(q.lines.map((l) => [l.code, l.quantity, l.amountMinor, l.taxMinor])).toEqual([
+      ['REACTIVATION_FEE', 1, 4900, 850],
+      ['LICENSE_PROCESSING', 2, 1000, 174],
+      ['SCHEDULED_ACTIVATION', 1, 1500, 260],
+    ]);
+    expect([q.subtotalMinor, q.taxMinor, q.totalMinor, q.currency, q.taxInclusive]).toEqual([
+      6116,
+      1284,
+      7400,
+      'EUR',
+      true,
+    ]);
+
+    // The add-on was bought, so the change window is required.
+    const missing = await service.http('POST', '/orders', {
+      quoteId: q.id,
+      customer: { name: 'Ada', email: 'ada@example.com' },
+    });
+    expect(missing).toEqual({
+      status: 400,
+      body: expect.objectContaining({ code: 'CHANGE_WINDOW_REQUIRED' }),
+    });
+    const changeWindow = {
+      startsAt: '2030-01-10T22:00:00.000Z',
+      endsAt: '2030-01-11T02:00:00.000Z',
+    };
+    const o = await order(q.id, { changeWindow });
+    expect(o).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      amount: { amountMinor: 7400, currency: 'EUR' },
+    });
+    const again = await service.http('POST', '/orders', {
+      quoteId: q.id,
+      customer: { name: 'Ada', email: 'ada@example.com' },
+      changeWindow,
+    });
+    expect(again).toEqual({
+      status: 409,
+      body: expect.objectContaining({ code: 'ORDER_EXISTS_FOR_QUOTE' }),
+    });
+
+    const payment = await pay(o.id, accountId, 7400);
+    const paid = await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
+    expect(paid.subject).toBe(accountId);
+    expect(paid.correlationid).toBe(o.id);
+    expect(paid.causationid).toBe(payment.id);
+    expect(paid.data).toEqual({
+      orderId: o.id,
+      accountId,
+      paymentId: payment.data.paymentId,
+      region: 'EU',
+      licenseIds: [`${accountId}-lic-1`, `${accountId}-lic-2`],
+      amount: { amountMinor: 7400, currency: 'EUR' },
+      addOns: ['SCHEDULED_ACTIVATION'],
+      changeWindow,
+      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      paidAt: expect.any(String),
+    });
+
+    // The same payment re-sent under a new event id changes nothing.
+    await pay(o.id, accountId, 7400, 'EUR', payment.data.paymentId);
+
+    await publisher.event(EntitlementsRestored, {
+      orderId: o.id,
+      accountId,
+      licenses: [
+        {
+          licenseId: `${accountId}-lic-1`,
+          contractId: 'ctr-1',
+          product: 'Poly Lens',
+          expiresAt: '2028-01-01T00:00:00.000Z',
+          entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
+        },
+      ],
+      contracts: [{ contractId: 'ctr-1', termsFingerprint: 'a'.repeat(64) }],
+      termsUnchanged: true,
+      clearedHoldIds: [],
+      restoredAt: new Date().toISOString(),
+    });
+    const fulfilled = await recorder.waitForEvent<OrderFulfilled>(
+      OrderFulfilled.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(fulfilled.data.receipt).toEqual({
+      lines: q.lines.map((l) =>
+        expect.objectContaining({ code: l.code, amountMinor: l.amountMinor, taxMinor: l.taxMinor }),
+      ),
+      subtotalMinor: 6116,
+      taxMinor: 1284,
+      totalMinor: 7400,
+      currency: 'EUR',
+      taxInclusive: true,
+      taxRateBps: 2100,
+    });
+
+    // A second, distinct payment is refunded on its own; the fulfilled order is untouched.
+    const second = await pay(o.id, accountId, 7400);
+    const duplicate = await recorder.waitForEvent<PaymentRejected>(
+      PaymentRejected.type,
+      (d) => d.paymentId === second.data.paymentId,
+    );
+    expect(duplicate.data.reasons).toEqual(['DUPLICATE_PAYMENT']);
+    // The order's own OrderPaid already named its customer.
+    expect(duplicate.data.customer).toBeUndefined();
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.paymentId === second.data.paymentId,
+    );
+    expect(refund.data.amount).toEqual({ amountMinor: 7400, currency: 'EUR' });
+
+    await recorder.settle();
+    expect(eventsFor(OrderPaid.type, o.id)).toHaveLength(1);
+    expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
+    const view = await orderView(o.id);
+    expect(view.status).toBe('FULFILLED');
+    expect(view.payment?.paymentId).toBe(payment.data.paymentId);
+    expect(view.payments.map((p) => [p.outcome, p.reasons])).toEqual([
+      ['ACCEPTED', []],
+      ['REJECTED', ['DUPLICATE_PAYMENT']],
+    ]);
+  });
+
+  it('rejects and refunds an under-payment, and the order ends refunded once upstream settles', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId, { region: 'JP', licenseIds: [`${accountId}-lic-1`] });
+    expect([q.currency, q.totalMinor]).toEqual(['JPY', 7500 + 800 + 750 + 80]);
+    const o = await order(q.id);
+
+    const payment = await pay(o.id, accountId, q.totalMinor - 1, 'JPY');
+    const rejected = await recorder.waitForEvent<PaymentRejected>(
+      PaymentRejected.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(rejected.data).toEqual({
+      orderId: o.id,
+      accountId,
+      paymentId: payment.data.paymentId,
+      amount: { amountMinor: q.totalMinor - 1, currency: 'JPY' },
+      reasons: ['PAYMENT_AMOUNT_MISMATCH'],
+      // The order is closed unpaid: no OrderPaid will name its customer, so the rejection does.
+      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      region: 'JP',
+    });
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(refund.data).toEqual({
+      refundId: `rf-${payment.data.paymentId}`,
+      orderId: o.id,
+      accountId,
+      paymentId: payment.data.paymentId,
+      amount: { amountMinor: q.totalMinor - 1, currency: 'JPY' },
+      reasons: ['PAYMENT_AMOUNT_MISMATCH'],
+      idempotencyKey: `rf-${payment.data.paymentId}`,
+    });
+    expect((await orderView(o.id)).status).toBe('REFUND_PENDING');
+
+    await publisher.event(
+      RefundSettled,
+      {
+        refundId: refund.data.refundId,
+        orderId: o.id,
+        accountId,
+        amount: refund.data.amount,
+        settledAt: new Date().toISOString(),
+      },
+      { signingSecret: SECRET },
+    );
+    const refunded = await recorder.waitForEvent<OrderRefunded>(
+      OrderRefunded.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(refunded.data).toMatchObject({
+      refundId: refund.data.refundId,
+      reasons: ['PAYMENT_AMOUNT_MISMATCH'],
+    });
+    await eventually(async () => expect((await orderView(o.id)).status).toBe('REFUNDED'));
+    expect(eventsFor(OrderPaid.type, o.id)).toHaveLength(0);
+  });
+
+  it('refunds a paid order in full when eligibility rejects it, once however often it is told', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId, { region: 'US', licenseIds: [`${accountId}-lic-1`] });
+    const o = await order(q.id);
+    const payment = await pay(o.id, accountId, q.totalMinor, 'USD');
+    await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
+
+    const rejection = {
+      orderId: o.id,
+      accountId,
+      reasons: ['OUTSTANDING_BALANCE' as const],
+      rejectedAt: new Date().toISOString(),
+    };
+    await publisher.event(EligibilityRejected, rejection);
+    await publisher.event(EligibilityRejected, rejection); // redelivered under another event id
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(refund.data).toMatchObject({
+      paymentId: payment.data.paymentId,
+      amount: { amountMinor: q.totalMinor, currency: 'USD' },
+      reasons: ['OUTSTANDING_BALANCE'],
+    });
+
+    const settled = {
+      refundId: refund.data.refundId,
+      orderId: o.id,
+      accountId,
+      amount: refund.data.amount,
+      settledAt: new Date().toISOString(),
+    };
+    const settlement = await publisher.event(RefundSettled, settled, { signingSecret: SECRET });
+    await publisher.again(Topics.BillingPayments, settlement, SECRET);
+    await recorder.waitForEvent<OrderRefunded>(OrderRefunded.type, (d) => d.orderId === o.id);
+    await recorder.settle();
+    expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
+    expect(eventsFor(OrderRefunded.type, o.id)).toHaveLength(1);
+    const view = await orderView(o.id);
+    expect(view.status).toBe('REFUNDED');
+    expect(view.refund).toMatchObject({
+      refundId: refund.data.refundId,
+      status: 'SETTLED',
+      reasons: ['OUTSTANDING_BALANCE'],
+    });
+  });
+
+  it('dead-letters a payment whose signature is forged or stale, and the order keeps waiting', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId);
+    const o = await order(q.id);
+    const data = (paymentId: string) => ({
+      paymentId,
+      orderId: o.id,
+      accountId,
+      amount: { amountMinor: q.totalMinor, currency: 'EUR' },
+      capturedAt: new Date().toISOString(),
+    });
+    const forged = await publisher.event(PaymentCaptured, data(randomUUID()), {
+      signingSecret: 'not-the-secret',
+    });
+    const stale = await publisher.event(PaymentCaptured, data(randomUUID()), {
+      signingSecret: SECRET,
+      signedAt: Math.floor(Date.now() / 1000) - 600,
+    });
+
+    for (const [event, verdict] of [
+      [forged, 'mismatch'],
+      [stale, 'stale'],
+    ] as [CloudEvent, string][]) {
+      const letter = await recorder.waitFor(
+        (r) => r.topic === DEAD_LETTERS && r.value?.toString().includes(event.id) === true,
+        30_000,
+        `the dead letter of ${verdict}`,
+      );
+      expect(letter.headers['dlq-error-code']).toBe('UNAUTHENTICATED');
+      expect(letter.headers['dlq-reason']).toContain(verdict);
+      expect(letter.headers['dlq-origin-topic']).toBe(Topics.BillingPayments);
+    }
+    await recorder.settle();
+    expect(eventsFor(PaymentRejected.type, o.id)).toHaveLength(0);
+    expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(0);
+    expect((await orderView(o.id)).status).toBe('AWAITING_PAYMENT');
+  });
+
+  it('answers bad requests with a reason and keeps customers to their own account', async () => {
+    const badRegion = await service.http('POST', '/quotes', {
+      accountId: 'acc-x',
+      region: 'BR',
+      licenseIds: ['l1'],
+    });
+    expect(badRegion).toEqual({
+      status: 400,
+      body: expect.objectContaining({ code: 'REGION_UNSUPPORTED' }),
+    });
+    const repeated = await service.http('POST', '/quotes', {
+      accountId: 'acc-x',
+      region: 'EU',
+      licenseIds: ['l1', 'l1'],
+    });
+    expect(repeated.status).toBe(400);
+    expect(JSON.stringify(repeated.body)).toContain('licenseIds must not repeat a license');
+
+    const other = await service.http(
+      'POST',
+      '/quotes',
+      { accountId: 'acc-other', region: 'EU', licenseIds: ['l1'] },
+      CUSTOMER_TOKEN,
+    );
+    expect(other.status).toBe(403);
+    const own = await service.http<QuoteBody>(
+      'POST',
+      '/quotes',
+      { accountId: CUSTOMER_ACCOUNT, region: 'UK', licenseIds: ['l1'] },
+      CUSTOMER_TOKEN,
+    );
+    expect(own.status).toBe(201);
+
+    const othersQuote = await quote('acc-someone-else');
+    const hidden = await service.http(
+      'POST',
+      '/orders',
+      { quoteId: othersQuote.id, customer: { name: 'Eve', email: 'eve@example.com' } },
+      CUSTOMER_TOKEN,
+    );
+    expect(hidden).toEqual({
+      status: 404,
+      body: expect.objectContaining({ code: 'QUOTE_NOT_FOUND' }),
+    });
+    const othersOrder = await order(othersQuote.id);
+    expect(
+      (await service.http('GET', `/orders/${othersOrder.id}`, undefined, CUSTOMER_TOKEN)).status,
+    ).toBe(403);
+    expect((await service.http('GET', `/orders/${othersOrder.id}`, undefined, null)).status).toBe(
+      401,
+    );
+  });
+
+  it('refunds a paid order when licensing fails to reactivate it', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId, { region: 'UK' });
+    const o = await order(q.id);
+    await pay(o.id, accountId, q.totalMinor, 'GBP');
+    await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
+
+    await publisher.event(ReactivationFailed, {
+      orderId: o.id,
+      accountId,
+      reasons: ['LICENSE_REVOKED'],
+      resuspendedLicenseIds: [`${accountId}-lic-1`],
+      failedAt: new Date().toISOString(),
+    });
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.orderId === o.id,
+    );
+    expect(refund.data).toMatchObject({
+      amount: { amountMinor: q.totalMinor, currency: 'GBP' },
+      reasons: ['LICENSE_REVOKED'],
+    });
+    expect((await orderView(o.id)).status).toBe('REFUND_PENDING');
+  });
+});
+
+describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
+  let service: ServiceProcess;
+  let publisher: TestPublisher;
+  let recorder: TopicRecorder;
+
+  beforeAll(async () => {
+    const prefix = await createTestTopics();
+    service = await startService('billing', {
+      DATABASE_URL: await createTestDatabase('billing'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      UPSTREAM_SIGNING_SECRET: SECRET,
+      PAYMENT_DEADLINE_SECONDS: '10',
+      ORDER_EXPIRY_SWEEP_SECONDS: '1',
+    });
+    publisher = await TestPublisher.connect(prefix);
+    recorder = await TopicRecorder.start(prefix, [
+      Topics.ReactivationBilling,
+      Topics.BillingRefunds,
+    ]);
+  });
+
+  afterAll(async () => {
+    await recorder?.stop();
+    await publisher?.disconnect();
+    await service?.stop();
+  });
+
+  it('expires an unpaid order at its deadline, then refunds a late payment as QUOTE_EXPIRED', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await service.http<QuoteBody>('POST', '/quotes', {
+      accountId,
+      region: 'EU',
+      licenseIds: ['lic-1'],
+    });
+    const o = await service.http<OrderBody>('POST', '/orders', {
+      quoteId: q.body.id,
+      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+    });
+    expect(o.status).toBe(201);
+
+    const view = () => service.http<OrderBody>('GET', `/orders/${o.body.id}`).then((r) => r.body);
+    await eventually(async () => expect((await view()).status).toBe('EXPIRED'), 20_000);
+    expect((await view()).timeline.expiredAt).toEqual(expect.any(String));
+
+    const late = await publisher.event(
+      PaymentCaptured,
+      {
+        paymentId: randomUUID(),
+        orderId: o.body.id,
+        accountId,
+        amount: { amountMinor: q.body.totalMinor, currency: 'EUR' },
+        capturedAt: new Date().toISOString(),
+      },
+      { signingSecret: SECRET },
+    );
+    const rejected = await recorder.waitForEvent<PaymentRejected>(
+      PaymentRejected.type,
+      (d) => d.orderId === o.body.id,
+    );
+    expect(rejected.data.reasons).toEqual(['QUOTE_EXPIRED']);
+    expect(rejected.data.customer).toEqual({ name: 'Ada Customer', email: 'ada@example.com' });
+    expect(rejected.data.region).toBe('EU');
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.orderId === o.body.id,
+    );
+    expect(refund.data).toMatchObject({
+      paymentId: late.data.paymentId,
+      amount: { amountMinor: q.body.totalMinor, currency: 'EUR' },
+      reasons: ['QUOTE_EXPIRED'],
+    });
+    expect((await view()).status).toBe('REFUND_PENDING');
+    expect(recorder.events(OrderPaid.type)).toHaveLength(0);
+  });
+});

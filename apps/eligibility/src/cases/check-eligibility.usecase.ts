@@ -1,0 +1,173 @@
+import {
+  EligibilityRejected,
+  EligibilityReviewRequired,
+  EligibilityVerified,
+} from '@app/contracts';
+import { Transaction } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AccountRepository } from '../accounts/account.repository';
+import { EligibilityEnvironment } from '../eligibility.config';
+import { ReviewRepository } from '../reviews/review.repository';
+import { CaseRepository } from './case.repository';
+import { eligibilityRejectedOf, eligibilityVerifiedOf } from './case.events';
+import { accountDeadlineOf, awaitsAccount } from './awaiting-account';
+import { CaseChangeWindow, CaseState, EligibilityCaseEntity } from './eligibility-case.entity';
+import { evaluateEligibility, licensesNotOnAccount } from './evaluate-eligibility';
+
+export interface CheckEligibilityCommand {
+  orderId: string;
+  accountId: string;
+  region: string;
+  licenseIds: string[];
+  changeWindow?: CaseChangeWindow;
+}
+
+/**
+ * Applies the eligibility rules to a paid order against the local copy of its account, records the
+ * order's case and publishes the outcome: verified, rejected (every reason) or sent to review.
+ * An order whose account is not known yet waits for its snapshot (AWAITING_ACCOUNT) until
+ * ACCOUNT_WAIT_SECONDS have passed; the snapshot or the sweep runs this check again, and only then
+ * is an account still unknown rejected (ACCOUNT_NOT_FOUND).
+ * An order is decided once: a re-published OrderPaid finds its case and changes nothing.
+ */
+@Injectable()
+export class CheckEligibilityUsecase {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly cases: CaseRepository,
+    private readonly reviews: ReviewRepository,
+    private readonly env: EligibilityEnvironment,
+  ) {}
+
+  /**
+   * Returns the state the case was given, or null when the order was decided already (a replay) or
+   * still awaits its account.
+   */
+  async execute(command: CheckEligibilityCommand, tx: Transaction): Promise<CaseState | null> {
+    const { manager, now } = tx;
+    const existing = await this.cases.findByOrderId(manager, command.orderId);
+    // Decided (or ended) already: a re-published OrderPaid or a second trigger changes nothing.
+    if (existing && (existing.state !== 'AWAITING_ACCOUNT' || existing.closedAt !== null)) {
+      return null;
+    }
+    const account = await this.accounts.findById(manager, command.accountId);
+    const accountDeadline =
+      existing?.accountDeadline ?? accountDeadlineOf(now, this.env.ACCOUNT_WAIT_SECONDS);
+    if (awaitsAccount(account, accountDeadline, now)) {
+      if (!existing) {
+        await this.cases.insertIfAbsent(manager, awaitingCaseOf(command, now, accountDeadline));
+      }
+      return null;
+    }
+
+    const strangers = licensesNotOnAccount(account, command.licenseIds);
+    const assessment = evaluateEligibility(account, command, {
+      now,
+      supportedRegions: this.env.supportedRegions(),
+      hasOtherOpenCase: await this.cases.hasOpenCaseOtherThan(
+        manager,
+        command.accountId,
+        command.orderId,
+      ),
+      licenseOwners: await this.accounts.ownersOf(manager, strangers),
+    });
+
+    const rejected = assessment.reasons.length > 0;
+    const inReview = !rejected && assessment.reviewHolds.length > 0;
+    const eligibilityCase: EligibilityCaseEntity = {
+      orderId: command.orderId,
+      accountId: command.accountId,
+      state: rejected ? 'REJECTED' : inReview ? 'IN_REVIEW' : 'VERIFIED',
+      region: command.region,
+      reasons: assessment.reasons,
+      licenseIds: [...new Set(command.licenseIds)],
+      holdIds: assessment.activeHoldIds,
+      changeWindow: command.changeWindow ?? null,
+      reviewId: inReview ? randomUUID() : null,
+      accountVersion: account?.version ?? null,
+      accountDeadline: existing?.accountDeadline ?? null,
+      checkedAt: now,
+      decidedAt: inReview ? null : now,
+      // A rejected case is over at once: it never blocks the account's next order.
+      closedAt: rejected ? now : null,
+      outcome: rejected ? 'REJECTED' : null,
+    };
+    // A waiting case is decided by a conditional update: once, whoever (snapshot, sweep) gets there.
+    const recorded = existing
+      ? await this.cases.decideAwaiting(manager, eligibilityCase)
+      : await this.cases.insertIfAbsent(manager, eligibilityCase);
+    if (!recorded) return null;
+
+    // The saga's correlation is the order, also when a snapshot or the sweep decides the case.
+    const correlation = { correlationId: command.orderId };
+    if (rejected) {
+      tx.publish(
+        EligibilityRejected,
+        eligibilityRejectedOf(eligibilityCase, assessment.reasons, now),
+        correlation,
+      );
+    } else if (eligibilityCase.reviewId) {
+      const deadline = new Date(now.getTime() + this.env.REVIEW_DEADLINE_SECONDS * 1000);
+      const holdIds = assessment.reviewHolds.map((hold) => hold.holdId);
+      const requiredDocuments = [
+        ...new Set(assessment.reviewHolds.flatMap((hold) => hold.requiredDocuments)),
+      ];
+      await this.reviews.insert(
+        manager,
+        {
+          reviewId: eligibilityCase.reviewId,
+          orderId: command.orderId,
+          accountId: command.accountId,
+          holdIds,
+          state: 'OPEN',
+          deadline,
+          openedAt: now,
+          decidedAt: null,
+          decisionNote: null,
+        },
+        requiredDocuments,
+      );
+      tx.publish(
+        EligibilityReviewRequired,
+        {
+          orderId: command.orderId,
+          accountId: command.accountId,
+          reviewId: eligibilityCase.reviewId,
+          holdIds,
+          requiredDocuments,
+          deadline: deadline.toISOString(),
+        },
+        correlation,
+      );
+    } else {
+      tx.publish(EligibilityVerified, eligibilityVerifiedOf(eligibilityCase, now), correlation);
+    }
+    return eligibilityCase.state;
+  }
+}
+
+/** The case of an order that waits for its account: nothing decided, nothing reserved. */
+function awaitingCaseOf(
+  command: CheckEligibilityCommand,
+  now: Date,
+  accountDeadline: Date,
+): EligibilityCaseEntity {
+  return {
+    orderId: command.orderId,
+    accountId: command.accountId,
+    state: 'AWAITING_ACCOUNT',
+    region: command.region,
+    reasons: [],
+    licenseIds: [...new Set(command.licenseIds)],
+    holdIds: [],
+    changeWindow: command.changeWindow ?? null,
+    reviewId: null,
+    accountVersion: null,
+    accountDeadline,
+    checkedAt: now,
+    decidedAt: null,
+    closedAt: null,
+    outcome: null,
+  };
+}

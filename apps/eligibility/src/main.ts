@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@app/platform';
+import { loadEligibilityConfig } from './eligibility.config';
+import { EligibilityModule } from './eligibility.module';
+
+async function main(): Promise<void> {
+  const env = loadEligibilityConfig();
+  await bootstrapService(EligibilityModule.register(env), env.HTTP_PORT);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { EligibilityRejected, EligibilityVerified } from '@app/contracts';
+import { Transaction } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import { CaseDecision, CaseRepository } from '../cases/case.repository';
+import { eligibilityRejectedOf, eligibilityVerifiedOf } from '../cases/case.events';
+import { EligibilityError } from '../eligibility.errors';
+import { ReviewRepository } from './review.repository';
+import { ReviewResponse, toReviewResponse } from './review.response';
+import { decide, ReviewDecision } from './review.rules';
+
+export interface DecideReviewCommand {
+  reviewId: string;
+  decision: ReviewDecision;
+  note?: string;
+}
+
+/**
+ * Ops' decision on a compliance review: approval (every document verified) verifies the order's
+ * case, denial rejects it with DOCUMENTS_REJECTED. A review is decided once.
+ */
+@Injectable()
+export class DecideReviewUsecase {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly cases: CaseRepository,
+  ) {}
+
+  async execute(command: DecideReviewCommand, tx: Transaction): Promise<ReviewResponse> {
+    const { manager, now } = tx;
+    const found = await this.reviews.findByIdForUpdate(manager, command.reviewId);
+    if (!found) throw new EligibilityError('REVIEW_NOT_FOUND', `no review ${command.reviewId}`);
+    const { review } = found;
+    const outcome = decide(review, found.documents, command.decision);
+
+    const concluded = await this.reviews.conclude(
+      manager,
+      review.reviewId,
+      outcome,
+      now,
+      command.note ?? null,
+    );
+    const caseDecision: CaseDecision =
+      outcome === 'APPROVED'
+        ? { state: 'VERIFIED' }
+        : { state: 'REJECTED', reasons: ['DOCUMENTS_REJECTED'] };
+    const caseDecided =
+      concluded && (await this.cases.decideReview(manager, review.orderId, caseDecision, now));
+    const decidedCase = caseDecided
+      ? await this.cases.findByOrderId(manager, review.orderId)
+      : null;
+    if (!decidedCase) {
+      throw new EligibilityError(
+        'REVIEW_ALREADY_DECIDED',
+        `review ${review.reviewId} was decided meanwhile`,
+      );
+    }
+
+    const saga = { correlationId: review.orderId };
+    if (outcome === 'APPROVED') {
+      tx.publish(EligibilityVerified, eligibilityVerifiedOf(decidedCase, now), saga);
+    } else {
+      tx.publish(
+        EligibilityRejected,
+        eligibilityRejectedOf(decidedCase, ['DOCUMENTS_REJECTED'], now),
+        saga,
+      );
+    }
+    const updated = await this.reviews.findById(manager, review.reviewId);
+    return toReviewResponse(updated ?? found);
+  }
+}

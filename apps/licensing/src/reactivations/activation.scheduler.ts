@@ -1,0 +1,91 @@
+import { errorCodeOf, isTransient, UnitOfWork } from '@app/messaging';
+import { PeriodicTask } from '@app/platform';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MarkActivationStuckUsecase } from './mark-activation-stuck.usecase';
+import { ReactivationCaseRepository } from './reactivation-case.repository';
+import { RunScheduledActivationUsecase } from './run-scheduled-activation.usecase';
+
+export const ACTIVATION_SWEEP_MS = Symbol('ACTIVATION_SWEEP_MS');
+const SWEEP_BATCH = 100;
+
+/**
+ * Runs scheduled activations when their change window opens. The schedule is the SCHEDULED rows
+ * themselves, so it survives restarts; each due case runs in its own transaction and is claimed
+ * with a conditional update, so two instances (or a sweep racing a restart) never run it twice.
+ */
+@Injectable()
+export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ActivationScheduler.name);
+  private readonly task: PeriodicTask;
+
+  constructor(
+    @Inject(ACTIVATION_SWEEP_MS) intervalMs: number,
+    private readonly manager: EntityManager,
+    private readonly uow: UnitOfWork,
+    private readonly cases: ReactivationCaseRepository,
+    private readonly runScheduled: RunScheduledActivationUsecase,
+    private readonly markStuck: MarkActivationStuckUsecase,
+  ) {
+    this.task = new PeriodicTask(ActivationScheduler.name, intervalMs, () => this.sweep());
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** One pass over the due cases; never throws (a failed pass is retried on the next tick). */
+  async sweep(): Promise<void> {
+    let due: string[];
+    try {
+      due = await this.cases.findDue(this.manager, new Date(), SWEEP_BATCH);
+    } catch (error) {
+      this.logger.warn(`activation sweep could not read the schedule: ${String(error)}`);
+      return;
+    }
+    for (const orderId of due) {
+      if (this.task.stopping) return;
+      await this.activate(orderId);
+    }
+  }
+
+  private async activate(orderId: string): Promise<void> {
+    try {
+      const ran = await this.uow.run({ correlationId: orderId }, (tx) =>
+        this.runScheduled.execute({ orderId }, tx),
+      );
+      if (ran) this.logger.log({ correlationId: orderId, orderId }, 'scheduled activation ran');
+    } catch (error) {
+      if (isTransient(error)) {
+        this.logger.warn(
+          { correlationId: orderId, orderId },
+          `scheduled activation will be retried: ${String(error)}`,
+        );
+        return;
+      }
+      const code = errorCodeOf(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.error(
+        { correlationId: orderId, orderId, code },
+        `scheduled activation failed permanently: ${reason}`,
+      );
+      await this.uow
+        .run({ correlationId: orderId }, (tx) =>
+          this.markStuck.execute({ orderId, code, reason }, tx),
+        )
+        .catch((markError: unknown) =>
+          this.logger.warn(`could not park ${orderId}: ${String(markError)}`),
+        );
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { ReasonCode } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { affected, returned } from '../raw-query-result';
+import { ReactivationCaseEntity } from './reactivation-case.entity';
+
+export interface CaseOutcome {
+  state: 'RESTORED' | 'FAILED';
+  reasons: ReasonCode[];
+  resuspendedLicenseIds: string[];
+  clearedHoldIds: string[];
+  completedAt: Date;
+}
+
+/** Reactivation cases (one per order). Every method takes the caller's EntityManager. */
+@Injectable()
+export class ReactivationCaseRepository {
+  /** Inserts the case unless the order already has one; true when it is new. */
+  async insertIfNew(
+    manager: EntityManager,
+    reactivation: ReactivationCaseEntity,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ReactivationCaseEntity)
+      .values(reactivation)
+      .orIgnore()
+      .returning('order_id')
+      .execute();
+    return Array.isArray(result.raw) && result.raw.length === 1;
+  }
+
+  async find(manager: EntityManager, orderId: string): Promise<ReactivationCaseEntity | null> {
+    return manager.findOneBy(ReactivationCaseEntity, { orderId });
+  }
+
+  /** Orders whose scheduled activation is due, oldest first. */
+  async findDue(manager: EntityManager, now: Date, limit: number): Promise<string[]> {
+    const rows: { order_id: string }[] = await manager.query(
+      `SELECT order_id FROM reactivation_cases
+       WHERE state = 'SCHEDULED' AND scheduled_for <= $1
+       ORDER BY scheduled_for, order_id LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.order_id);
+  }
+
+  /**
+   * SCHEDULED → ACTIVATING, once: of two sweepers (or a sweep and a restart) only one gets the
+   * row. Notes whether the change window had already ended.
+   */
+  async claimScheduled(manager: EntityManager, orderId: string, now: Date): Promise<boolean> {
+    const result = await manager.query<unknown>(
+      `UPDATE reactivation_cases
+       SET state = 'ACTIVATING',
+           window_missed = (window_ends_at IS NOT NULL AND window_ends_at <= $2),
+           note = CASE WHEN window_ends_at IS NOT NULL AND window_ends_at <= $2
+                  THEN 'the change window had ended when the activation ran; activated at once because the order was paid'
+                  ELSE note END
+       WHERE order_id = $1 AND state = 'SCHEDULED' AND scheduled_for <= $2`,
+      [orderId, now],
+    );
+    return affected(result) === 1;
+  }
+
+  /** ACTIVATING → RESTORED | FAILED; false when the case was not being activated. */
+  async complete(manager: EntityManager, orderId: string, outcome: CaseOutcome): Promise<boolean> {
+    const result = await manager.query<unknown>(
+      `UPDATE reactivation_cases
+       SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
+           cleared_hold_ids = $5::jsonb, completed_at = $6
+       WHERE order_id = $1 AND state = 'ACTIVATING'`,
+      [
+        orderId,
+        outcome.state,
+        JSON.stringify(outcome.reasons),
+        JSON.stringify(outcome.resuspendedLicenseIds),
+        JSON.stringify(outcome.clearedHoldIds),
+        outcome.completedAt,
+      ],
+    );
+    return affected(result) === 1;
+  }
+
+  /** SCHEDULED → STUCK after a permanent failure, so the sweeper stops retrying and ops can see it. */
+  async markStuck(
+    manager: EntityManager,
+    orderId: string,
+    note: string,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = returned<{ order_id: string }>(
+      await manager.query(
+        `UPDATE reactivation_cases SET state = 'STUCK', note = $2, completed_at = $3
+         WHERE order_id = $1 AND state = 'SCHEDULED' RETURNING order_id`,
+        [orderId, note.slice(0, 2000), now],
+      ),
+    );
+    return rows.length === 1;
+  }
+}

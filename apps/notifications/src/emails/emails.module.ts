@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { RosterModule } from '../roster/roster.module';
+import { DeliverEmailUsecase } from './deliver-email.usecase';
+import { EmailDispatcher } from './email.dispatcher';
+import { NotificationRepository } from './notification.repository';
+import { QueueStageEmailUsecase } from './queue-stage-email.usecase';
+import { SmtpMailer } from './smtp.mailer';
+import { StageEmailHandler } from './stage-email.handler';
+
+/** One email per stage per order, queued with the event's transaction and sent over SMTP. */
+@Module({
+  imports: [RosterModule],
+  controllers: [StageEmailHandler],
+  providers: [
+    NotificationRepository,
+    QueueStageEmailUsecase,
+    DeliverEmailUsecase,
+    SmtpMailer,
+    EmailDispatcher,
+  ],
+  exports: [NotificationRepository],
+})
+export class EmailsModule {}

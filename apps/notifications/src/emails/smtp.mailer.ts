@@ -1,0 +1,48 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, Transporter } from 'nodemailer';
+import { NotificationsEnvironment } from '../notifications.config';
+
+export interface OutgoingEmail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per queued message: a resend after a crash carries the same Message-ID. */
+  messageId: string;
+}
+
+/** An SMTP failure the server says will not go away by retrying (5xx). */
+export function isPermanentSmtpFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** Sends email over SMTP (SMTP_URL), pooled connections. */
+@Injectable()
+export class SmtpMailer implements OnApplicationShutdown {
+  private readonly transport: Transporter;
+
+  constructor(env: NotificationsEnvironment) {
+    this.transport = createTransport(
+      { url: env.SMTP_URL, pool: true, maxConnections: 3 } as never,
+      {
+        from: env.MAIL_FROM,
+      },
+    );
+  }
+
+  async send(email: OutgoingEmail): Promise<string> {
+    const info = (await this.transport.sendMail({
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: email.messageId,
+    })) as { messageId?: string };
+    return info.messageId ?? email.messageId;
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@app/platform';
+import { loadNotificationsConfig } from './notifications.config';
+import { NotificationsModule } from './notifications.module';
+
+async function main(): Promise<void> {
+  const env = loadNotificationsConfig();
+  await bootstrapService(NotificationsModule.register(env), env.HTTP_PORT);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

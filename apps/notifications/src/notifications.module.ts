@@ -1,0 +1,49 @@
+import { ConsumerGroups } from '@app/contracts';
+import { MessagingModule } from '@app/messaging';
+import {
+  AuthModule,
+  HealthModule,
+  PersonalDataModule,
+  loggingModule,
+  messagingOptionsFrom,
+} from '@app/platform';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { notificationsDataSourceOptions } from './data-source';
+import { DeadlinesModule } from './deadlines/deadlines.module';
+import { EmailsModule } from './emails/emails.module';
+import { NotificationsMetricsModule } from './notifications-metrics.module';
+import { NotificationsConfigModule, NotificationsEnvironment } from './notifications.config';
+import { RemindersModule } from './reminders/reminders.module';
+import { RosterModule } from './roster/roster.module';
+import { TimelineModule } from './timeline/timeline.module';
+
+@Module({})
+export class NotificationsModule {
+  static register(env: NotificationsEnvironment): DynamicModule {
+    return {
+      module: NotificationsModule,
+      imports: [
+        NotificationsConfigModule.register(env),
+        loggingModule('notifications', env.LOG_LEVEL),
+        TypeOrmModule.forRoot(notificationsDataSourceOptions(env)),
+        AuthModule.register(env.API_TOKENS),
+        HealthModule,
+        MessagingModule.forRootAsync({
+          useFactory: () =>
+            messagingOptionsFrom(env, {
+              name: 'notifications',
+              group: ConsumerGroups.Notifications,
+            }),
+        }),
+        NotificationsMetricsModule,
+        PersonalDataModule.register(env.PII_ENCRYPTION_KEY),
+        RosterModule,
+        TimelineModule,
+        EmailsModule,
+        RemindersModule,
+        DeadlinesModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { ReactivationStallEntity } from './deadlines/reactivation-stall.entity';
+import { NotificationEntity } from './emails/notification.entity';
+import { Notifications1763904000000 } from './migrations/1763904000000-notifications';
+import { SeedSupportRoster1763904000001 } from './migrations/1763904000001-seed-support-roster';
+import { SupportCaseEntity } from './roster/support-case.entity';
+import { SupportContactEntity } from './roster/support-contact.entity';
+import { ReactivationEntity } from './timeline/reactivation.entity';
+import { TimelineStageEntity } from './timeline/timeline-stage.entity';
+
+/** Every entity and migration of notifications's database, listed once. */
+export const NOTIFICATIONS_ENTITIES: Function[] = [
+  SupportContactEntity,
+  SupportCaseEntity,
+  ReactivationEntity,
+  TimelineStageEntity,
+  NotificationEntity,
+  ReactivationStallEntity,
+];
+export const NOTIFICATIONS_MIGRATIONS: Function[] = [
+  Notifications1763904000000,
+  SeedSupportRoster1763904000001,
+];

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { PersonalDataCipher } from '@app/platform';
+import { ContactLoad } from './contact-balancing';
+import { SupportCaseEntity } from './support-case.entity';
+import { SupportContactEntity } from './support-contact.entity';
+
+export interface SupportContact {
+  contactId: string;
+  name: string;
+  email: string;
+  region: string;
+}
+
+export type ContactWithLoad = SupportContact & ContactLoad;
+
+/** A case with its customer in clear and its contact, for whoever writes to them. */
+export interface SupportCase {
+  orderId: string;
+  accountId: string;
+  region: string;
+  addOns: string[];
+  paid: { amountMinor: number; currency: string };
+  customer: { name: string; email: string };
+  contact: SupportContact;
+  openedAt: Date;
+  closedAt: Date | null;
+}
+
+export interface NewSupportCase {
+  orderId: string;
+  accountId: string;
+  region: string;
+  contactId: string;
+  customer: { name: string; email: string };
+  paid: { amountMinor: number; currency: string };
+  addOns: string[];
+  openedAt: Date;
+}
+
+interface ContactLoadRow {
+  contact_id: string;
+  name: string;
+  email: string;
+  region: string;
+  open_cases: number;
+}
+
+/** The roster and the cases assigned to it. */
+@Injectable()
+export class SupportCaseRepository {
+  constructor(private readonly cipher: PersonalDataCipher) {}
+
+  /** Contacts of a region with their open cases (every contact when the region has none). */
+  async contactLoads(manager: EntityManager, region: string): Promise<ContactWithLoad[]> {
+    const rows: ContactLoadRow[] = await manager.query(
+      `WITH pool AS (
+         SELECT * FROM support_contacts WHERE region = $1
+         UNION ALL
+         SELECT * FROM support_contacts WHERE NOT EXISTS (SELECT 1 FROM support_contacts WHERE region = $1)
+       )
+       SELECT p.contact_id, p.name, p.email, p.region,
+              (SELECT count(*) FROM support_cases s
+                WHERE s.contact_id = p.contact_id AND s.closed_at IS NULL)::int AS open_cases
+         FROM pool p`,
+      [region],
+    );
+    return rows.map((row) => ({
+      contactId: row.contact_id,
+      name: row.name,
+      email: row.email,
+      region: row.region,
+      openCases: row.open_cases,
+    }));
+  }
+
+  /** The first region of the roster (alphabetically), or undefined when the roster is empty. */
+  async firstRegion(manager: EntityManager): Promise<string | undefined> {
+    const rows: { region: string | null }[] = await manager.query(
+      `SELECT min(region) AS region FROM support_contacts`,
+    );
+    return rows[0]?.region ?? undefined;
+  }
+
+  /** Every contact with their open cases, by region then name. */
+  async roster(manager: EntityManager): Promise<ContactWithLoad[]> {
+    const rows: ContactLoadRow[] = await manager.query(
+      `SELECT c.contact_id, c.name, c.email, c.region,
+              (SELECT count(*) FROM support_cases s
+                WHERE s.contact_id = c.contact_id AND s.closed_at IS NULL)::int AS open_cases
+         FROM support_contacts c ORDER BY c.region, c.name`,
+    );
+    return rows.map((row) => ({
+      contactId: row.contact_id,
+      name: row.name,
+      email: row.email,
+      region: row.region,
+      openCases: row.open_cases,
+    }));
+  }
+
+  /** Opens the case; false when the order already has one (a replayed or re-sent OrderPaid). */
+  async open(manager: EntityManager, kase: NewSupportCase): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SupportCaseEntity)
+      .values({
+        orderId: kase.orderId,
+        accountId: kase.accountId,
+        region: kase.region,
+        contactId: kase.contactId,
+        customerNameEncrypted: this.cipher.encrypt(kase.customer.name),
+        customerEmailEncrypted: this.cipher.encrypt(kase.customer.email),
+        paidAmountMinor: kase.paid.amountMinor,
+        paidCurrency: kase.paid.currency,
+        addOns: kase.addOns,
+        openedAt: kase.openedAt,
+        closedAt: null,
+      })
+      .orIgnore()
+      .returning('order_id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  /** Closes the case once (its saga ended); later calls change nothing. */
+  async close(manager: EntityManager, orderId: string, at: Date): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(SupportCaseEntity)
+      .set({ closedAt: at })
+      .where('order_id = :orderId AND closed_at IS NULL', { orderId })
+      .execute();
+  }
+
+  /** The add-ons the order bought, or undefined while the order is not known. */
+  async addOnsOf(manager: EntityManager, orderId: string): Promise<string[] | undefined> {
+    const kase = await manager.findOne(SupportCaseEntity, {
+      where: { orderId },
+      select: { orderId: true, addOns: true },
+    });
+    return kase?.addOns;
+  }
+
+  async exists(manager: EntityManager, orderId: string): Promise<boolean> {
+    return manager.existsBy(SupportCaseEntity, { orderId });
+  }
+
+  async find(manager: EntityManager, orderId: string): Promise<SupportCase | undefined> {
+    const kase = await manager.findOneBy(SupportCaseEntity, { orderId });
+    if (!kase) return undefined;
+    const contact = await manager.findOneByOrFail(SupportContactEntity, {
+      contactId: kase.contactId,
+    });
+    return {
+      orderId: kase.orderId,
+      accountId: kase.accountId,
+      region: kase.region,
+      addOns: kase.addOns,
+      paid: { amountMinor: kase.paidAmountMinor, currency: kase.paidCurrency },
+      customer: {
+        name: this.cipher.decrypt(kase.customerNameEncrypted),
+        email: this.cipher.decrypt(kase.customerEmailEncrypted),
+      },
+      contact: {
+        contactId: contact.contactId,
+        name: contact.name,
+        email: contact.email,
+        region: contact.region,
+      },
+      openedAt: kase.openedAt,
+      closedAt: kase.closedAt,
+    };
+  }
+
+  async findContact(manager: EntityManager, orderId: string): Promise<SupportContact | undefined> {
+    const rows: { contact_id: string; name: string; email: string; region: string }[] =
+      await manager.query(
+        `SELECT c.contact_id, c.name, c.email, c.region
+         FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
+        WHERE s.order_id = $1`,
+        [orderId],
+      );
+    const row = rows[0];
+    return (
+      row && { contactId: row.contact_id, name: row.name, email: row.email, region: row.region }
+    );
+  }
+}

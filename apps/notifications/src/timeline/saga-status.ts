@@ -1,0 +1,121 @@
+import {
+  ActivationScheduled,
+  CustomerNotified,
+  EligibilityRejected,
+  EligibilityReviewRequired,
+  EligibilityVerified,
+  EntitlementsRestored,
+  OrderFulfilled,
+  OrderPaid,
+  OrderRefunded,
+  PaymentRejected,
+  ReactivationFailed,
+  ReactivationStalled,
+  SupportContactAssigned,
+} from '@app/contracts';
+
+/** Every event type that is a stage of an order's timeline. */
+export const TIMELINE_EVENTS = [
+  OrderPaid,
+  PaymentRejected,
+  OrderFulfilled,
+  OrderRefunded,
+  EligibilityVerified,
+  EligibilityRejected,
+  EligibilityReviewRequired,
+  ActivationScheduled,
+  EntitlementsRestored,
+  ReactivationFailed,
+  SupportContactAssigned,
+  CustomerNotified,
+  ReactivationStalled,
+] as const;
+
+export type TimelineEventType = (typeof TIMELINE_EVENTS)[number]['type'];
+
+export const SagaStatuses = [
+  'PAID',
+  'IN_REVIEW',
+  'VERIFIED',
+  'SCHEDULED',
+  'RESTORED',
+  'REFUND_PENDING',
+  'FULFILLED',
+  'REFUNDED',
+  'STALLED',
+] as const;
+export type SagaStatus = (typeof SagaStatuses)[number];
+
+/** Statuses after which nothing is awaited any more. */
+export const TERMINAL_STATUSES: readonly SagaStatus[] = ['FULFILLED', 'REFUNDED'];
+
+/**
+ * Where one event puts the saga. Progress only moves forward: the status is that of the highest
+ * ranked stage seen, whatever order the events of different topics arrive in. Rank 0: the event
+ * is recorded but does not move the saga (our own notifications; a second payment refunded while
+ * the order itself goes on).
+ */
+export interface StageEffect {
+  rank: number;
+  status: SagaStatus;
+  /** Facts later deadlines depend on. */
+  windowEndsAt?: string;
+  reviewDeadline?: string;
+}
+
+const RANKS: Partial<Record<TimelineEventType, [number, SagaStatus]>> = {
+  OrderPaid: [1, 'PAID'],
+  EligibilityReviewRequired: [2, 'IN_REVIEW'],
+  EligibilityVerified: [3, 'VERIFIED'],
+  ActivationScheduled: [4, 'SCHEDULED'],
+  EntitlementsRestored: [5, 'RESTORED'],
+  EligibilityRejected: [6, 'REFUND_PENDING'],
+  ReactivationFailed: [6, 'REFUND_PENDING'],
+  PaymentRejected: [6, 'REFUND_PENDING'],
+  OrderFulfilled: [7, 'FULFILLED'],
+  OrderRefunded: [8, 'REFUNDED'],
+};
+
+/** True when a payment event concerns only an extra payment of an order that was paid already. */
+export function isDuplicatePaymentOnly(data: { reasons?: readonly string[] }): boolean {
+  return (
+    data.reasons !== undefined &&
+    data.reasons.length > 0 &&
+    data.reasons.every((r) => r === 'DUPLICATE_PAYMENT')
+  );
+}
+
+export function stageEffect(type: TimelineEventType, data: object): StageEffect {
+  const facts: Pick<StageEffect, 'windowEndsAt' | 'reviewDeadline'> = {};
+  if (type === 'OrderPaid') facts.windowEndsAt = (data as OrderPaid).changeWindow?.endsAt;
+  if (type === 'EligibilityReviewRequired')
+    facts.reviewDeadline = (data as EligibilityReviewRequired).deadline;
+  const ranked = RANKS[type];
+  const sideline =
+    (type === 'PaymentRejected' || type === 'OrderRefunded') && isDuplicatePaymentOnly(data);
+  if (!ranked || sideline) return { rank: 0, status: 'PAID', ...facts };
+  return { rank: ranked[0], status: ranked[1], ...facts };
+}
+
+/** The status shown: the progress reached, or STALLED while the saga is stuck at that stage. */
+export function displayedStatus(progress: {
+  status: SagaStatus;
+  progressStage: string | null;
+  stalledStage: string | null;
+}): SagaStatus {
+  if (TERMINAL_STATUSES.includes(progress.status)) return progress.status;
+  if (progress.stalledStage !== null && progress.stalledStage === progress.progressStage)
+    return 'STALLED';
+  return progress.status;
+}
+
+/** What a stage shows in the timeline: its data without ids repeated and without personal data. */
+export function stageDetails(data: object): Record<string, unknown> {
+  const {
+    orderId: _orderId,
+    accountId: _accountId,
+    customer: _customer,
+    ...details
+  } = data as Record<string, unknown>;
+  return details;
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ReactivationEntity } from './reactivation.entity';
+import { StageEffect } from './saga-status';
+import { TimelineStageEntity } from './timeline-stage.entity';
+
+export interface MergedProgress {
+  progressStage: string | null;
+  progressAt: Date | null;
+  windowEndsAt: Date | null;
+  reviewDeadline: Date | null;
+  stallDeadline: Date | null;
+  /** When the saga had reached its previous furthest stage (before this event). */
+  previousProgressAt: Date | null;
+}
+
+interface MergedProgressRow {
+  previous_progress_at: Date | null;
+  progress_stage: string | null;
+  progress_at: Date | null;
+  window_ends_at: Date | null;
+  review_deadline: Date | null;
+  stall_deadline: Date | null;
+}
+
+export interface RecordedStage {
+  orderId: string;
+  accountId: string;
+  eventId: string;
+  stage: string;
+  at: Date;
+  details: Record<string, unknown>;
+}
+
+/** Orders' timelines and the summary of where each saga stands. */
+@Injectable()
+export class TimelineRepository {
+  /** Records a stage once per (order, event id); false when it was recorded already. */
+  async addStage(manager: EntityManager, stage: RecordedStage): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+       VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (order_id, event_id) DO NOTHING RETURNING id`,
+      [stage.orderId, stage.eventId, stage.stage, stage.at, JSON.stringify(stage.details)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Merges a stage into the order's summary in one statement: the furthest stage wins (so events
+   * arriving out of order across topics cannot move a saga backwards), facts are kept once known.
+   * Returns the merged progress.
+   */
+  async advance(
+    manager: EntityManager,
+    stage: RecordedStage,
+    effect: StageEffect,
+    now: Date,
+  ): Promise<MergedProgress> {
+    const progressed = effect.rank > 0;
+    const rows: MergedProgressRow[] = await manager.query(
+      // The CTE reads the row as it was before this statement (same snapshot).
+      `WITH previous AS (SELECT progress_at FROM reactivations WHERE order_id = $1)
+       INSERT INTO reactivations AS r
+         (order_id, account_id, status, progress_rank, progress_stage, progress_at,
+          window_ends_at, review_deadline, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (order_id) DO UPDATE SET
+         status = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.status ELSE r.status END,
+         progress_stage = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_stage ELSE r.progress_stage END,
+         progress_at = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_at ELSE r.progress_at END,
+         progress_rank = GREATEST(r.progress_rank, EXCLUDED.progress_rank),
+         window_ends_at = COALESCE(r.window_ends_at, EXCLUDED.window_ends_at),
+         review_deadline = COALESCE(EXCLUDED.review_deadline, r.review_deadline),
+         updated_at = EXCLUDED.updated_at
+       RETURNING progress_stage, progress_at, window_ends_at, review_deadline, stall_deadline,
+                 (SELECT progress_at FROM previous) AS previous_progress_at`,
+      [
+        stage.orderId,
+        stage.accountId,
+        effect.status,
+        effect.rank,
+        progressed ? stage.stage : null,
+        progressed ? stage.at : null,
+        effect.windowEndsAt ?? null,
+        effect.reviewDeadline ?? null,
+        now,
+      ],
+    );
+    const row = rows[0];
+    return {
+      progressStage: row.progress_stage,
+      progressAt: row.progress_at,
+      windowEndsAt: row.window_ends_at,
+      reviewDeadline: row.review_deadline,
+      stallDeadline: row.stall_deadline,
+      previousProgressAt: row.previous_progress_at,
+    };
+  }
+
+  async setStallDeadline(
+    manager: EntityManager,
+    orderId: string,
+    deadline: Date | null,
+  ): Promise<void> {
+    await manager.update(ReactivationEntity, { orderId }, { stallDeadline: deadline });
+  }
+
+  async markStalled(manager: EntityManager, orderId: string, stage: string): Promise<void> {
+    await manager.update(ReactivationEntity, { orderId }, { stalledStage: stage });
+  }
+
+  async findForUpdate(manager: EntityManager, orderId: string): Promise<ReactivationEntity | null> {
+    return manager
+      .createQueryBuilder(ReactivationEntity, 'r')
+      .setLock('pessimistic_write')
+      .where('r.order_id = :orderId', { orderId })
+      .getOne();
+  }
+
+  async find(manager: EntityManager, orderId: string): Promise<ReactivationEntity | null> {
+    return manager.findOneBy(ReactivationEntity, { orderId });
+  }
+
+  async stages(manager: EntityManager, orderId: string): Promise<TimelineStageEntity[]> {
+    return manager.find(TimelineStageEntity, {
+      where: { orderId },
+      order: { at: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Sagas past their stall deadline and not yet reported stalled at their current stage. */
+  async overdue(manager: EntityManager, now: Date, limit: number): Promise<ReactivationEntity[]> {
+    return manager
+      .createQueryBuilder(ReactivationEntity, 'r')
+      .where('r.stall_deadline <= :now', { now })
+      .andWhere(`r.status NOT IN ('FULFILLED', 'REFUNDED')`)
+      .andWhere('r.stalled_stage IS DISTINCT FROM r.progress_stage')
+      .orderBy('r.stall_deadline', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}

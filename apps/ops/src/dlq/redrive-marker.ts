@@ -1,0 +1,14 @@
+/**
+ * Ops' own record of redriven dead letters (physical name: prefix + this). Compacted and keyed by
+ * the dead-letter id: its latest marker per id says when it was redriven and where it went.
+ */
+export const REDRIVE_MARKER_TOPIC = 'ops.dlq-redrives.v1';
+
+export interface RedriveMarker {
+  deadLetterId: string;
+  redrivenAt: string;
+  /** Logical topic, partition and offset the record was re-published at. */
+  topic: string;
+  partition: number;
+  offset: string;
+}

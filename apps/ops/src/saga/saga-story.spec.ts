@@ -1,0 +1,124 @@
+import { SagaEvent, storyOf, verdictOf } from './saga-story';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const MINUTE = 60_000;
+
+function event(type: string, minutesAgo: number, extra: Partial<SagaEvent> = {}): SagaEvent {
+  return {
+    id: `${type}-id`,
+    type,
+    source: 'poly.reactivation.test',
+    time: new Date(NOW.getTime() - minutesAgo * MINUTE).toISOString(),
+    correlationId: 'order-1',
+    topic: 'reactivation.billing.v1',
+    partition: 0,
+    offset: String(100 - minutesAgo),
+    data: { orderId: 'order-1', accountId: 'acc-1' },
+    ...extra,
+  };
+}
+
+describe('saga verdict', () => {
+  it('is finished once the order is fulfilled or refunded', () => {
+    const verdict = verdictOf(
+      [
+        event('OrderPaid', 30),
+        event('EligibilityVerified', 29),
+        event('EntitlementsRestored', 28),
+        event('OrderFulfilled', 27),
+      ],
+      [],
+      NOW,
+      5 * MINUTE,
+    );
+    expect(verdict).toMatchObject({ state: 'FINISHED', outcome: 'OrderFulfilled' });
+  });
+
+  it('names the stage, the wait and the service expected to act when a saga stalls', () => {
+    const verdict = verdictOf(
+      [event('OrderPaid', 40), event('EligibilityVerified', 38)],
+      [],
+      NOW,
+      5 * MINUTE,
+    );
+    expect(verdict).toMatchObject({
+      state: 'STUCK',
+      stage: 'EligibilityVerified',
+      nextActor: 'licensing',
+    });
+    expect(verdict.waitingMs).toBe(38 * MINUTE);
+    expect(verdict.summary).toContain('STUCK at EligibilityVerified for 38m');
+  });
+
+  it('is only in progress while the stage is younger than the stuck threshold', () => {
+    const verdict = verdictOf([event('OrderPaid', 1)], [], NOW, 5 * MINUTE);
+    expect(verdict).toMatchObject({ state: 'IN_PROGRESS', nextActor: 'eligibility' });
+  });
+
+  it('waits without being stuck for a scheduled activation or a review before its deadline', () => {
+    const scheduled = event('ActivationScheduled', 60, {
+      data: { orderId: 'order-1', accountId: 'acc-1', scheduledFor: '2026-11-24T08:00:00Z' },
+    });
+    expect(verdictOf([event('OrderPaid', 62), scheduled], [], NOW, 5 * MINUTE)).toMatchObject({
+      state: 'WAITING',
+      nextActor: 'licensing',
+      until: '2026-11-24T08:00:00Z',
+    });
+    const review = event('EligibilityReviewRequired', 60, {
+      data: { orderId: 'order-1', accountId: 'acc-1', deadline: '2026-11-23T11:00:00Z' },
+    });
+    expect(verdictOf([event('OrderPaid', 62), review], [], NOW, 5 * MINUTE)).toMatchObject({
+      state: 'STUCK',
+      nextActor: 'ops review',
+    });
+  });
+
+  it('points at the refund steps after a rejection', () => {
+    expect(
+      verdictOf([event('OrderPaid', 20), event('EligibilityRejected', 19)], [], NOW, MINUTE)
+        .nextActor,
+    ).toBe('billing');
+    expect(
+      verdictOf([event('OrderPaid', 20), event('RefundRequested', 19)], [], NOW, MINUTE).nextActor,
+    ).toBe('upstream billing');
+  });
+
+  it('blames a dead letter of the service expected to act', () => {
+    const verdict = verdictOf(
+      [event('OrderPaid', 1)],
+      [
+        {
+          id: 'reactivation-eligibility:0:3',
+          group: 'reactivation-eligibility',
+          type: 'OrderPaid',
+          errorCode: 'P0001',
+          reason: 'boom',
+        },
+      ],
+      NOW,
+      5 * MINUTE,
+    );
+    expect(verdict.state).toBe('STUCK');
+    expect(verdict.summary).toContain('dead-lettered by reactivation-eligibility (P0001: boom)');
+  });
+
+  it('says when there is nothing of that order', () => {
+    expect(verdictOf([], [], NOW, MINUTE).state).toBe('NOT_FOUND');
+  });
+});
+
+describe('saga story', () => {
+  it('orders events by time and says what caused each', () => {
+    const paid = event('OrderPaid', 10);
+    const verified = event('EligibilityVerified', 9, {
+      causationId: paid.id,
+      source: 'poly.reactivation.eligibility',
+    });
+    const story = storyOf([verified, paid]);
+    expect(story.map((line) => line.type)).toEqual(['OrderPaid', 'EligibilityVerified']);
+    expect(story[1]).toMatchObject({
+      causedBy: 'OrderPaid',
+      source: 'poly.reactivation.eligibility',
+    });
+  });
+});

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs one service of the image: `entrypoint.sh billing`, or SERVICE=billing with no
+# arguments; any other command (e.g. `node dist/scripts/kafka/create-topics.js`) runs as is.
+set -e
+case "${1:-}" in
+  billing | eligibility | licensing | notifications) exec node "dist/apps/$1/src/main.js" ;;
+  "")
+    : "${SERVICE:?set SERVICE to billing, eligibility, licensing or notifications}"
+    exec node "dist/apps/$SERVICE/src/main.js"
+    ;;
+  *) exec "$@" ;;
+esac

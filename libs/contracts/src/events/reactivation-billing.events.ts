@@ -1,0 +1,80 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { AddOn, AddOns, ReasonCode, ReasonCodes } from '../reason-codes';
+import { Topics } from '../topics';
+import { ChangeWindowDto, MoneyDto, PersonDto, ReceiptDto } from './common';
+import { IsId } from './ids';
+
+/** A verified payment matched its order exactly: the saga starts. */
+export class OrderPaid {
+  static readonly type = 'OrderPaid';
+  static readonly topic = Topics.ReactivationBilling;
+  static readonly version = 1;
+
+  @IsId() orderId!: string;
+  @IsId() accountId!: string;
+  @IsId() paymentId!: string;
+  @Matches(/^[A-Z]{2,8}$/) region!: string;
+  @ArrayMinSize(1) @IsId(true) licenseIds!: string[];
+  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsArray() @IsIn(AddOns, { each: true }) addOns!: AddOn[];
+  @IsOptional() @ValidateNested() @Type(() => ChangeWindowDto) changeWindow?: ChangeWindowDto;
+  /** The customer to keep informed: notifications needs it, nobody else reads it. */
+  @ValidateNested() @Type(() => PersonDto) customer!: PersonDto;
+  @IsISO8601({ strict: true }) paidAt!: string;
+}
+
+/** A payment did not match its order (or was a duplicate): nothing is reactivated, it is refunded. */
+export class PaymentRejected {
+  static readonly type = 'PaymentRejected';
+  static readonly topic = Topics.ReactivationBilling;
+  static readonly version = 1;
+
+  @IsId() orderId!: string;
+  @IsId() accountId!: string;
+  @IsId() paymentId!: string;
+  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
+  /**
+   * The customer to tell, present when the payment matched a known order of the account that it
+   * closes (wrong amount or currency, expired quote or order): that order is never paid, so no
+   * OrderPaid carries its customer. Absent for an unknown order, an order of another account, and
+   * a duplicate payment of an order already paid (its OrderPaid gave the customer). Notifications
+   * needs it; nobody else reads it.
+   */
+  @IsOptional() @ValidateNested() @Type(() => PersonDto) customer?: PersonDto;
+  /** The region of the order's quote, present with `customer` (the support contact's region). */
+  @IsOptional() @Matches(/^[A-Z]{2,8}$/) region?: string;
+}
+
+export class OrderFulfilled {
+  static readonly type = 'OrderFulfilled';
+  static readonly topic = Topics.ReactivationBilling;
+  static readonly version = 1;
+
+  @IsId() orderId!: string;
+  @IsId() accountId!: string;
+  @ValidateNested() @Type(() => ReceiptDto) receipt!: ReceiptDto;
+  @IsISO8601({ strict: true }) fulfilledAt!: string;
+}
+
+export class OrderRefunded {
+  static readonly type = 'OrderRefunded';
+  static readonly topic = Topics.ReactivationBilling;
+  static readonly version = 1;
+
+  @IsId() orderId!: string;
+  @IsId() accountId!: string;
+  @IsId() refundId!: string;
+  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
+  @IsISO8601({ strict: true }) refundedAt!: string;
+}

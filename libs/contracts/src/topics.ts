@@ -1,0 +1,61 @@
+/**
+ * Every Kafka topic of the saga, named once. Call sites use these constants, never string literals.
+ * The physical name on the broker is `${KAFKA_TOPIC_PREFIX}${name}` (empty prefix in production;
+ * tests give each run its own prefix so runs cannot see each other's events).
+ */
+export const Topics = {
+  BillingPayments: 'billing.payments.v1',
+  BillingRefunds: 'billing.refunds.v1',
+  ReactivationBilling: 'reactivation.billing.v1',
+  ReactivationEligibility: 'reactivation.eligibility.v1',
+  ReactivationLicensing: 'reactivation.licensing.v1',
+  ReactivationNotifications: 'reactivation.notifications.v1',
+  LicensingActivations: 'licensing.activations.v1',
+  LicensingAccounts: 'licensing.accounts.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** The consumer group of each service; each group has its own dead-letter topic. */
+export const ConsumerGroups = {
+  Billing: 'reactivation-billing',
+  Eligibility: 'reactivation-eligibility',
+  Licensing: 'reactivation-licensing',
+  Notifications: 'reactivation-notifications',
+} as const;
+
+export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];
+
+export function deadLetterTopicOf(group: string): string {
+  return `${group}.dlq.v1`;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  config: Record<string, string>;
+}
+
+export const DEFAULT_PARTITIONS = 6;
+
+/** What the broker must hold: every saga topic, the compacted accounts topic and the dead letters. */
+export function topicSpecs(
+  partitions = DEFAULT_PARTITIONS,
+  extraGroups: string[] = [],
+): TopicSpec[] {
+  const saga = Object.values(Topics).map((name): TopicSpec => ({
+    name,
+    partitions,
+    config:
+      name === Topics.LicensingAccounts
+        ? { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' }
+        : { 'cleanup.policy': 'delete' },
+  }));
+  const groups = [...Object.values(ConsumerGroups), ...extraGroups];
+  const deadLetters = groups.map((group): TopicSpec => ({
+    name: deadLetterTopicOf(group),
+    partitions,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+  }));
+  return [...saga, ...deadLetters];
+}

@@ -1,0 +1,439 @@
+import { contractOf, deadLetterTopicOf, DEFAULT_PARTITIONS, TopicName } from '@app/contracts';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { DataSource, EntityManager } from 'typeorm';
+import { DecodedEvent, decodeEvent } from '../envelope/event-decoder';
+import { CodedError, DecodeError, errorCodeOf, isTransient } from '../errors';
+import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
+import { MessagingMetrics } from '../metrics/messaging.metrics';
+import { DeadLetterHeaders, OutboxMessage } from '../outbox/outbox-message';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { writeOutbox } from '../outbox/outbox.writer';
+import { Transaction } from '../transaction/transaction';
+import { EventContext, RecordOrigin } from './event-context';
+
+/** One record of a batch, decoded (or not) before any database work. */
+interface InboundRecord {
+  origin: RecordOrigin;
+  message: KafkaMessage;
+  decoded?: DecodedEvent;
+  failure?: DecodeError;
+  handler?: MessageHandler;
+}
+
+type Heartbeat = () => Promise<void>;
+
+/**
+ * The Kafka transport every service runs on (`app.connectMicroservice({ strategy })`).
+ *
+ * Records are handled in chunks: one database transaction per chunk holds the inbox entries
+ * (event ids already seen are skipped), every handler's effects and every outgoing event (outbox),
+ * so a chunk is applied entirely or not at all. Offsets are resolved only after the commit.
+ * When a chunk fails, its records are retried one per transaction to isolate the culprit, which
+ * is dead-lettered (through the outbox, in a transaction of its own) while the rest go on.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private readonly topics: TopicNames;
+  private consumer?: Consumer;
+  private joined = false;
+  private readonly chunkSize: number;
+  private readonly maxAttempts: number;
+  /** Handler by event type, looked up once (Nest's lookup parses the pattern on every call). */
+  private readonly handlers = new Map<string, MessageHandler | undefined>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly options: MessagingOptions,
+    private readonly metrics: MessagingMetrics,
+  ) {
+    super();
+    this.topics = new TopicNames(options.topicPrefix);
+    this.chunkSize = options.chunkSize ?? 200;
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  /** Logical topics this service subscribes to: those of the events it has handlers for. */
+  subscribedTopics(): TopicName[] {
+    const topics = new Set<TopicName>();
+    for (const type of this.messageHandlers.keys()) {
+      const contract = contractOf(type);
+      if (!contract) throw new Error(`@OnEvent handler for unknown event type "${type}"`);
+      topics.add(contract.topic);
+    }
+    return [...topics];
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.sequenceHandlerChains();
+      this.relay.start();
+      const topics = this.subscribedTopics();
+      if (topics.length === 0) {
+        // A service that only publishes: nothing to consume, ready as it is.
+        this.joined = true;
+        return callback();
+      }
+      const consumer = this.kafka.consumer({
+        // The topic prefix namespaces groups too: isolated runs never share a group.
+        groupId: this.topics.physical(this.options.group),
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 250,
+        // A crashed member holds its partitions until its session expires: keep that short.
+        sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: 1000,
+      });
+      this.consumer = consumer;
+      consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
+      for (const left of [
+        consumer.events.CRASH,
+        consumer.events.STOP,
+        consumer.events.DISCONNECT,
+      ]) {
+        consumer.on(left, () => (this.joined = false));
+      }
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: topics.map((topic) => this.topics.physical(topic)),
+        fromBeginning: true,
+      });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: this.options.offsetCommitIntervalMs ?? null,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently:
+          this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /**
+   * Drains: the batch in hand finishes and commits, offsets are committed, then the relay
+   * publishes what is left and stops (before Nest closes the database in its shutdown hooks).
+   */
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    await this.relay.stop();
+  }
+
+  /**
+   * Nest chains the handlers of one event type and runs them concurrently (forkJoin). Here they
+   * share the record's transaction, so they must run one after another, in registration order.
+   */
+  private sequenceHandlerChains(): void {
+    for (const [pattern, head] of this.messageHandlers) {
+      const chain: MessageHandler[] = [];
+      for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) {
+        chain.push(handler);
+      }
+      if (chain.length < 2) continue;
+      for (const handler of chain) handler.next = undefined;
+      const sequential = Object.assign(
+        async (data: unknown, context: unknown): Promise<void> => {
+          for (const handler of chain) {
+            const result: unknown = await handler(data, context);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          }
+        },
+        { isEventHandler: true },
+      ) as MessageHandler;
+      this.messageHandlers.set(pattern, sequential);
+    }
+  }
+
+  /** True while the consumer is a member of its group (readiness). */
+  isJoined(): boolean {
+    return this.joined;
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const isRunning = () => payload.isRunning();
+    const topic = this.topics.logical(batch.topic);
+    for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+      if (!isRunning() || payload.isStale()) return;
+      const chunk = batch.messages
+        .slice(start, start + this.chunkSize)
+        .map((message) => this.inbound(topic, batch.partition, message));
+      const handled = await this.handleChunk(chunk, heartbeat, isRunning);
+      if (!handled) return;
+      payload.resolveOffset(chunk[chunk.length - 1].origin.offset);
+      this.metrics.consumerLag.set(
+        { topic, partition: String(batch.partition) },
+        Math.max(
+          0,
+          Number(batch.highWatermark) - Number(chunk[chunk.length - 1].origin.offset) - 1,
+        ),
+      );
+      await heartbeat();
+    }
+  }
+
+  private handlerOf(type: string): MessageHandler | undefined {
+    if (!this.handlers.has(type))
+      this.handlers.set(type, this.getHandlerByPattern(type) ?? undefined);
+    return this.handlers.get(type);
+  }
+
+  private inbound(topic: string, partition: number, message: KafkaMessage): InboundRecord {
+    const origin: RecordOrigin = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+    };
+    try {
+      this.options.authenticate?.(topic, message);
+      const decoded = decodeEvent(topic, message.value);
+      return {
+        origin,
+        message,
+        decoded,
+        handler: this.handlerOf(decoded.contract.type),
+      };
+    } catch (error) {
+      if (error instanceof DecodeError) return { origin, message, failure: error };
+      throw error;
+    }
+  }
+
+  /** Returns false when the consumer is stopping and the chunk was left for the next owner. */
+  private async handleChunk(
+    chunk: InboundRecord[],
+    heartbeat: Heartbeat,
+    isRunning: () => boolean,
+  ): Promise<boolean> {
+    const started = process.hrtime.bigint();
+    try {
+      await this.withRetries(() => this.commit(chunk), heartbeat, isRunning);
+    } catch {
+      if (!isRunning()) return false;
+      // Find the culprit: one transaction per record, dead-lettering those that keep failing.
+      for (const record of chunk) {
+        try {
+          await this.withRetries(() => this.commit([record]), heartbeat, isRunning);
+        } catch (error) {
+          if (!isRunning()) return false;
+          const attempts = isTransient(error) ? this.maxAttempts : 1;
+          await this.withRetries(
+            () => this.commitDeadLetter(record, error, attempts),
+            heartbeat,
+            isRunning,
+          );
+        }
+      }
+    }
+    this.metrics.batchSize.observe(chunk.length);
+    this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return true;
+  }
+
+  private async commit(records: InboundRecord[]): Promise<void> {
+    const outgoing: OutboxMessage[] = [];
+    const counted: { type: string; topic: string; outcome: string }[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const toHandle = records.filter((record) => record.decoded && record.handler);
+      const toDeadLetter = records.filter((record) => record.failure);
+      const claimed = await this.claim(manager, [
+        ...toHandle.map((record) => ({ key: record.decoded!.event.id, record })),
+        ...toDeadLetter.map((record) => ({ key: deadLetterInboxKey(record.origin), record })),
+      ]);
+      for (const record of records) {
+        const decoded = record.decoded;
+        if (record.failure) {
+          if (claimed.delete(deadLetterInboxKey(record.origin))) {
+            outgoing.push(this.deadLetterMessage(record, record.failure, 1));
+          }
+        } else if (decoded && record.handler) {
+          if (!claimed.delete(decoded.event.id)) {
+            counted.push({
+              type: decoded.event.type,
+              topic: record.origin.topic,
+              outcome: 'duplicate',
+            });
+            continue;
+          }
+          const tx = new Transaction(manager, {
+            source: this.options.source,
+            cause: decoded.event,
+          });
+          await this.invoke(record.handler, decoded, new EventContext(tx, record.origin));
+          outgoing.push(...tx.takeMessages());
+          counted.push({
+            type: decoded.event.type,
+            topic: record.origin.topic,
+            outcome: 'handled',
+          });
+        }
+      }
+      await writeOutbox(manager, outgoing);
+    });
+    if (outgoing.length > 0) this.relay.wake();
+    for (const c of counted) this.metrics.eventsConsumed.inc(c);
+  }
+
+  private async commitDeadLetter(
+    record: InboundRecord,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const claimed = await this.claim(manager, [
+        { key: deadLetterInboxKey(record.origin), record },
+      ]);
+      if (claimed.size > 0)
+        await writeOutbox(manager, [this.deadLetterMessage(record, error, attempts)]);
+    });
+    this.relay.wake();
+  }
+
+  /** Records the keys in the inbox; returns those not seen before (a set, to consume once each). */
+  private async claim(
+    manager: EntityManager,
+    entries: { key: string; record: InboundRecord }[],
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const rows: { event_id: string }[] = await manager.query(
+      `INSERT INTO inbox_events (event_id, event_type, topic)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [
+        entries.map((entry) => entry.key),
+        entries.map((entry) => entry.record.decoded?.event.type ?? null),
+        entries.map((entry) => entry.record.origin.topic),
+      ],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  private async invoke(
+    handler: MessageHandler,
+    decoded: DecodedEvent,
+    context: EventContext,
+  ): Promise<void> {
+    const started = process.hrtime.bigint();
+    const result: unknown = await handler(decoded.event, context);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    this.metrics.handlerDuration.observe(
+      { type: decoded.event.type },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+  }
+
+  private deadLetterMessage(
+    record: InboundRecord,
+    error: unknown,
+    attempts: number,
+  ): OutboxMessage {
+    const code = error instanceof CodedError ? error.code : errorCodeOf(error);
+    const reason = error instanceof Error ? error.message : String(error);
+    this.metrics.deadLetters.inc({ code, topic: record.origin.topic });
+    this.logger.warn?.(
+      {
+        correlationId: record.decoded?.event.correlationid,
+        eventId: record.decoded?.event.id,
+        eventType: record.decoded?.event.type,
+        topic: record.origin.topic,
+        partition: record.origin.partition,
+        offset: record.origin.offset,
+        code,
+        reason,
+      },
+      'record dead-lettered',
+    );
+    const originalHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(record.message.headers ?? {})) {
+      if (value !== undefined)
+        originalHeaders[name] = String(Array.isArray(value) ? value[0] : value);
+    }
+    return {
+      topic: deadLetterTopicOf(this.options.group),
+      key: record.origin.key ?? '',
+      payload: record.message.value ?? Buffer.alloc(0),
+      eventType: record.decoded?.event.type ?? null,
+      headers: {
+        ...originalHeaders,
+        [DeadLetterHeaders.Reason]: reason.slice(0, 2000),
+        [DeadLetterHeaders.ErrorCode]: code,
+        [DeadLetterHeaders.OriginTopic]: record.origin.topic,
+        [DeadLetterHeaders.OriginPartition]: String(record.origin.partition),
+        [DeadLetterHeaders.OriginOffset]: record.origin.offset,
+        [DeadLetterHeaders.ConsumerGroup]: this.options.group,
+        [DeadLetterHeaders.Attempts]: String(attempts),
+        [DeadLetterHeaders.FailedAt]: new Date().toISOString(),
+      },
+    };
+  }
+
+  /**
+   * Transient failures are retried with exponential backoff (heartbeating meanwhile): a lost
+   * database or broker connection forever (it is nobody's message's fault), anything else up to
+   * `maxAttempts`. Permanent failures are rethrown at once.
+   */
+  private async withRetries(
+    work: () => Promise<void>,
+    heartbeat: Heartbeat,
+    isRunning: () => boolean,
+  ): Promise<void> {
+    let delayMs = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const infrastructure = isConnectionFailure(error);
+        if (
+          !isTransient(error) ||
+          (!infrastructure && attempt >= this.maxAttempts) ||
+          !isRunning()
+        ) {
+          throw error;
+        }
+        this.metrics.retries.inc();
+        this.logger.warn?.(
+          { attempt, delayMs, code: errorCodeOf(error), reason: String(error) },
+          'transient failure, retrying',
+        );
+        await sleepWithHeartbeat(delayMs, heartbeat);
+        delayMs = Math.min(delayMs * 2, 5000);
+      }
+    }
+  }
+}
+
+function deadLetterInboxKey(origin: RecordOrigin): string {
+  return `dlq:${origin.topic}:${origin.partition}:${origin.offset}`;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || code.startsWith('57P') || code.startsWith('E'))
+  ) {
+    return true;
+  }
+  return (
+    error instanceof Error && /Connection terminated|connection error|timeout/i.test(error.message)
+  );
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: Heartbeat): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await heartbeat().catch(() => undefined);
+}

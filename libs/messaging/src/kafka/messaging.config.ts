@@ -1,0 +1,55 @@
+import { KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
+
+/** What a service tells the runtime about itself and its broker. */
+export interface MessagingOptions {
+  /** CloudEvents `source` of what this service emits, e.g. `poly.reactivation.billing`. */
+  source: string;
+  /** Consumer group (one of ConsumerGroups for the four services); names its dead-letter topic. */
+  group: string;
+  brokers: string[];
+  clientId: string;
+  /** Prefix of the physical topic names (empty in production, one per test run). */
+  topicPrefix: string;
+  ssl?: boolean;
+  sasl?: SASLOptions;
+  /** Records handled per database transaction. */
+  chunkSize?: number;
+  /** Partitions handled at once (each in its own transaction). */
+  partitionsConsumedConcurrently?: number;
+  /** Attempts of a transiently failing record before it is dead-lettered. */
+  maxAttempts?: number;
+  /** Checks a record's authenticity before decoding (throws DecodeError('UNAUTHENTICATED')). */
+  authenticate?: (topic: string, message: KafkaMessage) => void;
+  /** Consumer session timeout: how long a crashed member keeps its partitions. */
+  sessionTimeoutMs?: number;
+  /** Offsets are committed after each batch unless this interval is set (tests use a long one). */
+  offsetCommitIntervalMs?: number;
+  /** Outbox sweep period (the relay is also woken in process after each commit). */
+  relaySweepMs?: number;
+}
+
+export function kafkaClientConfig(options: MessagingOptions): KafkaConfig {
+  return {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ssl: options.ssl,
+    sasl: options.sasl,
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 100, retries: 8 },
+  };
+}
+
+/** Logical topic (as in the contracts) ↔ physical topic on the broker. */
+export class TopicNames {
+  constructor(private readonly prefix: string) {}
+
+  physical(logical: string): string {
+    return this.prefix + logical;
+  }
+
+  logical(physical: string): string {
+    return this.prefix && physical.startsWith(this.prefix)
+      ? physical.slice(this.prefix.length)
+      : physical;
+  }
+}

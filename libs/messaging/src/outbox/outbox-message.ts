@@ -1,0 +1,25 @@
+/** A row of `outbox_messages` before it is written: what the relay will send, byte for byte. */
+export interface OutboxMessage {
+  /** Logical topic (the relay adds the physical prefix). */
+  topic: string;
+  key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+  eventType: string | null;
+}
+
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+
+/** Headers a dead letter carries, next to the original record's own headers. */
+export const DeadLetterHeaders = {
+  Reason: 'dlq-reason',
+  ErrorCode: 'dlq-error-code',
+  OriginTopic: 'dlq-origin-topic',
+  OriginPartition: 'dlq-origin-partition',
+  OriginOffset: 'dlq-origin-offset',
+  ConsumerGroup: 'dlq-consumer-group',
+  Attempts: 'dlq-attempts',
+  FailedAt: 'dlq-failed-at',
+  RedrivenAt: 'dlq-redriven-at',
+  RedriveCount: 'dlq-redrive-count',
+} as const;

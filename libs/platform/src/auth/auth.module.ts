@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ApiAuthGuard, parseApiTokens } from './auth.guard';
+
+/** Every HTTP route requires a bearer token with a role unless marked @Public(). */
+@Module({})
+export class AuthModule {
+  static register(apiTokens: string): DynamicModule {
+    const tokens = parseApiTokens(apiTokens);
+    return {
+      module: AuthModule,
+      providers: [
+        {
+          provide: APP_GUARD,
+          inject: [Reflector],
+          useFactory: (reflector: Reflector) => new ApiAuthGuard(reflector, tokens),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { MessagingTables1763900000000 } from '@app/messaging';
+import { DataSourceOptions, MixedList } from 'typeorm';
+
+/**
+ * TypeORM options of a service's own database: no synchronize, real migrations (the runtime's
+ * tables first), run at boot so a fresh database comes up ready.
+ */
+export function databaseOptions(params: {
+  url: string;
+  service: string;
+  entities: MixedList<Function>;
+  migrations: Function[];
+  poolSize?: number;
+}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: params.url,
+    applicationName: `reactivation-${params.service}`,
+    entities: params.entities,
+    migrations: [MessagingTables1763900000000, ...params.migrations],
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: params.poolSize ?? 10 },
+  };
+}

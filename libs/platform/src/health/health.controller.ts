@@ -1,0 +1,77 @@
+import { KafkaEventServer, MessagingMetrics } from '@app/messaging';
+import { Controller, Get, Header } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Public } from '../auth/auth.guard';
+
+const processMetrics = new Registry();
+collectDefaultMetrics({ register: processMetrics });
+
+/** Readiness fails when a partition is further behind than this (records; env READY_MAX_LAG). */
+export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.READY_MAX_LAG ?? '10000';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`READY_MAX_LAG must be a whole number of records ≥ 1, got "${raw}"`);
+  }
+  return value;
+}
+
+@Public()
+@Controller()
+export class HealthController {
+  // Read when the module is built, so a bad value stops the service at boot.
+  private readonly maxLag = readyMaxLagFrom(process.env);
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly server: KafkaEventServer,
+    private readonly metrics: MessagingMetrics,
+  ) {}
+
+  /** The process is alive (no dependency checked: a restart would not fix a dependency). */
+  @Get('health/live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Ready to do work: database answers, the consumer is in its group and not too far behind. */
+  @Get('health/ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 1500 }),
+      () => {
+        const kafka = this.indicators.check('kafka');
+        return this.server.isJoined()
+          ? kafka.up()
+          : kafka.down({ reason: 'consumer not in its group' });
+      },
+      async () => {
+        const lag = this.indicators.check('lag');
+        const { values } = await this.metrics.consumerLag.get();
+        const behind = values
+          .filter((v) => v.value > this.maxLag)
+          .map((v) => ({ topic: v.labels.topic, partition: v.labels.partition, lag: v.value }));
+        const max = values.reduce((m, v) => Math.max(m, v.value), 0);
+        return behind.length === 0
+          ? lag.up({ max, bound: this.maxLag })
+          : lag.down({ reason: `consumer lag above ${this.maxLag}`, bound: this.maxLag, behind });
+      },
+    ]);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  async scrape(): Promise<string> {
+    return Registry.merge([processMetrics, this.metrics.registry]).metrics();
+  }
+}

@@ -1,0 +1,31 @@
+import { ConsumerGroup } from '@app/contracts';
+import { MessagingOptions } from '@app/messaging';
+import { ServiceEnvironment } from './config';
+
+/** The runtime's options from the validated environment. */
+export function messagingOptionsFrom(
+  env: ServiceEnvironment,
+  service: { name: string; group: ConsumerGroup | string },
+  extra: Partial<MessagingOptions> = {},
+): MessagingOptions {
+  return {
+    source: `poly.reactivation.${service.name}`,
+    group: service.group,
+    clientId: `reactivation-${service.name}`,
+    brokers: env.KAFKA_BROKERS.split(','),
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    ssl: env.KAFKA_SSL,
+    sasl:
+      env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+        ? {
+            mechanism: env.KAFKA_SASL_MECHANISM,
+            username: env.KAFKA_SASL_USERNAME,
+            password: env.KAFKA_SASL_PASSWORD,
+          }
+        : undefined,
+    chunkSize: env.MESSAGING_CHUNK_SIZE,
+    partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
+    offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS || undefined,
+    ...extra,
+  };
+}

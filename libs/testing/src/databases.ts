@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { testInfrastructure, withDatabase } from './infrastructure';
+
+export const TEST_DATABASE_PREFIX = 'rt_';
+
+/** A fresh, empty database for one test (the service's migrations create its tables). */
+export async function createTestDatabase(label = 'db'): Promise<string> {
+  const { postgresAdminUrl } = testInfrastructure();
+  const name = `${TEST_DATABASE_PREFIX}${label.replace(/[^a-z0-9]/gi, '').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const client = new Client({ connectionString: postgresAdminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  return withDatabase(postgresAdminUrl, name);
+}
+
+/** Runs one query against a database (assertions on a service's state). */
+export async function queryDatabase<T extends object = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,10 @@
+export * from './infrastructure';
+export * from './databases';
+export * from './topics';
+export * from './service-process';
+export * from './topic-recorder';
+export * from './publisher';
+export * from './wait';
+export { probeOrderPaid } from './probe/probe';
+export * from './mailbox';
+export * from './system';

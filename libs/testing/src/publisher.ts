@@ -1,0 +1,87 @@
+import { CloudEvent, EventContract, SIGNATURE_HEADER, signPayload } from '@app/contracts';
+import { AccountScoped, createEvent } from '@app/messaging';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { testInfrastructure } from './infrastructure';
+
+/**
+ * Puts records on the test's topics the way another system would: the upstream billing system
+ * (signed payment events), the licensing platform, or a misbehaving producer (raw bytes).
+ */
+export class TestPublisher {
+  private constructor(
+    private readonly producer: Producer,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(prefix: string): Promise<TestPublisher> {
+    const kafka = new Kafka({
+      clientId: 'test-publisher',
+      brokers: testInfrastructure().brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    return new TestPublisher(producer, prefix);
+  }
+
+  /** Publishes a CloudEvent of a contract; returns it (its id, to assert causation). */
+  async event<C extends EventContract>(
+    contract: C,
+    data: InstanceType<C> & AccountScoped,
+    options: {
+      correlationId?: string;
+      source?: string;
+      /** Signs the value as upstream billing does (x-signature header). */
+      signingSecret?: string;
+      signedAt?: number;
+      headers?: Record<string, string>;
+      id?: string;
+    } = {},
+  ): Promise<CloudEvent<InstanceType<C>>> {
+    const event = createEvent(
+      contract,
+      data,
+      {
+        source: options.source ?? 'test',
+        correlationId:
+          options.correlationId ?? (data as { orderId?: string }).orderId ?? data.accountId,
+      },
+      new Date(),
+    );
+    if (options.id) event.id = options.id;
+    await this.raw(contract.topic, data.accountId, JSON.stringify(event), {
+      headers: options.headers,
+      signingSecret: options.signingSecret,
+      signedAt: options.signedAt,
+    });
+    return event;
+  }
+
+  /** Publishes an existing event again, byte for byte (a redelivery). */
+  async again(topic: string, event: CloudEvent, signingSecret?: string): Promise<void> {
+    await this.raw(topic, event.subject, JSON.stringify(event), { signingSecret });
+  }
+
+  async raw(
+    topic: string,
+    key: string | null,
+    value: string | Buffer,
+    options: { headers?: Record<string, string>; signingSecret?: string; signedAt?: number } = {},
+  ): Promise<void> {
+    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.signingSecret) {
+      const at = options.signedAt ?? Math.floor(Date.now() / 1000);
+      headers[SIGNATURE_HEADER] = signPayload(options.signingSecret, bytes, at);
+    }
+    await this.producer.send({
+      topic: this.prefix + topic,
+      acks: -1,
+      messages: [{ key, value: bytes, headers }],
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

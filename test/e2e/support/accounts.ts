@@ -1,0 +1,100 @@
+/**
+ * Accounts as ops import them into licensing (PUT /accounts/:id). Each scenario builds its own
+ * account with fresh ids, so scenarios sharing one system never touch each other's data.
+ */
+import { randomUUID } from 'node:crypto';
+
+export const FAR_FUTURE = '2029-12-31T00:00:00.000Z';
+export const LICENSE_EXPIRY = '2028-06-30T00:00:00.000Z';
+
+export interface HoldImport {
+  holdId: string;
+  category: 'BILLING_HOLD' | 'COMPLIANCE_HOLD' | 'TECHNICAL_INTERRUPTION' | 'FRAUD' | 'LEGAL';
+  reason: string;
+  state: 'ACTIVE' | 'CLEARED';
+  incidentResolved?: boolean;
+  requiredDocuments?: string[];
+}
+
+export interface ContractImport {
+  contractId: string;
+  startsAt: string;
+  endsAt: string;
+  renewalTerms: string;
+  entitlements: { code: string; name: string }[];
+}
+
+export interface LicenseImport {
+  licenseId: string;
+  contractId: string;
+  product: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
+  expiresAt: string;
+  suspendedAt?: string;
+}
+
+export interface AccountImport {
+  region: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
+  outstandingBalance: { amountMinor: number; currency: string };
+  holds: HoldImport[];
+  contracts: ContractImport[];
+  licenses: LicenseImport[];
+}
+
+export const ENTITLEMENTS = [
+  { code: 'VIDEO', name: 'Video meetings' },
+  { code: 'AUDIO', name: 'Audio conferencing' },
+  { code: 'RECORDING', name: 'Cloud recording' },
+];
+
+/** A fresh id for a scenario's account (and the prefix of its other ids). */
+export function newAccountId(label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The account a reactivation is for: suspended for an unpaid invoice now settled (a billing hold,
+ * balance 0), one running contract granting three entitlements, `licenses` suspended licenses.
+ * `change` adjusts it into the case a scenario needs.
+ */
+export function suspendedAccount(
+  accountId: string,
+  options: { region?: string; currency?: string; licenses?: number } = {},
+): AccountImport {
+  const contractId = `${accountId}-c1`;
+  return {
+    region: options.region ?? 'EU',
+    status: 'SUSPENDED',
+    outstandingBalance: { amountMinor: 0, currency: options.currency ?? 'EUR' },
+    holds: [
+      {
+        holdId: `${accountId}-h1`,
+        category: 'BILLING_HOLD',
+        reason: 'invoice 2026-10 unpaid',
+        state: 'ACTIVE',
+      },
+    ],
+    contracts: [
+      {
+        contractId,
+        startsAt: '2026-01-01T00:00:00.000Z',
+        endsAt: FAR_FUTURE,
+        renewalTerms: 'AUTO_RENEW_12M',
+        entitlements: ENTITLEMENTS,
+      },
+    ],
+    licenses: Array.from({ length: options.licenses ?? 1 }, (_, i) => ({
+      licenseId: `${accountId}-l${i + 1}`,
+      contractId,
+      product: i % 2 === 0 ? 'Poly Lens' : 'Poly Studio',
+      status: 'SUSPENDED' as const,
+      expiresAt: LICENSE_EXPIRY,
+      suspendedAt: '2026-11-01T00:00:00.000Z',
+    })),
+  };
+}
+
+export function licenseIdsOf(account: AccountImport): string[] {
+  return account.licenses.map((l) => l.licenseId);
+}
