@@ -310,12 +310,15 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     smtp.failures.set(paid.customer.email, 2);
     await publisher.event(OrderPaid, paid);
     await eventually(async () => expect(mailsTo(paid.customer.email)).toHaveLength(1));
-    const [row] = await queryDatabase<{ status: string; attempts: number }>(
-      databaseUrl,
-      `SELECT status, attempts FROM notifications WHERE order_id = $1`,
-      [paid.orderId],
-    );
-    expect(row).toEqual({ status: 'SENT', attempts: 3 });
+    // The SMTP server has the mail before the service records it as sent.
+    await eventually(async () => {
+      const [row] = await queryDatabase<{ status: string; attempts: number }>(
+        databaseUrl,
+        `SELECT status, attempts FROM notifications WHERE order_id = $1`,
+        [paid.orderId],
+      );
+      expect(row).toEqual({ status: 'SENT', attempts: 3 });
+    });
     await recorder.waitForEvent<{ orderId: string }>(
       'CustomerNotified',
       (d) => d.orderId === paid.orderId,
@@ -438,15 +441,18 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     const reminder = mailsTo(paid.customer.email).find((m) => m.subject.includes('expires on'))!;
     expect(reminder.subject).toContain('Poly Studio X50');
     expect(reminder.text).toContain(soon.slice(0, 10));
-    const rows = await queryDatabase<{ subject_key: string; status: string; due_at: Date }>(
-      databaseUrl,
-      `SELECT subject_key, status, due_at FROM notifications WHERE order_id = $1 AND stage = 'RenewalReminder' ORDER BY subject_key`,
-      [paid.orderId],
-    );
-    expect(rows.map((r) => [r.subject_key, r.status])).toEqual([
-      ['lic-lens', 'PENDING'],
-      ['lic-studio', 'SENT'],
-    ]);
+    const rows = await eventually(async () => {
+      const reminders = await queryDatabase<{ subject_key: string; status: string; due_at: Date }>(
+        databaseUrl,
+        `SELECT subject_key, status, due_at FROM notifications WHERE order_id = $1 AND stage = 'RenewalReminder' ORDER BY subject_key`,
+        [paid.orderId],
+      );
+      expect(reminders.map((r) => [r.subject_key, r.status])).toEqual([
+        ['lic-lens', 'PENDING'],
+        ['lic-studio', 'SENT'],
+      ]);
+      return reminders;
+    });
     expect(new Date(rows[0].due_at).toISOString()).toBe(
       new Date(Date.parse(later) - 30 * 86_400_000).toISOString(),
     );
