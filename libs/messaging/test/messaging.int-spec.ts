@@ -38,7 +38,11 @@ async function expectEffects(databaseUrl: string, expected: number): Promise<voi
   }, 60_000);
 }
 
-describe('messaging runtime (real Kafka, real PostgreSQL, separate processes)', () => {
+// Every guarantee holds for both kinds of handler: per event (`@OnEvent`) and batch (`@OnEvents`).
+describe.each([
+  ['per-event handlers', { PROBE_BATCH: 'false' }],
+  ['batch handlers', { PROBE_BATCH: 'true' }],
+])('messaging runtime with %s (real Kafka, real PostgreSQL, separate processes)', (_, handlers) => {
   let prefix: string;
   let producerDb: string;
   let consumerDb: string;
@@ -68,6 +72,7 @@ describe('messaging runtime (real Kafka, real PostgreSQL, separate processes)', 
         DATABASE_URL: consumerDb,
         KAFKA_TOPIC_PREFIX: prefix,
         PROBE_GROUP: CONSUMER_GROUP,
+        ...handlers,
         ...extra,
       },
       { entry: PROBE },

@@ -1,3 +1,5 @@
+import { CloudEvent } from '@app/contracts';
+import { EntityManager } from 'typeorm';
 import { Transaction } from '../transaction/transaction';
 
 /** Where a record came from. */
@@ -16,5 +18,25 @@ export class EventContext {
   constructor(
     readonly tx: Transaction,
     readonly record: RecordOrigin,
+  ) {}
+}
+
+/** One event of a batch, with the transaction its outgoing events are published from. */
+export interface BatchedEvent<T = object> {
+  readonly event: CloudEvent<T>;
+  /** Shares the batch's manager and clock; publishing here makes the event the cause. */
+  readonly tx: Transaction;
+  readonly record: RecordOrigin;
+}
+
+/**
+ * The argument of a batch handler (`@OnEvents`): consecutive events of one type from one chunk,
+ * in order, and the chunk's transaction (its manager and one clock reading).
+ */
+export class EventBatch<T = object> {
+  constructor(
+    readonly manager: EntityManager,
+    readonly now: Date,
+    readonly items: readonly BatchedEvent<T>[],
   ) {}
 }

@@ -11,7 +11,8 @@ import { DeadLetterHeaders, OutboxMessage } from '../outbox/outbox-message';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { writeOutbox } from '../outbox/outbox.writer';
 import { Transaction } from '../transaction/transaction';
-import { EventContext, RecordOrigin } from './event-context';
+import { BatchedEvent, EventBatch, EventContext, RecordOrigin } from './event-context';
+import { batchPatternOf, eventTypeOfPattern } from './on-event.decorator';
 
 /** One record of a batch, decoded (or not) before any database work. */
 interface InboundRecord {
@@ -19,7 +20,13 @@ interface InboundRecord {
   message: KafkaMessage;
   decoded?: DecodedEvent;
   failure?: DecodeError;
-  handler?: MessageHandler;
+  handler?: EventHandler;
+}
+
+/** How the records of one event type are handled: one call per record, or per run of records. */
+interface EventHandler {
+  handle: MessageHandler;
+  batched: boolean;
 }
 
 type Heartbeat = () => Promise<void>;
@@ -40,7 +47,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly chunkSize: number;
   private readonly maxAttempts: number;
   /** Handler by event type, looked up once (Nest's lookup parses the pattern on every call). */
-  private readonly handlers = new Map<string, MessageHandler | undefined>();
+  private readonly handlers = new Map<string, EventHandler | undefined>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,7 +65,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** Logical topics this service subscribes to: those of the events it has handlers for. */
   subscribedTopics(): TopicName[] {
     const topics = new Set<TopicName>();
-    for (const type of this.messageHandlers.keys()) {
+    for (const pattern of this.messageHandlers.keys()) {
+      const type = eventTypeOfPattern(pattern);
       const contract = contractOf(type);
       if (!contract) throw new Error(`@OnEvent handler for unknown event type "${type}"`);
       topics.add(contract.topic);
@@ -69,6 +77,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.sequenceHandlerChains();
+      this.refuseMixedHandlers();
       this.relay.start();
       const topics = this.subscribedTopics();
       if (topics.length === 0) {
@@ -148,6 +157,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  /** The records of one type go to one kind of handler: per event or batch, not both. */
+  private refuseMixedHandlers(): void {
+    for (const pattern of this.messageHandlers.keys()) {
+      if (this.messageHandlers.has(batchPatternOf(pattern))) {
+        throw new Error(`"${pattern}" has both @OnEvent and @OnEvents handlers; keep one kind`);
+      }
+    }
+  }
+
   /** True while the consumer is a member of its group (readiness). */
   isJoined(): boolean {
     return this.joined;
@@ -185,9 +203,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private handlerOf(type: string): MessageHandler | undefined {
-    if (!this.handlers.has(type))
-      this.handlers.set(type, this.getHandlerByPattern(type) ?? undefined);
+  private handlerOf(type: string): EventHandler | undefined {
+    if (!this.handlers.has(type)) {
+      const single = this.getHandlerByPattern(type);
+      const batch = this.getHandlerByPattern(batchPatternOf(type));
+      this.handlers.set(
+        type,
+        single
+          ? { handle: single, batched: false }
+          : batch
+            ? { handle: batch, batched: true }
+            : undefined,
+      );
+    }
     return this.handlers.get(type);
   }
 
@@ -254,32 +282,47 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         ...toHandle.map((record) => ({ key: record.decoded!.event.id, record })),
         ...toDeadLetter.map((record) => ({ key: deadLetterInboxKey(record.origin), record })),
       ]);
+      const fresh: InboundRecord[] = [];
       for (const record of records) {
-        const decoded = record.decoded;
         if (record.failure) {
           if (claimed.delete(deadLetterInboxKey(record.origin))) {
             outgoing.push(this.deadLetterMessage(record, record.failure, 1));
           }
-        } else if (decoded && record.handler) {
-          if (!claimed.delete(decoded.event.id)) {
+        } else if (record.decoded && record.handler) {
+          if (claimed.delete(record.decoded.event.id)) {
+            fresh.push(record);
+          } else {
             counted.push({
-              type: decoded.event.type,
+              type: record.decoded.event.type,
               topic: record.origin.topic,
               outcome: 'duplicate',
             });
-            continue;
           }
-          const tx = new Transaction(manager, {
-            source: this.options.source,
-            cause: decoded.event,
-          });
-          await this.invoke(record.handler, decoded, new EventContext(tx, record.origin));
-          outgoing.push(...tx.takeMessages());
-          counted.push({
-            type: decoded.event.type,
-            topic: record.origin.topic,
-            outcome: 'handled',
-          });
+        }
+      }
+      for (const run of runsOfOneHandler(fresh)) {
+        const now = new Date();
+        const items = run.map((record): BatchedEvent => ({
+          event: record.decoded!.event,
+          tx: new Transaction(
+            manager,
+            { source: this.options.source, cause: record.decoded!.event },
+            now,
+          ),
+          record: record.origin,
+        }));
+        const handler = run[0].handler!;
+        await this.invoke(
+          handler,
+          run[0].decoded!.event.type,
+          run.length,
+          handler.batched
+            ? [new EventBatch(manager, now, items)]
+            : [items[0].event, new EventContext(items[0].tx, items[0].record)],
+        );
+        for (const item of items) {
+          outgoing.push(...item.tx.takeMessages());
+          counted.push({ type: item.event.type, topic: item.record.topic, outcome: 'handled' });
         }
       }
       await writeOutbox(manager, outgoing);
@@ -322,18 +365,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return new Set(rows.map((row) => row.event_id));
   }
 
+  /** Calls a handler (per event, or with a batch of `count` events) and times it per event. */
   private async invoke(
-    handler: MessageHandler,
-    decoded: DecodedEvent,
-    context: EventContext,
+    handler: EventHandler,
+    type: string,
+    count: number,
+    args: [unknown, unknown?],
   ): Promise<void> {
     const started = process.hrtime.bigint();
-    const result: unknown = await handler(decoded.event, context);
+    const result: unknown = await handler.handle(...args);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-    this.metrics.handlerDuration.observe(
-      { type: decoded.event.type },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
+    const perEvent = Number(process.hrtime.bigint() - started) / 1e9 / count;
+    for (let i = 0; i < count; i++) this.metrics.handlerDuration.observe({ type }, perEvent);
   }
 
   private deadLetterMessage(
@@ -414,6 +457,28 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       }
     }
   }
+}
+
+/**
+ * Splits the records to handle into calls, in order: a record with a per-event handler is a call
+ * of its own; consecutive records of one type with a batch handler are one call.
+ */
+function runsOfOneHandler(records: InboundRecord[]): InboundRecord[][] {
+  const runs: InboundRecord[][] = [];
+  for (const record of records) {
+    const last = runs[runs.length - 1];
+    if (
+      last &&
+      record.handler!.batched &&
+      last[0].handler === record.handler &&
+      last[0].decoded!.event.type === record.decoded!.event.type
+    ) {
+      last.push(record);
+    } else {
+      runs.push([record]);
+    }
+  }
+  return runs;
 }
 
 function deadLetterInboxKey(origin: RecordOrigin): string {

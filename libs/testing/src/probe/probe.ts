@@ -5,15 +5,19 @@
  * EligibilityRejected; `POST /probe/emit` publishes OrderPaid events through the outbox.
  *
  * Behaviour by orderId prefix: `flaky-` fails transiently twice per event then succeeds,
- * `poison-` fails permanently. PROBE_HANDLER_DELAY_MS slows every handling down.
+ * `poison-` fails permanently. PROBE_HANDLER_DELAY_MS slows every handling down. PROBE_BATCH
+ * swaps the per-event handlers (`@OnEvent`) for batch handlers (`@OnEvents`) doing the same work
+ * set-based.
  */
 import 'reflect-metadata';
 import { CloudEvent, OrderPaid, EligibilityRejected } from '@app/contracts';
 import {
   CodedError,
+  EventBatch,
   EventContext,
   MessagingModule,
   OnEvent,
+  OnEvents,
   TransientError,
   UnitOfWork,
 } from '@app/messaging';
@@ -28,7 +32,7 @@ import {
   Public,
   ServiceEnvironment,
 } from '@app/platform';
-import { Body, Controller, DynamicModule, Module, Post } from '@nestjs/common';
+import { Body, Controller, DynamicModule, Module, Post, Type } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
@@ -53,6 +57,13 @@ class ProbeEnvironment extends ServiceEnvironment {
   )
   @IsBoolean()
   PROBE_AUDIT = true;
+
+  /** Batch handlers (`@OnEvents`) instead of per-event ones. */
+  @Transform(({ value }) =>
+    value === undefined ? undefined : value === true || value === 'true' || value === '1',
+  )
+  @IsBoolean()
+  PROBE_BATCH = false;
 }
 
 class ProbeError extends CodedError {
@@ -83,6 +94,18 @@ class EmitRequest {
 
 const attempts = new Map<string, number>();
 
+/** What the orderId prefix asks of the handler: fail for good, or fail transiently twice. */
+async function misbehave(event: CloudEvent<OrderPaid>, delayMs: number): Promise<void> {
+  const { orderId } = event.data;
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (orderId.startsWith('poison-')) throw new ProbeError(`order ${orderId} is poison`);
+  if (orderId.startsWith('flaky-')) {
+    const seen = (attempts.get(event.id) ?? 0) + 1;
+    attempts.set(event.id, seen);
+    if (seen <= 2) throw new TransientError(`flaky attempt ${seen}`);
+  }
+}
+
 @Controller()
 class ProbeHandler {
   constructor(private readonly env: ProbeEnvironment) {}
@@ -90,15 +113,7 @@ class ProbeHandler {
   @OnEvent(OrderPaid)
   async handle(@Payload() event: CloudEvent<OrderPaid>, @Ctx() ctx: EventContext): Promise<void> {
     const { orderId, accountId } = event.data;
-    if (this.env.PROBE_HANDLER_DELAY_MS > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.env.PROBE_HANDLER_DELAY_MS));
-    }
-    if (orderId.startsWith('poison-')) throw new ProbeError(`order ${orderId} is poison`);
-    if (orderId.startsWith('flaky-')) {
-      const seen = (attempts.get(event.id) ?? 0) + 1;
-      attempts.set(event.id, seen);
-      if (seen <= 2) throw new TransientError(`flaky attempt ${seen}`);
-    }
+    await misbehave(event, this.env.PROBE_HANDLER_DELAY_MS);
     await ctx.tx.manager.query('INSERT INTO probe_effects (order_id, event_id) VALUES ($1, $2)', [
       orderId,
       event.id,
@@ -125,6 +140,43 @@ class ProbeAuditor {
       event.id,
       seen,
     ]);
+  }
+}
+
+/** The same work as ProbeHandler, for a batch: one insert for all effects. */
+@Controller()
+class ProbeBatchHandler {
+  constructor(private readonly env: ProbeEnvironment) {}
+
+  @OnEvents(OrderPaid)
+  async handle(@Payload() batch: EventBatch<OrderPaid>): Promise<void> {
+    for (const { event } of batch.items) await misbehave(event, this.env.PROBE_HANDLER_DELAY_MS);
+    await batch.manager.query(
+      'INSERT INTO probe_effects (order_id, event_id) SELECT * FROM unnest($1::text[], $2::text[])',
+      [batch.items.map((i) => i.event.data.orderId), batch.items.map((i) => i.event.id)],
+    );
+    for (const { event, tx } of batch.items) {
+      tx.publish(EligibilityRejected, {
+        orderId: event.data.orderId,
+        accountId: event.data.accountId,
+        reasons: ['ACCOUNT_NOT_FOUND'],
+        rejectedAt: batch.now.toISOString(),
+      });
+    }
+  }
+}
+
+/** ProbeAuditor for batches: runs after ProbeBatchHandler, in the same transaction. */
+@Controller()
+class ProbeBatchAuditor {
+  @OnEvents(OrderPaid)
+  async handle(@Payload() batch: EventBatch<OrderPaid>): Promise<void> {
+    await batch.manager.query(
+      `INSERT INTO probe_audit (event_id, effects_seen)
+       SELECT e.id, (SELECT count(*) FROM probe_effects p WHERE p.event_id = e.id)
+         FROM unnest($1::text[]) AS e(id)`,
+      [batch.items.map((i) => i.event.id)],
+    );
   }
 }
 
@@ -167,6 +219,14 @@ export function probeOrderPaid(orderId: string, accountId: string, now: Date): O
   };
 }
 
+function probeControllers(env: ProbeEnvironment): Type[] {
+  if (env.PROBE_ROLE === 'producer') return [ProbeEmitter];
+  const [handler, auditor] = env.PROBE_BATCH
+    ? [ProbeBatchHandler, ProbeBatchAuditor]
+    : [ProbeHandler, ProbeAuditor];
+  return env.PROBE_AUDIT ? [handler, auditor] : [handler];
+}
+
 @Module({})
 class ProbeModule {
   static register(env: ProbeEnvironment): DynamicModule {
@@ -188,12 +248,7 @@ class ProbeModule {
           useFactory: () => messagingOptionsFrom(env, { name: 'probe', group: env.PROBE_GROUP }),
         }),
       ],
-      controllers:
-        env.PROBE_ROLE === 'producer'
-          ? [ProbeEmitter]
-          : env.PROBE_AUDIT
-            ? [ProbeHandler, ProbeAuditor]
-            : [ProbeHandler],
+      controllers: probeControllers(env),
       providers: [{ provide: ProbeEnvironment, useValue: env }],
     };
   }
