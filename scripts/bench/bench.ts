@@ -59,6 +59,7 @@ interface Options {
   json: boolean;
   mode: 'saga' | 'runtime';
   naive: boolean;
+  handlers: 'batch' | 'per-event';
   timeout: number;
   concurrency: number;
 }
@@ -635,7 +636,7 @@ async function runSagas(options: Options, settings: Settings): Promise<SagaResul
 
 interface RuntimeResult {
   mode: 'runtime';
-  consumer: 'runtime' | 'naive';
+  consumer: string;
   events: number;
   handled: number;
   seconds: number;
@@ -687,6 +688,7 @@ async function runRuntime(
             PROBE_ROLE: 'consumer',
             // One handler: the same work as the naive consumer's.
             PROBE_AUDIT: 'false',
+            PROBE_BATCH: String(options.handlers === 'batch'),
           },
           { entry: PROBE },
         )
@@ -730,7 +732,7 @@ async function runRuntime(
     settings.load.after = loadavg().map((l) => round(l, 2));
     return {
       mode: 'runtime',
-      consumer: consumerKind,
+      consumer: consumerKind === 'runtime' ? `runtime (${options.handlers} handler)` : consumerKind,
       events: n,
       handled,
       seconds: round(seconds, 2),
@@ -816,6 +818,11 @@ async function main(): Promise<void> {
       '--naive',
       'runtime mode with the probe, then the stock Nest Kafka consumer; prints the ratio',
       false,
+    )
+    .addOption(
+      new Option('--handlers <kind>', "runtime mode: the probe consumer's handler kind")
+        .choices(['batch', 'per-event'])
+        .default('batch'),
     )
     .option('--timeout <s>', 'seconds to wait for the last outcome', (v) => Number(v), 180)
     .option('--concurrency <c>', 'concurrent setup requests', (v) => Number(v), 16);
