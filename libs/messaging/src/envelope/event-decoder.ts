@@ -9,6 +9,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DecodeError } from '../errors';
+import { CompiledContract, compileContract } from './compiled-contract';
 
 export interface DecodedEvent {
   contract: EventContract;
@@ -32,13 +33,13 @@ export function decodeEvent(topic: TopicName | string, value: Buffer | null): De
     throw new DecodeError('NOT_JSON', 'value is not a JSON object');
   }
 
-  // The envelope has no nested classes: a shallow instance validates the same as
-  // plainToInstance, which would also deep-copy `data` (converted again just below).
-  const envelope = Object.assign(new CloudEventEnvelope(), parsed);
-  const envelopeErrors = validateSync(envelope, { whitelist: true });
-  if (envelopeErrors.length > 0) {
-    throw new DecodeError('INVALID_ENVELOPE', describe(envelopeErrors));
-  }
+  const envelope = validated(CloudEventEnvelope, parsed, (object) => {
+    // The envelope has no nested classes: a shallow instance validates the same as
+    // plainToInstance, which would also deep-copy `data` (converted again just below).
+    const instance = Object.assign(new CloudEventEnvelope(), object);
+    return { instance, errors: validateSync(instance, { whitelist: true }) };
+  });
+  if (envelope instanceof Array) throw new DecodeError('INVALID_ENVELOPE', describe(envelope));
 
   const contract = contractOf(envelope.type);
   if (!contract)
@@ -51,11 +52,32 @@ export function decodeEvent(topic: TopicName | string, value: Buffer | null): De
     throw new DecodeError('UNSUPPORTED_VERSION', `bad dataschema "${envelope.dataschema}"`);
   }
 
-  const data: object = plainToInstance(contract, envelope.data);
-  const dataErrors = validateSync(data, { whitelist: true });
-  if (dataErrors.length > 0) throw new DecodeError('INVALID_DATA', describe(dataErrors));
+  const data = validated<object>(contract, envelope.data, (object) => {
+    const instance: object = plainToInstance(contract, object);
+    return { instance, errors: validateSync(instance, { whitelist: true }) };
+  });
+  if (data instanceof Array) throw new DecodeError('INVALID_DATA', describe(data));
 
   return { contract, event: { ...(envelope as CloudEvent<object>), data } };
+}
+
+const compiled = new Map<Function, CompiledContract<object> | undefined>();
+
+/**
+ * The whitelisted instance of `target` made of `plain`, or class-validator's errors. The compiled
+ * validation (compiled-contract.ts) accepts valid records quickly; whatever it does not accept goes
+ * to class-validator itself (`validate`), whose verdict stands and whose errors explain it.
+ */
+function validated<T extends object>(
+  target: new () => T,
+  plain: object,
+  validate: (plain: object) => { instance: T; errors: ValidationError[] },
+): T | ValidationError[] {
+  if (!compiled.has(target)) compiled.set(target, compileContract(target));
+  const fast = compiled.get(target)?.instantiate(plain) as T | undefined;
+  if (fast) return fast;
+  const { instance, errors } = validate(plain);
+  return errors.length > 0 ? errors : instance;
 }
 
 function describe(errors: ValidationError[], path = ''): string {

@@ -1,0 +1,187 @@
+import { getMetadataStorage, ValidationTypes, ValidatorConstraintInterface } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type * as TransformerStorage from 'class-transformer/types/storage';
+
+// class-transformer keeps its `@Type` metadata here (the path its own build and Nest's Swagger
+// plugin read it from); it has no public accessor.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { defaultMetadataStorage } =
+  require('class-transformer/cjs/storage') as typeof TransformerStorage;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The class a property's `@Type` names (for `@ValidateNested`), if any. */
+export function nestedTypeOf(target: Function, property: string): Constructor | undefined {
+  const type = defaultMetadataStorage.findTypeMetadata(target, property);
+  if (!type || type.options?.discriminator) return undefined;
+  return type.typeFunction() as Constructor;
+}
+
+/**
+ * A contract class's validation, compiled once from its class-validator metadata.
+ *
+ * class-validator re-reads its metadata store, groups it, and builds error objects for every
+ * object it validates: most of the runtime's CPU per consumed record went there. The compiled form
+ * runs the very same constraint instances (class-validator's own `validate` functions, with the
+ * same arguments) in a precomputed order, and instantiates nested classes from class-transformer's
+ * `@Type` metadata as `plainToInstance` does. It only answers "valid or not": when it says not, the
+ * caller asks class-validator itself for the readable reasons. A class using anything it does not
+ * mirror exactly (async constraints, groups, `always`, nesting without `@Type`) is not compiled:
+ * `compileContract` returns undefined and the caller keeps class-validator for it.
+ */
+export interface CompiledContract<T> {
+  /** A whitelisted instance of the class when `plain` is valid, else undefined. */
+  instantiate(plain: object): T | undefined;
+}
+
+type Constructor<T = object> = new () => T;
+
+interface PropertyRule {
+  name: string;
+  /** `@IsOptional` and its kind: when any says no, the property is not validated. */
+  conditions: ((object: object, value: unknown) => boolean)[];
+  checks: {
+    constraint: ValidatorConstraintInterface;
+    constraints: unknown[];
+    each: boolean;
+    validateIf?: (object: object, value: unknown) => boolean;
+  }[];
+  /** `@ValidateNested` with its `@Type` class. */
+  nested?: ClassRule;
+}
+
+interface ClassRule {
+  target: Constructor;
+  properties: PropertyRule[];
+}
+
+class NotCompilable extends Error {}
+
+export function compileContract<T extends object>(
+  target: Constructor<T>,
+): CompiledContract<T> | undefined {
+  let rule: ClassRule;
+  try {
+    rule = compileClass(target, new Map());
+  } catch (error) {
+    if (error instanceof NotCompilable) return undefined;
+    throw error;
+  }
+  return {
+    instantiate: (plain) => {
+      const instance = instantiate(rule, plain) as T;
+      return isValid(rule, instance) ? instance : undefined;
+    },
+  };
+}
+
+function compileClass(target: Constructor, seen: Map<Constructor, ClassRule>): ClassRule {
+  const known = seen.get(target);
+  if (known) return known;
+  const storage = getMetadataStorage();
+  const metadatas = storage.getTargetValidationMetadatas(target, '', false, false, undefined);
+  // class-validator rejects any object of a class without metadata ("unknown value").
+  if (metadatas.length === 0) throw new NotCompilable(`${target.name} has no validation`);
+  const rule: ClassRule = { target, properties: [] };
+  seen.set(target, rule);
+  const byProperty = new Map<string, ValidationMetadata[]>();
+  for (const metadata of metadatas) {
+    if (metadata.always || metadata.groups?.length) {
+      throw new NotCompilable(`${target.name}.${metadata.propertyName} uses groups`);
+    }
+    const list = byProperty.get(metadata.propertyName) ?? [];
+    list.push(metadata);
+    byProperty.set(metadata.propertyName, list);
+  }
+  for (const [name, list] of byProperty) {
+    const property: PropertyRule = { name, conditions: [], checks: [] };
+    for (const metadata of list) {
+      switch (metadata.type) {
+        case ValidationTypes.CONDITIONAL_VALIDATION:
+          property.conditions.push(metadata.constraints[0] as PropertyRule['conditions'][number]);
+          break;
+        case ValidationTypes.CUSTOM_VALIDATION:
+          for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+            if (constraint.async) throw new NotCompilable(`${name}: async constraint`);
+            property.checks.push({
+              constraint: constraint.instance,
+              constraints: metadata.constraints,
+              each: metadata.each,
+              validateIf: (
+                metadata as { validateIf?: PropertyRule['checks'][number]['validateIf'] }
+              ).validateIf,
+            });
+          }
+          break;
+        case ValidationTypes.NESTED_VALIDATION: {
+          const nestedClass = nestedTypeOf(target, name);
+          if (!nestedClass) {
+            throw new NotCompilable(`${target.name}.${name}: nested without a plain @Type`);
+          }
+          property.nested = compileClass(nestedClass, seen);
+          break;
+        }
+        case ValidationTypes.WHITELIST:
+          break;
+        default:
+          // IS_DEFINED, PROMISE_VALIDATION and anything newer: leave it to class-validator.
+          throw new NotCompilable(`${target.name}.${name}: ${metadata.type}`);
+      }
+    }
+    rule.properties.push(property);
+  }
+  return rule;
+}
+
+/** plainToInstance of the properties the class validates (the whitelist drops the others). */
+function instantiate(rule: ClassRule, plain: object): object {
+  const instance = new rule.target() as Record<string, unknown>;
+  const source = plain as Record<string, unknown>;
+  for (const property of rule.properties) {
+    if (!Object.prototype.hasOwnProperty.call(source, property.name)) continue;
+    const value = source[property.name];
+    instance[property.name] = property.nested ? instantiateNested(property.nested, value) : value;
+  }
+  return instance;
+}
+
+function instantiateNested(rule: ClassRule, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => instantiateNested(rule, item));
+  if (value !== null && typeof value === 'object') return instantiate(rule, value);
+  return value;
+}
+
+function isValid(rule: ClassRule, instance: object): boolean {
+  const object = instance as Record<string, unknown>;
+  for (const property of rule.properties) {
+    const value = object[property.name];
+    if (!property.conditions.every((condition) => condition(instance, value))) continue;
+    for (const check of property.checks) {
+      if (check.validateIf && !check.validateIf(instance, value)) continue;
+      const args = {
+        targetName: rule.target.name,
+        property: property.name,
+        object: instance,
+        value,
+        constraints: check.constraints,
+      };
+      const valid =
+        check.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)
+          ? [...(value instanceof Map ? value.values() : value)].every((item) =>
+              Boolean(check.constraint.validate(item, args)),
+            )
+          : Boolean(check.constraint.validate(value, args));
+      if (!valid) return false;
+    }
+    if (property.nested && value !== undefined && !isValidNested(property.nested, value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** As class-validator: arrays item by item, objects as their class, anything else is invalid. */
+function isValidNested(rule: ClassRule, value: unknown): boolean {
+  if (Array.isArray(value)) return value.every((item) => isValidNested(rule, item));
+  if (value instanceof rule.target) return isValid(rule, value);
+  return false;
+}
