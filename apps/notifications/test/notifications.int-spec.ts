@@ -4,7 +4,9 @@
  * support contact, the timeline and its status page, renewal reminders and stalled sagas.
  */
 import {
+  ActivationScheduled,
   EligibilityRejected,
+  EligibilityReviewRequired,
   EntitlementsRestored,
   OrderPaid,
   OrderRefunded,
@@ -490,6 +492,74 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
         .events<{ orderId: string }>('ReactivationStalled')
         .filter((e) => e.data.orderId === paid.orderId),
     ).toHaveLength(1);
+  });
+
+  it('gives each waiting stage its stall deadline, whatever order the topics are consumed in', async () => {
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const reviewDeadline = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const scheduledFirst = orderPaid({
+      accountId: 'acc-eu-window-1',
+      changeWindow: { startsAt, endsAt },
+    });
+    const paidFirst = orderPaid({
+      accountId: 'acc-eu-window-2',
+      changeWindow: { startsAt, endsAt },
+    });
+    const inReview = orderPaid({ accountId: 'acc-eu-review' });
+    const summary = async (orderId: string) => {
+      const [row] = await queryDatabase<{
+        progress_stage: string | null;
+        stall_deadline: Date | null;
+      }>(
+        databaseUrl,
+        `SELECT progress_stage, stall_deadline FROM reactivations WHERE order_id = $1`,
+        [orderId],
+      );
+      return (
+        row && {
+          stage: row.progress_stage,
+          deadline: row.stall_deadline && new Date(row.stall_deadline).toISOString(),
+        }
+      );
+    };
+    const scheduled = (paid: OrderPaid): ActivationScheduled => ({
+      orderId: paid.orderId,
+      accountId: paid.accountId,
+      scheduledFor: startsAt,
+    });
+    // The schedule seen before the order that brings its change window, and after it.
+    await publisher.event(ActivationScheduled, scheduled(scheduledFirst));
+    await publisher.event(OrderPaid, paidFirst);
+    await eventually(async () => {
+      expect((await summary(scheduledFirst.orderId))?.stage).toBe('ActivationScheduled');
+      expect((await summary(paidFirst.orderId))?.stage).toBe('OrderPaid');
+    });
+    await publisher.event(OrderPaid, scheduledFirst);
+    await publisher.event(ActivationScheduled, scheduled(paidFirst));
+    await publisher.event(OrderPaid, inReview);
+    await publisher.event(EligibilityReviewRequired, {
+      orderId: inReview.orderId,
+      accountId: inReview.accountId,
+      reviewId: randomUUID(),
+      holdIds: ['hold-compliance'],
+      requiredDocuments: ['Certificate of incorporation'],
+      deadline: reviewDeadline,
+    });
+    // The change window's end (resp. the review's deadline) plus its grace (600 s by default).
+    const afterWindow = new Date(Date.parse(endsAt) + 600_000).toISOString();
+    await eventually(async () => {
+      for (const paid of [scheduledFirst, paidFirst]) {
+        expect(await summary(paid.orderId)).toEqual({
+          stage: 'ActivationScheduled',
+          deadline: afterWindow,
+        });
+      }
+      expect(await summary(inReview.orderId)).toEqual({
+        stage: 'EligibilityReviewRequired',
+        deadline: new Date(Date.parse(reviewDeadline) + 600_000).toISOString(),
+      });
+    });
   });
 
   it('balances new cases over the region roster', async () => {

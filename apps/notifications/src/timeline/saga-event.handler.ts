@@ -17,8 +17,7 @@ import {
 import { EventContext, OnEvent } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { TimelineEventType } from './saga-status';
-import { RecordStageUsecase } from './record-stage.usecase';
+import { RecordStageUsecase, stageOf } from './record-stage.usecase';
 
 /** Every saga event of an order becomes a stage of its timeline. */
 @Controller()
@@ -133,16 +132,6 @@ export class SagaEventHandler {
     event: CloudEvent<{ orderId: string; accountId: string }>,
     ctx: EventContext,
   ): Promise<void> {
-    await this.recordStage.execute(
-      {
-        orderId: event.data.orderId,
-        accountId: event.data.accountId,
-        eventId: event.id,
-        stage: event.type as TimelineEventType,
-        at: new Date(event.time),
-        data: event.data,
-      },
-      ctx.tx,
-    );
+    await this.recordStage.execute(stageOf(event), ctx.tx);
   }
 }
