@@ -227,6 +227,14 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       ['EntitlementsRestored', 'SENT'],
       ['OrderPaid', 'SENT'],
     ]);
+    // Its own events are in the timeline once each, as published: same event time.
+    const ownStages = timeline.body.stages
+      .filter((s) => s.stage === 'SupportContactAssigned' || s.stage === 'CustomerNotified')
+      .map((s) => `${s.stage} ${s.at}`)
+      .sort();
+    expect(ownStages).toEqual(
+      [assigned, ...notified].map((e) => `${e.type} ${new Date(e.time).toISOString()}`).sort(),
+    );
     expect(JSON.stringify(timeline.body)).not.toContain(customer);
 
     // The customer sees their own order, not another account's; the status page opens by its link only.
@@ -328,6 +336,8 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     );
     await recorder.settle(1000);
     expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
+    expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
   });
 
   it('records a rejected payment of an order never paid without emailing anyone', async () => {
@@ -492,6 +502,10 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
         .events<{ orderId: string }>('ReactivationStalled')
         .filter((e) => e.data.orderId === paid.orderId),
     ).toHaveLength(1);
+    const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
+    expect(timeline.body.stages.filter((s) => s.stage === 'ReactivationStalled')).toEqual([
+      expect.objectContaining({ at: new Date(stalled.time).toISOString() }),
+    ]);
   });
 
   it('gives each waiting stage its stall deadline, whatever order the topics are consumed in', async () => {

@@ -6,6 +6,7 @@ import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
 import { maskEmailsIn } from '@app/platform';
 import { SupportCaseRepository } from '../roster/support-case.repository';
+import { RecordStageUsecase, stageOf } from '../timeline/record-stage.usecase';
 import { statusPageUrl } from '../timeline/status-page.token';
 import { renderEmail } from './email.templates';
 import { NotificationEntity } from './notification.entity';
@@ -30,6 +31,7 @@ export class DeliverEmailUsecase {
     private readonly mailer: SmtpMailer,
     private readonly env: NotificationsEnvironment,
     private readonly metrics: NotificationsMetrics,
+    private readonly recordStage: RecordStageUsecase,
   ) {}
 
   async execute(notification: NotificationEntity): Promise<void> {
@@ -80,13 +82,15 @@ export class DeliverEmailUsecase {
         tx.now,
       );
       if (marked && notification.audience === 'CUSTOMER') {
-        tx.publish(CustomerNotified, {
+        const notified = tx.publish(CustomerNotified, {
           orderId: notification.orderId,
           accountId: notification.accountId,
           stage: notification.stage,
           messageId: messageId.slice(0, 200),
           channel: 'email',
         });
+        // Our own event: recorded in the timeline here rather than consumed back from Kafka.
+        await this.recordStage.execute(stageOf(notified), tx);
       }
     });
     this.metrics.emails.inc({ stage: notification.stage, outcome: 'sent' });

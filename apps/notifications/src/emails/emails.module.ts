@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RosterModule } from '../roster/roster.module';
+import { StageRecordingModule } from '../timeline/stage-recording.module';
 import { DeliverEmailUsecase } from './deliver-email.usecase';
 import { EmailDispatcher } from './email.dispatcher';
 import { NotificationRepository } from './notification.repository';
@@ -9,7 +10,7 @@ import { StageEmailHandler } from './stage-email.handler';
 
 /** One email per stage per order, queued with the event's transaction and sent over SMTP. */
 @Module({
-  imports: [RosterModule],
+  imports: [RosterModule, StageRecordingModule],
   controllers: [StageEmailHandler],
   providers: [
     NotificationRepository,

@@ -1,7 +1,6 @@
 import {
   ActivationScheduled,
   CloudEvent,
-  CustomerNotified,
   EligibilityRejected,
   EligibilityReviewRequired,
   EligibilityVerified,
@@ -11,15 +10,17 @@ import {
   OrderRefunded,
   PaymentRejected,
   ReactivationFailed,
-  ReactivationStalled,
-  SupportContactAssigned,
 } from '@app/contracts';
 import { EventContext, OnEvent } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { RecordStageUsecase, stageOf } from './record-stage.usecase';
 
-/** Every saga event of an order becomes a stage of its timeline. */
+/**
+ * Every saga event of an order becomes a stage of its timeline. This service's own events
+ * (SupportContactAssigned, CustomerNotified, ReactivationStalled) are recorded by the transaction
+ * that publishes them, not consumed back from Kafka.
+ */
 @Controller()
 export class SagaEventHandler {
   constructor(private readonly recordStage: RecordStageUsecase) {}
@@ -99,30 +100,6 @@ export class SagaEventHandler {
   @OnEvent(ReactivationFailed)
   async onReactivationFailed(
     @Payload() event: CloudEvent<ReactivationFailed>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
-  @OnEvent(SupportContactAssigned)
-  async onSupportContactAssigned(
-    @Payload() event: CloudEvent<SupportContactAssigned>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
-  @OnEvent(CustomerNotified)
-  async onCustomerNotified(
-    @Payload() event: CloudEvent<CustomerNotified>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
-  @OnEvent(ReactivationStalled)
-  async onReactivationStalled(
-    @Payload() event: CloudEvent<ReactivationStalled>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     await this.record(event, ctx);
