@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RosterModule } from '../roster/roster.module';
 import { StageRecordingModule } from '../timeline/stage-recording.module';
-import { DeliverEmailUsecase } from './deliver-email.usecase';
+import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { EmailDispatcher } from './email.dispatcher';
 import { NotificationRepository } from './notification.repository';
 import { QueueStageEmailUsecase } from './queue-stage-email.usecase';
@@ -15,7 +15,7 @@ import { StageEmailHandler } from './stage-email.handler';
   providers: [
     NotificationRepository,
     QueueStageEmailUsecase,
-    DeliverEmailUsecase,
+    DeliverEmailsUsecase,
     SmtpMailer,
     EmailDispatcher,
   ],

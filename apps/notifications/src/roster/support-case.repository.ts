@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { PersonalDataCipher } from '@app/platform';
 import { ContactLoad } from './contact-balancing';
 import { SupportCaseEntity } from './support-case.entity';
-import { SupportContactEntity } from './support-contact.entity';
 
 export interface SupportContact {
   contactId: string;
@@ -36,6 +35,24 @@ export interface NewSupportCase {
   paid: { amountMinor: number; currency: string };
   addOns: string[];
   openedAt: Date;
+}
+
+interface SupportCaseRow {
+  order_id: string;
+  account_id: string;
+  region: string;
+  add_ons: string[];
+  /** bigint: a string from pg. */
+  paid_amount_minor: string;
+  paid_currency: string;
+  customer_name_enc: string;
+  customer_email_enc: string;
+  opened_at: Date;
+  closed_at: Date | null;
+  contact_id: string;
+  contact_name: string;
+  contact_email: string;
+  contact_region: string;
 }
 
 interface ContactLoadRow {
@@ -147,31 +164,41 @@ export class SupportCaseRepository {
     return manager.existsBy(SupportCaseEntity, { orderId });
   }
 
-  async find(manager: EntityManager, orderId: string): Promise<SupportCase | undefined> {
-    const kase = await manager.findOneBy(SupportCaseEntity, { orderId });
-    if (!kase) return undefined;
-    const contact = await manager.findOneByOrFail(SupportContactEntity, {
-      contactId: kase.contactId,
-    });
-    return {
-      orderId: kase.orderId,
-      accountId: kase.accountId,
-      region: kase.region,
-      addOns: kase.addOns,
-      paid: { amountMinor: kase.paidAmountMinor, currency: kase.paidCurrency },
-      customer: {
-        name: this.cipher.decrypt(kase.customerNameEncrypted),
-        email: this.cipher.decrypt(kase.customerEmailEncrypted),
-      },
-      contact: {
-        contactId: contact.contactId,
-        name: contact.name,
-        email: contact.email,
-        region: contact.region,
-      },
-      openedAt: kase.openedAt,
-      closedAt: kase.closedAt,
-    };
+  /** The cases of these orders with their contacts, by order id (orders without one are absent). */
+  async findMany(manager: EntityManager, orderIds: string[]): Promise<Map<string, SupportCase>> {
+    const rows: SupportCaseRow[] = await manager.query(
+      `SELECT s.order_id, s.account_id, s.region, s.add_ons, s.paid_amount_minor, s.paid_currency,
+              s.customer_name_enc, s.customer_email_enc, s.opened_at, s.closed_at,
+              c.contact_id, c.name AS contact_name, c.email AS contact_email,
+              c.region AS contact_region
+         FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
+        WHERE s.order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.order_id,
+        {
+          orderId: row.order_id,
+          accountId: row.account_id,
+          region: row.region,
+          addOns: row.add_ons,
+          paid: { amountMinor: Number(row.paid_amount_minor), currency: row.paid_currency },
+          customer: {
+            name: this.cipher.decrypt(row.customer_name_enc),
+            email: this.cipher.decrypt(row.customer_email_enc),
+          },
+          contact: {
+            contactId: row.contact_id,
+            name: row.contact_name,
+            email: row.contact_email,
+            region: row.contact_region,
+          },
+          openedAt: row.opened_at,
+          closedAt: row.closed_at,
+        },
+      ]),
+    );
   }
 
   async findContact(manager: EntityManager, orderId: string): Promise<SupportContact | undefined> {
