@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PersonalDataCipher } from '@app/platform';
 import { ContactLoad } from './contact-balancing';
-import { SupportCaseEntity } from './support-case.entity';
 
 export interface SupportContact {
   contactId: string;
@@ -118,50 +117,50 @@ export class SupportCaseRepository {
 
   /** Opens the case; false when the order already has one (a replayed or re-sent OrderPaid). */
   async open(manager: EntityManager, kase: NewSupportCase): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(SupportCaseEntity)
-      .values({
-        orderId: kase.orderId,
-        accountId: kase.accountId,
-        region: kase.region,
-        contactId: kase.contactId,
-        customerNameEncrypted: this.cipher.encrypt(kase.customer.name),
-        customerEmailEncrypted: this.cipher.encrypt(kase.customer.email),
-        paidAmountMinor: kase.paid.amountMinor,
-        paidCurrency: kase.paid.currency,
-        addOns: kase.addOns,
-        openedAt: kase.openedAt,
-        closedAt: null,
-      })
-      .orIgnore()
-      .returning('order_id')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO support_cases
+         (order_id, account_id, region, contact_id, customer_name_enc, customer_email_enc,
+          paid_amount_minor, paid_currency, add_ons, opened_at, closed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, NULL)
+       ON CONFLICT DO NOTHING RETURNING order_id`,
+      [
+        kase.orderId,
+        kase.accountId,
+        kase.region,
+        kase.contactId,
+        this.cipher.encrypt(kase.customer.name),
+        this.cipher.encrypt(kase.customer.email),
+        kase.paid.amountMinor,
+        kase.paid.currency,
+        kase.addOns,
+        kase.openedAt,
+      ],
+    );
+    return rows.length > 0;
   }
 
   /** Closes the case once (its saga ended); later calls change nothing. */
   async close(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(SupportCaseEntity)
-      .set({ closedAt: at })
-      .where('order_id = :orderId AND closed_at IS NULL', { orderId })
-      .execute();
+    await manager.query(
+      `UPDATE support_cases SET closed_at = $2 WHERE order_id = $1 AND closed_at IS NULL`,
+      [orderId, at],
+    );
   }
 
   /** The add-ons the order bought, or undefined while the order is not known. */
   async addOnsOf(manager: EntityManager, orderId: string): Promise<string[] | undefined> {
-    const kase = await manager.findOne(SupportCaseEntity, {
-      where: { orderId },
-      select: { orderId: true, addOns: true },
-    });
-    return kase?.addOns;
+    const rows: { add_ons: string[] }[] = await manager.query(
+      `SELECT add_ons FROM support_cases WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows[0]?.add_ons;
   }
 
   async exists(manager: EntityManager, orderId: string): Promise<boolean> {
-    return manager.existsBy(SupportCaseEntity, { orderId });
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM support_cases WHERE order_id = $1`, [
+      orderId,
+    ]);
+    return rows.length > 0;
   }
 
   /** The cases of these orders with their contacts, by order id (orders without one are absent). */
