@@ -1,5 +1,5 @@
 import { CustomerNotified } from '@app/contracts';
-import { UnitOfWork } from '@app/messaging';
+import { isTransient, UnitOfWork } from '@app/messaging';
 import { maskEmailsIn } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,9 @@ import { NotificationRepository } from './notification.repository';
 import { retryDelayMs } from './retry-policy';
 import { inSendingOrder } from './send-order';
 import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
+
+/** Attempts of the transaction marking a batch sent, when it fails transiently. */
+const MARK_SENT_ATTEMPTS = 3;
 
 interface SentEmail {
   notification: NotificationEntity;
@@ -103,6 +106,32 @@ export class DeliverEmailsUsecase {
 
   private async markSent(sent: SentEmail[]): Promise<void> {
     if (sent.length === 0) return;
+    // A batch whose commit fails is sent again after the claim timeout: worth a retry when the
+    // failure is transient (a deadlock, a dropped connection).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.markSentOnce(sent);
+        break;
+      } catch (error) {
+        if (attempt >= MARK_SENT_ATTEMPTS || !isTransient(error)) throw error;
+      }
+    }
+    for (const { notification } of sent) {
+      this.metrics.emails.inc({ stage: notification.stage, outcome: 'sent' });
+      this.logger.log(
+        {
+          orderId: notification.orderId,
+          stage: notification.stage,
+          notificationId: notification.id,
+          correlationId: notification.orderId,
+        },
+        'email sent',
+      );
+    }
+  }
+
+  /** Marks the sent messages SENT and publishes their CustomerNotified, in one transaction. */
+  private async markSentOnce(sent: SentEmail[]): Promise<void> {
     await this.uow.run({ correlationId: sent[0].notification.orderId }, async (tx) => {
       const marked = await this.notifications.markSent(
         tx.manager,
@@ -131,18 +160,6 @@ export class DeliverEmailsUsecase {
         await this.recordStage.execute(stageOf(notified), tx);
       }
     });
-    for (const { notification } of sent) {
-      this.metrics.emails.inc({ stage: notification.stage, outcome: 'sent' });
-      this.logger.log(
-        {
-          orderId: notification.orderId,
-          stage: notification.stage,
-          notificationId: notification.id,
-          correlationId: notification.orderId,
-        },
-        'email sent',
-      );
-    }
   }
 
   private async failed(

@@ -57,6 +57,24 @@ export class RecordStageUsecase {
       details: stageDetails(command.data),
     };
     const effect = stageEffect(command.stage, command.data);
+    if (effect.rank === 0) {
+      // The saga does not move: no progress, deadline or stage duration to update.
+      const recorded = await this.timeline.recordSideStage(
+        tx.manager,
+        stage,
+        effect.status,
+        tx.now,
+      );
+      // ReactivationStalled: the saga shows STALLED while it stays at the stalled stage.
+      if (recorded && command.stage === ReactivationStalled.type) {
+        await this.timeline.markStalled(
+          tx.manager,
+          command.orderId,
+          (command.data as ReactivationStalled).stage,
+        );
+      }
+      return;
+    }
     // The deadline if this stage becomes the saga's progress, from its own facts: right unless
     // the rule reads a fact only an earlier event brought (a change window), checked below.
     const deadlineIfProgress = stallDeadline(
@@ -88,13 +106,6 @@ export class RecordStageUsecase {
     const deadline = stallDeadline(progress, this.allowances);
     if (deadline?.getTime() !== progress.stallDeadline?.getTime()) {
       await this.timeline.setStallDeadline(tx.manager, command.orderId, deadline);
-    }
-    if (command.stage === ReactivationStalled.type) {
-      await this.timeline.markStalled(
-        tx.manager,
-        command.orderId,
-        (command.data as ReactivationStalled).stage,
-      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReactivationEntity } from './reactivation.entity';
-import { StageEffect } from './saga-status';
+import { SagaStatus, StageEffect } from './saga-status';
 import { TimelineStageEntity } from './timeline-stage.entity';
 
 export interface MergedProgress {
@@ -104,6 +104,46 @@ export class TimelineRepository {
       stallDeadline: row.stall_deadline,
       previousProgressAt: row.previous_progress_at,
     };
+  }
+
+  /**
+   * Records a stage that does not move the saga (rank 0: our own notifications, a refunded extra
+   * payment) once per (order, event id), creating the order's summary if it has none. An existing
+   * summary is left alone: merging such a stage would change nothing but its updated_at, and not
+   * locking it keeps a transaction recording many orders' emails out of lock cycles with the
+   * handlers moving those sagas. False when the stage was recorded already.
+   */
+  async recordSideStage(
+    manager: EntityManager,
+    stage: RecordedStage,
+    status: SagaStatus,
+    now: Date,
+  ): Promise<boolean> {
+    const rows: { recorded: number }[] = await manager.query(
+      `WITH recorded AS (
+         INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+         VALUES ($1, $3, $4, $5, $6::jsonb)
+         ON CONFLICT (order_id, event_id) DO NOTHING
+         RETURNING order_id
+       ),
+       summary AS (
+         INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
+         SELECT $1::text, $2::text, $7::text, 0, $8::timestamptz FROM recorded
+         ON CONFLICT (order_id) DO NOTHING
+       )
+       SELECT count(*)::int AS recorded FROM recorded`,
+      [
+        stage.orderId,
+        stage.accountId,
+        stage.eventId,
+        stage.stage,
+        stage.at,
+        JSON.stringify(stage.details),
+        status,
+        now,
+      ],
+    );
+    return rows[0].recorded > 0;
   }
 
   async setStallDeadline(
