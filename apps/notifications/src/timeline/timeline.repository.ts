@@ -36,8 +36,8 @@ export interface RecordedStage {
 @Injectable()
 export class TimelineRepository {
   /**
-   * Records a stage once per (order, event id) and, only when it is new, merges it into the order's
-   * summary, in one statement. The furthest stage wins (so events arriving out of order across
+   * Records a stage that moves the saga (rank > 0; see recordSideStage for the others) once per
+   * (order, event id) and, only when it is new, merges it into the order's summary, in one statement. The furthest stage wins (so events arriving out of order across
    * topics cannot move a saga backwards), facts are kept once known. When the stage becomes the
    * saga's progress, its stall deadline is set to `deadlineIfProgress` (the deadline the rules give
    * from the stage's own facts); the caller checks it against the merged facts (see
