@@ -4,7 +4,9 @@
  * support contact, the timeline and its status page, renewal reminders and stalled sagas.
  */
 import {
+  ActivationScheduled,
   EligibilityRejected,
+  EligibilityReviewRequired,
   EntitlementsRestored,
   OrderPaid,
   OrderRefunded,
@@ -113,6 +115,8 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       STALL_SWEEP_MS: '500',
       EMAIL_SWEEP_MS: '300',
       EMAIL_RETRY_BASE_MS: '200',
+      // Short, so an email whose sent status could not be committed is sent again within the test.
+      EMAIL_CLAIM_TIMEOUT_MS: '2000',
       API_TOKENS: `${TEST_OPS_TOKEN}:ops,${TEST_SUPPORT_TOKEN}:support,${CUSTOMER_TOKEN}:customer:${CUSTOMER_ACCOUNT}`,
     });
     publisher = await TestPublisher.connect(prefix);
@@ -225,6 +229,14 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       ['EntitlementsRestored', 'SENT'],
       ['OrderPaid', 'SENT'],
     ]);
+    // Its own events are in the timeline once each, as published: same event time.
+    const ownStages = timeline.body.stages
+      .filter((s) => s.stage === 'SupportContactAssigned' || s.stage === 'CustomerNotified')
+      .map((s) => `${s.stage} ${s.at}`)
+      .sort();
+    expect(ownStages).toEqual(
+      [assigned, ...notified].map((e) => `${e.type} ${new Date(e.time).toISOString()}`).sort(),
+    );
     expect(JSON.stringify(timeline.body)).not.toContain(customer);
 
     // The customer sees their own order, not another account's; the status page opens by its link only.
@@ -326,6 +338,8 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     );
     await recorder.settle(1000);
     expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
+    expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
   });
 
   it('records a rejected payment of an order never paid without emailing anyone', async () => {
@@ -490,6 +504,126 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
         .events<{ orderId: string }>('ReactivationStalled')
         .filter((e) => e.data.orderId === paid.orderId),
     ).toHaveLength(1);
+    const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
+    expect(timeline.body.stages.filter((s) => s.stage === 'ReactivationStalled')).toEqual([
+      expect.objectContaining({ at: new Date(stalled.time).toISOString() }),
+    ]);
+  });
+
+  it('gives each waiting stage its stall deadline, whatever order the topics are consumed in', async () => {
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const reviewDeadline = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const scheduledFirst = orderPaid({
+      accountId: 'acc-eu-window-1',
+      changeWindow: { startsAt, endsAt },
+    });
+    const paidFirst = orderPaid({
+      accountId: 'acc-eu-window-2',
+      changeWindow: { startsAt, endsAt },
+    });
+    const inReview = orderPaid({ accountId: 'acc-eu-review' });
+    const summary = async (orderId: string) => {
+      const [row] = await queryDatabase<{
+        progress_stage: string | null;
+        stall_deadline: Date | null;
+      }>(
+        databaseUrl,
+        `SELECT progress_stage, stall_deadline FROM reactivations WHERE order_id = $1`,
+        [orderId],
+      );
+      return (
+        row && {
+          stage: row.progress_stage,
+          deadline: row.stall_deadline && new Date(row.stall_deadline).toISOString(),
+        }
+      );
+    };
+    const scheduled = (paid: OrderPaid): ActivationScheduled => ({
+      orderId: paid.orderId,
+      accountId: paid.accountId,
+      scheduledFor: startsAt,
+    });
+    // The schedule seen before the order that brings its change window, and after it.
+    await publisher.event(ActivationScheduled, scheduled(scheduledFirst));
+    await publisher.event(OrderPaid, paidFirst);
+    await eventually(async () => {
+      expect((await summary(scheduledFirst.orderId))?.stage).toBe('ActivationScheduled');
+      expect((await summary(paidFirst.orderId))?.stage).toBe('OrderPaid');
+    });
+    await publisher.event(OrderPaid, scheduledFirst);
+    await publisher.event(ActivationScheduled, scheduled(paidFirst));
+    await publisher.event(OrderPaid, inReview);
+    await publisher.event(EligibilityReviewRequired, {
+      orderId: inReview.orderId,
+      accountId: inReview.accountId,
+      reviewId: randomUUID(),
+      holdIds: ['hold-compliance'],
+      requiredDocuments: ['Certificate of incorporation'],
+      deadline: reviewDeadline,
+    });
+    // The change window's end (resp. the review's deadline) plus its grace (600 s by default).
+    const afterWindow = new Date(Date.parse(endsAt) + 600_000).toISOString();
+    await eventually(async () => {
+      for (const paid of [scheduledFirst, paidFirst]) {
+        expect(await summary(paid.orderId)).toEqual({
+          stage: 'ActivationScheduled',
+          deadline: afterWindow,
+        });
+      }
+      expect(await summary(inReview.orderId)).toEqual({
+        stage: 'EligibilityReviewRequired',
+        deadline: new Date(Date.parse(reviewDeadline) + 600_000).toISOString(),
+      });
+    });
+  });
+
+  it('announces and records an email once when marking it sent had to be done again', async () => {
+    const paid = orderPaid({ region: 'EU', accountId: 'acc-eu-mark-retry' });
+    // The first transaction marking this order's email SENT fails, as a crash before its commit
+    // would (a sequence, not a table: its value survives the rollback).
+    await queryDatabase(
+      databaseUrl,
+      `CREATE SEQUENCE test_mark_failures;
+       CREATE FUNCTION test_fail_first_marking() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.order_id = '${paid.orderId}' AND nextval('test_mark_failures') = 1 THEN
+           RAISE EXCEPTION 'test: the first marking fails';
+         END IF;
+         RETURN NEW;
+       END $$;
+       CREATE TRIGGER test_fail_first_marking BEFORE UPDATE ON notifications
+         FOR EACH ROW WHEN (NEW.status = 'SENT') EXECUTE FUNCTION test_fail_first_marking();`,
+    );
+    try {
+      await publisher.event(OrderPaid, paid);
+      // Sent, not marked, reclaimed after the claim timeout, sent again with the same Message-ID.
+      await eventually(async () => {
+        const [row] = await queryDatabase<{ status: string; attempts: number }>(
+          databaseUrl,
+          `SELECT status, attempts FROM notifications WHERE order_id = $1`,
+          [paid.orderId],
+        );
+        expect(row).toEqual({ status: 'SENT', attempts: 2 });
+      }, 15_000);
+      const mails = mailsTo(paid.customer.email);
+      expect(mails).toHaveLength(2);
+      expect(mails[1].messageId).toBe(mails[0].messageId);
+      await recorder.settle(1000);
+      expect(
+        recorder
+          .events<{ orderId: string }>('CustomerNotified')
+          .filter((e) => e.data.orderId === paid.orderId),
+      ).toHaveLength(1);
+      const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
+      expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
+    } finally {
+      await queryDatabase(
+        databaseUrl,
+        `DROP TRIGGER test_fail_first_marking ON notifications;
+         DROP FUNCTION test_fail_first_marking(); DROP SEQUENCE test_mark_failures;`,
+      );
+    }
   });
 
   it('balances new cases over the region roster', async () => {

@@ -5,6 +5,7 @@ import { EmailStages } from '../emails/email.templates';
 import { NotificationRepository } from '../emails/notification.repository';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
+import { RecordStageUsecase, stageOf } from '../timeline/record-stage.usecase';
 import { TERMINAL_STATUSES } from '../timeline/saga-status';
 import { TimelineRepository } from '../timeline/timeline.repository';
 import { ReactivationStallRepository } from './reactivation-stall.repository';
@@ -23,6 +24,7 @@ export class RaiseStallUsecase {
     private readonly timeline: TimelineRepository,
     private readonly stalls: ReactivationStallRepository,
     private readonly notifications: NotificationRepository,
+    private readonly recordStage: RecordStageUsecase,
     private readonly metrics: NotificationsMetrics,
     env: NotificationsEnvironment,
   ) {
@@ -55,7 +57,9 @@ export class RaiseStallUsecase {
       since: saga.progressAt.toISOString(),
       deadline: deadline.toISOString(),
     };
-    tx.publish(ReactivationStalled, stalled);
+    const event = tx.publish(ReactivationStalled, stalled);
+    // Our own event: recorded in the timeline here rather than consumed back from Kafka.
+    await this.recordStage.execute(stageOf(event), tx);
     this.metrics.stalls.inc({ stage });
     await this.notifications.queue(tx.manager, {
       orderId: saga.orderId,

@@ -6,9 +6,8 @@ import {
 } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
-import { DeliverEmailUsecase } from './deliver-email.usecase';
+import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { NotificationRepository } from './notification.repository';
-import { inSendingOrder } from './send-order';
 
 const BATCH = 20;
 
@@ -28,7 +27,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
-    private readonly deliver: DeliverEmailUsecase,
+    private readonly deliver: DeliverEmailsUsecase,
     private readonly env: NotificationsEnvironment,
   ) {}
 
@@ -74,12 +73,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
             BATCH,
           );
           if (claimed.length === 0) break;
-          // Orders in parallel; one order's messages one after the other, in saga order.
-          await Promise.all(
-            inSendingOrder(claimed).map(async (messages) => {
-              for (const notification of messages) await this.deliver.execute(notification);
-            }),
-          );
+          await this.deliver.execute(claimed);
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RosterModule } from '../roster/roster.module';
-import { DeliverEmailUsecase } from './deliver-email.usecase';
+import { StageRecordingModule } from '../timeline/stage-recording.module';
+import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { EmailDispatcher } from './email.dispatcher';
 import { NotificationRepository } from './notification.repository';
 import { QueueStageEmailUsecase } from './queue-stage-email.usecase';
@@ -9,12 +10,12 @@ import { StageEmailHandler } from './stage-email.handler';
 
 /** One email per stage per order, queued with the event's transaction and sent over SMTP. */
 @Module({
-  imports: [RosterModule],
+  imports: [RosterModule, StageRecordingModule],
   controllers: [StageEmailHandler],
   providers: [
     NotificationRepository,
     QueueStageEmailUsecase,
-    DeliverEmailUsecase,
+    DeliverEmailsUsecase,
     SmtpMailer,
     EmailDispatcher,
   ],

@@ -87,20 +87,25 @@ export class NotificationRepository {
     return rows.map(toEntity);
   }
 
-  /** SENT, only if still claimed by this attempt; false when another sender took it over. */
+  /**
+   * Marks sent messages SENT in one statement, each only if still claimed by the attempt that sent
+   * it; returns the ids marked (another sender may have taken a message over).
+   */
   async markSent(
     manager: EntityManager,
-    id: string,
-    claimedAt: Date,
-    messageId: string,
+    sent: { id: string; claimedAt: Date; messageId: string }[],
     now: Date,
-  ): Promise<boolean> {
-    const [, affected]: [unknown, number] = await manager.query(
-      `UPDATE notifications SET status = 'SENT', message_id = $3, sent_at = $4, last_error = NULL
-        WHERE id = $1 AND status = 'SENDING' AND claimed_at = $2`,
-      [id, claimedAt, messageId, now],
+  ): Promise<Set<string>> {
+    if (sent.length === 0) return new Set();
+    const [rows]: [{ id: string }[], number] = await manager.query(
+      `UPDATE notifications n
+          SET status = 'SENT', message_id = s.message_id, sent_at = $4, last_error = NULL
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS s(id, claimed_at, message_id)
+        WHERE n.id = s.id AND n.status = 'SENDING' AND n.claimed_at = s.claimed_at
+        RETURNING n.id`,
+      [sent.map((m) => m.id), sent.map((m) => m.claimedAt), sent.map((m) => m.messageId), now],
     );
-    return affected > 0;
+    return new Set(rows.map((row) => row.id));
   }
 
   async markRetry(

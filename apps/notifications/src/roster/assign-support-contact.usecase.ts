@@ -2,6 +2,7 @@ import { SupportContactAssigned } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { NotificationsError } from '../notifications.error';
+import { RecordStageUsecase, stageOf } from '../timeline/record-stage.usecase';
 import { pickSupportContact } from './contact-balancing';
 import { SupportCaseRepository } from './support-case.repository';
 
@@ -17,7 +18,10 @@ export interface AssignSupportContactCommand {
 /** A paid order gets its named support contact, once: the least loaded of its region. */
 @Injectable()
 export class AssignSupportContactUsecase {
-  constructor(private readonly cases: SupportCaseRepository) {}
+  constructor(
+    private readonly cases: SupportCaseRepository,
+    private readonly recordStage: RecordStageUsecase,
+  ) {}
 
   async execute(command: AssignSupportContactCommand, tx: Transaction): Promise<void> {
     const contact = pickSupportContact(
@@ -37,10 +41,12 @@ export class AssignSupportContactUsecase {
     });
     // Already assigned (the same order paid event again under a new id): nothing changes.
     if (!opened) return;
-    tx.publish(SupportContactAssigned, {
+    const assigned = tx.publish(SupportContactAssigned, {
       orderId: command.orderId,
       accountId: command.accountId,
       contact: { contactId: contact.contactId, name: contact.name, email: contact.email },
     });
+    // Our own event: recorded in the timeline here rather than consumed back from Kafka.
+    await this.recordStage.execute(stageOf(assigned), tx);
   }
 }

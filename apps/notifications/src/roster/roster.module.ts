@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StageRecordingModule } from '../timeline/stage-recording.module';
 import { AssignSupportContactUsecase } from './assign-support-contact.usecase';
 import { CloseSupportCaseUsecase } from './close-support-case.usecase';
 import { ListRosterUsecase } from './list-roster.usecase';
@@ -12,6 +13,7 @@ import { SupportCaseRepository } from './support-case.repository';
  * closed by a rejected payment).
  */
 @Module({
+  imports: [StageRecordingModule],
   controllers: [SupportCaseHandler, RosterController],
   providers: [
     SupportCaseRepository,

@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PersonalDataCipher } from '@app/platform';
 import { ContactLoad } from './contact-balancing';
-import { SupportCaseEntity } from './support-case.entity';
-import { SupportContactEntity } from './support-contact.entity';
 
 export interface SupportContact {
   contactId: string;
@@ -36,6 +34,24 @@ export interface NewSupportCase {
   paid: { amountMinor: number; currency: string };
   addOns: string[];
   openedAt: Date;
+}
+
+interface SupportCaseRow {
+  order_id: string;
+  account_id: string;
+  region: string;
+  add_ons: string[];
+  /** bigint: a string from pg. */
+  paid_amount_minor: string;
+  paid_currency: string;
+  customer_name_enc: string;
+  customer_email_enc: string;
+  opened_at: Date;
+  closed_at: Date | null;
+  contact_id: string;
+  contact_name: string;
+  contact_email: string;
+  contact_region: string;
 }
 
 interface ContactLoadRow {
@@ -101,77 +117,87 @@ export class SupportCaseRepository {
 
   /** Opens the case; false when the order already has one (a replayed or re-sent OrderPaid). */
   async open(manager: EntityManager, kase: NewSupportCase): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(SupportCaseEntity)
-      .values({
-        orderId: kase.orderId,
-        accountId: kase.accountId,
-        region: kase.region,
-        contactId: kase.contactId,
-        customerNameEncrypted: this.cipher.encrypt(kase.customer.name),
-        customerEmailEncrypted: this.cipher.encrypt(kase.customer.email),
-        paidAmountMinor: kase.paid.amountMinor,
-        paidCurrency: kase.paid.currency,
-        addOns: kase.addOns,
-        openedAt: kase.openedAt,
-        closedAt: null,
-      })
-      .orIgnore()
-      .returning('order_id')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO support_cases
+         (order_id, account_id, region, contact_id, customer_name_enc, customer_email_enc,
+          paid_amount_minor, paid_currency, add_ons, opened_at, closed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, NULL)
+       ON CONFLICT DO NOTHING RETURNING order_id`,
+      [
+        kase.orderId,
+        kase.accountId,
+        kase.region,
+        kase.contactId,
+        this.cipher.encrypt(kase.customer.name),
+        this.cipher.encrypt(kase.customer.email),
+        kase.paid.amountMinor,
+        kase.paid.currency,
+        kase.addOns,
+        kase.openedAt,
+      ],
+    );
+    return rows.length > 0;
   }
 
   /** Closes the case once (its saga ended); later calls change nothing. */
   async close(manager: EntityManager, orderId: string, at: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(SupportCaseEntity)
-      .set({ closedAt: at })
-      .where('order_id = :orderId AND closed_at IS NULL', { orderId })
-      .execute();
+    await manager.query(
+      `UPDATE support_cases SET closed_at = $2 WHERE order_id = $1 AND closed_at IS NULL`,
+      [orderId, at],
+    );
   }
 
   /** The add-ons the order bought, or undefined while the order is not known. */
   async addOnsOf(manager: EntityManager, orderId: string): Promise<string[] | undefined> {
-    const kase = await manager.findOne(SupportCaseEntity, {
-      where: { orderId },
-      select: { orderId: true, addOns: true },
-    });
-    return kase?.addOns;
+    const rows: { add_ons: string[] }[] = await manager.query(
+      `SELECT add_ons FROM support_cases WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows[0]?.add_ons;
   }
 
   async exists(manager: EntityManager, orderId: string): Promise<boolean> {
-    return manager.existsBy(SupportCaseEntity, { orderId });
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM support_cases WHERE order_id = $1`, [
+      orderId,
+    ]);
+    return rows.length > 0;
   }
 
-  async find(manager: EntityManager, orderId: string): Promise<SupportCase | undefined> {
-    const kase = await manager.findOneBy(SupportCaseEntity, { orderId });
-    if (!kase) return undefined;
-    const contact = await manager.findOneByOrFail(SupportContactEntity, {
-      contactId: kase.contactId,
-    });
-    return {
-      orderId: kase.orderId,
-      accountId: kase.accountId,
-      region: kase.region,
-      addOns: kase.addOns,
-      paid: { amountMinor: kase.paidAmountMinor, currency: kase.paidCurrency },
-      customer: {
-        name: this.cipher.decrypt(kase.customerNameEncrypted),
-        email: this.cipher.decrypt(kase.customerEmailEncrypted),
-      },
-      contact: {
-        contactId: contact.contactId,
-        name: contact.name,
-        email: contact.email,
-        region: contact.region,
-      },
-      openedAt: kase.openedAt,
-      closedAt: kase.closedAt,
-    };
+  /** The cases of these orders with their contacts, by order id (orders without one are absent). */
+  async findMany(manager: EntityManager, orderIds: string[]): Promise<Map<string, SupportCase>> {
+    const rows: SupportCaseRow[] = await manager.query(
+      `SELECT s.order_id, s.account_id, s.region, s.add_ons, s.paid_amount_minor, s.paid_currency,
+              s.customer_name_enc, s.customer_email_enc, s.opened_at, s.closed_at,
+              c.contact_id, c.name AS contact_name, c.email AS contact_email,
+              c.region AS contact_region
+         FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
+        WHERE s.order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.order_id,
+        {
+          orderId: row.order_id,
+          accountId: row.account_id,
+          region: row.region,
+          addOns: row.add_ons,
+          paid: { amountMinor: Number(row.paid_amount_minor), currency: row.paid_currency },
+          customer: {
+            name: this.cipher.decrypt(row.customer_name_enc),
+            email: this.cipher.decrypt(row.customer_email_enc),
+          },
+          contact: {
+            contactId: row.contact_id,
+            name: row.contact_name,
+            email: row.contact_email,
+            region: row.contact_region,
+          },
+          openedAt: row.opened_at,
+          closedAt: row.closed_at,
+        },
+      ]),
+    );
   }
 
   async findContact(manager: EntityManager, orderId: string): Promise<SupportContact | undefined> {

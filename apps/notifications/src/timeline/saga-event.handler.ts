@@ -1,7 +1,6 @@
 import {
   ActivationScheduled,
   CloudEvent,
-  CustomerNotified,
   EligibilityRejected,
   EligibilityReviewRequired,
   EligibilityVerified,
@@ -11,16 +10,17 @@ import {
   OrderRefunded,
   PaymentRejected,
   ReactivationFailed,
-  ReactivationStalled,
-  SupportContactAssigned,
 } from '@app/contracts';
 import { EventContext, OnEvent } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { TimelineEventType } from './saga-status';
-import { RecordStageUsecase } from './record-stage.usecase';
+import { RecordStageUsecase, stageOf } from './record-stage.usecase';
 
-/** Every saga event of an order becomes a stage of its timeline. */
+/**
+ * Every saga event of an order becomes a stage of its timeline. This service's own events
+ * (SupportContactAssigned, CustomerNotified, ReactivationStalled) are recorded by the transaction
+ * that publishes them, not consumed back from Kafka.
+ */
 @Controller()
 export class SagaEventHandler {
   constructor(private readonly recordStage: RecordStageUsecase) {}
@@ -105,44 +105,10 @@ export class SagaEventHandler {
     await this.record(event, ctx);
   }
 
-  @OnEvent(SupportContactAssigned)
-  async onSupportContactAssigned(
-    @Payload() event: CloudEvent<SupportContactAssigned>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
-  @OnEvent(CustomerNotified)
-  async onCustomerNotified(
-    @Payload() event: CloudEvent<CustomerNotified>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
-  @OnEvent(ReactivationStalled)
-  async onReactivationStalled(
-    @Payload() event: CloudEvent<ReactivationStalled>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.record(event, ctx);
-  }
-
   private async record(
     event: CloudEvent<{ orderId: string; accountId: string }>,
     ctx: EventContext,
   ): Promise<void> {
-    await this.recordStage.execute(
-      {
-        orderId: event.data.orderId,
-        accountId: event.data.accountId,
-        eventId: event.id,
-        stage: event.type as TimelineEventType,
-        at: new Date(event.time),
-        data: event.data,
-      },
-      ctx.tx,
-    );
+    await this.recordStage.execute(stageOf(event), ctx.tx);
   }
 }

@@ -3,15 +3,13 @@ import { EmailsModule } from '../emails/emails.module';
 import { RosterModule } from '../roster/roster.module';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
 import { ReactivationsController } from './reactivations.controller';
-import { RecordStageUsecase } from './record-stage.usecase';
 import { SagaEventHandler } from './saga-event.handler';
-import { TimelineRepository } from './timeline.repository';
+import { StageRecordingModule } from './stage-recording.module';
 
 /** Every order's timeline (each saga event with its time) over HTTP and as a status page. */
 @Module({
-  imports: [RosterModule, EmailsModule],
+  imports: [StageRecordingModule, RosterModule, EmailsModule],
   controllers: [SagaEventHandler, ReactivationsController],
-  providers: [TimelineRepository, RecordStageUsecase, GetReactivationUsecase],
-  exports: [TimelineRepository],
+  providers: [GetReactivationUsecase],
 })
 export class TimelineModule {}
