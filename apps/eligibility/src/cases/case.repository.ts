@@ -1,8 +1,13 @@
 import { ReasonCode } from '@app/contracts';
 import { TransientError } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, Not } from 'typeorm';
-import { CaseOutcome, EligibilityCaseEntity } from './eligibility-case.entity';
+import { EntityManager } from 'typeorm';
+import {
+  CaseChangeWindow,
+  CaseOutcome,
+  CaseState,
+  EligibilityCaseEntity,
+} from './eligibility-case.entity';
 
 const OPEN_CASE_INDEX = 'eligibility_cases_one_open_per_account';
 
@@ -34,21 +39,40 @@ export class CaseRepository {
     manager: EntityManager,
     orderId: string,
   ): Promise<EligibilityCaseEntity | null> {
-    return manager.findOneBy(EligibilityCaseEntity, { orderId });
+    const rows: CaseRow[] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM eligibility_cases WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows.length === 1 ? toCase(rows[0]) : null;
   }
 
-  async hasOpenCaseOtherThan(
+  /**
+   * What checking an order needs from the cases, in one statement: the order's own case, and
+   * whether another case of the account is open (a case awaiting its account is undecided: it
+   * reserves nothing). The one-open-case index holds the rule should another one open meanwhile.
+   */
+  async findForCheck(
     manager: EntityManager,
-    accountId: string,
     orderId: string,
-  ): Promise<boolean> {
-    // A case awaiting its account is undecided: it reserves nothing.
-    return manager.existsBy(EligibilityCaseEntity, {
-      accountId,
-      closedAt: IsNull(),
-      orderId: Not(orderId),
-      state: Not('AWAITING_ACCOUNT'),
-    });
+    accountId: string,
+  ): Promise<{ existing: EligibilityCaseEntity | null; hasOtherOpenCase: boolean }> {
+    const rows: CaseRow[] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+        WHERE order_id = $1
+           OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
+      [orderId, accountId],
+    );
+    const own = rows.find((row) => row.order_id === orderId);
+    return {
+      existing: own ? toCase(own) : null,
+      hasOtherOpenCase: rows.some(
+        (row) =>
+          row.order_id !== orderId &&
+          row.account_id === accountId &&
+          row.closed_at === null &&
+          row.state !== 'AWAITING_ACCOUNT',
+      ),
+    };
   }
 
   /** Inserts a new case; false when the order already has one (the same OrderPaid, re-published). */
@@ -118,13 +142,13 @@ export class CaseRepository {
     manager: EntityManager,
     accountId: string,
   ): Promise<EligibilityCaseEntity[]> {
-    return manager
-      .createQueryBuilder(EligibilityCaseEntity, 'c')
-      .where("c.account_id = :accountId AND c.state = 'AWAITING_ACCOUNT' AND c.closed_at IS NULL", {
-        accountId,
-      })
-      .orderBy('c.opened_seq', 'ASC')
-      .getMany();
+    const rows: CaseRow[] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+        WHERE account_id = $1 AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
+        ORDER BY opened_seq`,
+      [accountId],
+    );
+    return rows.map(toCase);
   }
 
   /**
@@ -170,19 +194,72 @@ export class CaseRepository {
     return result.affected === 1;
   }
 
-  /** Closes the case of an order when its saga ended; false if there was none open. */
+  /**
+   * Closes the case of an order when its saga ended. Returns false if there was none open, else
+   * the case's review (null: it never went to review).
+   */
   async close(
     manager: EntityManager,
     orderId: string,
     outcome: CaseOutcome,
     now: Date,
-  ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(EligibilityCaseEntity)
-      .set({ closedAt: now, outcome })
-      .where('order_id = :orderId AND closed_at IS NULL', { orderId })
-      .execute();
-    return result.affected === 1;
+  ): Promise<false | { reviewId: string | null }> {
+    const rows = returned<{ review_id: string | null }>(
+      await manager.query(
+        `UPDATE eligibility_cases SET closed_at = $2, outcome = $3
+          WHERE order_id = $1 AND closed_at IS NULL
+         RETURNING review_id`,
+        [orderId, now, outcome],
+      ),
+    );
+    return rows.length === 1 ? { reviewId: rows[0].review_id } : false;
   }
+}
+
+/** An eligibility_cases row as node-postgres returns it. */
+interface CaseRow {
+  order_id: string;
+  account_id: string;
+  state: CaseState;
+  region: string | null;
+  reasons: ReasonCode[];
+  license_ids: string[];
+  hold_ids: string[];
+  change_window: CaseChangeWindow | null;
+  review_id: string | null;
+  account_version: number | null;
+  account_deadline: Date | null;
+  checked_at: Date;
+  decided_at: Date | null;
+  closed_at: Date | null;
+  outcome: CaseOutcome | null;
+}
+
+const CASE_COLUMNS = `order_id, account_id, state, region, reasons, license_ids, hold_ids,
+  change_window, review_id, account_version, account_deadline, checked_at, decided_at, closed_at,
+  outcome`;
+
+function toCase(row: CaseRow): EligibilityCaseEntity {
+  return {
+    orderId: row.order_id,
+    accountId: row.account_id,
+    state: row.state,
+    region: row.region,
+    reasons: row.reasons,
+    licenseIds: row.license_ids,
+    holdIds: row.hold_ids,
+    changeWindow: row.change_window,
+    reviewId: row.review_id,
+    accountVersion: row.account_version,
+    accountDeadline: row.account_deadline,
+    checkedAt: row.checked_at,
+    decidedAt: row.decided_at,
+    closedAt: row.closed_at,
+    outcome: row.outcome,
+  };
+}
+
+/** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
+function returned<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
 }
