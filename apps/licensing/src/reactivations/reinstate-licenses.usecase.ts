@@ -36,8 +36,16 @@ export class ReinstateLicensesUsecase {
     private readonly snapshots: AccountSnapshotPublisher,
   ) {}
 
-  async execute(command: { orderId: string }, tx: Transaction): Promise<void> {
-    const reactivation = await this.cases.find(tx.manager, command.orderId);
+  /**
+   * `reactivation`: the case as the caller has just written it in this transaction (ACTIVATING),
+   * which saves reading it back; without it, it is read.
+   */
+  async execute(
+    command: { orderId: string; reactivation?: ReactivationCaseEntity },
+    tx: Transaction,
+  ): Promise<void> {
+    const reactivation =
+      command.reactivation ?? (await this.cases.find(tx.manager, command.orderId));
     if (!reactivation || reactivation.state !== 'ACTIVATING') {
       throw new LicensingError(
         'REGISTRY_INCONSISTENT',
@@ -122,15 +130,14 @@ export class ReinstateLicensesUsecase {
       })),
       tx.now,
     );
-    const clearedHoldIds = await this.accounts.clearHolds(
+    // The holds as they stand after clearing: whether the account becomes ACTIVE, and its snapshot.
+    const { holds, clearedHoldIds } = await this.accounts.clearHoldsAndRead(
       tx.manager,
       accountId,
       reactivation.holdIds,
       orderId,
       tx.now,
     );
-    // The holds as they stand now: whether the account becomes ACTIVE, and its snapshot.
-    const holds = await this.accounts.holdsOf(tx.manager, accountId);
     const becomesActive =
       registry.account?.status !== 'ACTIVE' && !holds.some((hold) => hold.state === 'ACTIVE');
     await this.assertTermsUnchanged(tx, before);
