@@ -35,6 +35,13 @@ export interface ContractWithGrants {
   entitlements: GrantedEntitlement[];
 }
 
+/** The entitlements a license is to hold (none: it holds none), and the order restoring them. */
+export interface LicenseGrant {
+  licenseId: string;
+  entitlements: GrantedEntitlement[];
+  orderId: string | null;
+}
+
 /** What an import writes in place of the account's current holds, contracts and licenses. */
 export interface AccountContents {
   holds: HoldEntity[];
@@ -247,22 +254,58 @@ export class AccountRepository {
     });
   }
 
-  /** SUSPENDED → ACTIVE, expiry untouched; returns the ids it switched on (only suspended ones). */
-  async activate(
+  /**
+   * In one statement: switches the account's `licenseIds` from SUSPENDED to ACTIVE (expiry
+   * untouched) and sets each granted license's entitlements to exactly those given (see
+   * setLicenseEntitlements). Returns the ids it switched on (only suspended ones).
+   */
+  async activateAndEntitle(
     manager: EntityManager,
     accountId: string,
     licenseIds: string[],
+    grants: LicenseGrant[],
+    grantedAt: Date,
   ): Promise<string[]> {
-    if (licenseIds.length === 0) return [];
-    const rows = returned<{ id: string }>(
-      await manager.query(
-        `UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
-         WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
-         RETURNING id`,
-        [accountId, licenseIds],
-      ),
+    if (licenseIds.length === 0 && grants.length === 0) return [];
+    const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
+      entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
     );
-    return rows.map((row) => row.id);
+    // Columns as arrays, zipped by unnest: one set-based statement for every license. Of a
+    // license's entitlements, those not granted any more are deleted and the granted ones written:
+    // each row is touched once, so the two parts cannot collide.
+    const activated: { id: string }[] = await manager.query(
+      `WITH activated AS (
+         UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
+          WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
+         RETURNING id
+       ), granted AS (
+         SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
+                         AS g(license_id, code, name, order_id)
+       ), revoked AS (
+         DELETE FROM license_entitlements e
+          WHERE e.license_id = ANY($3::text[])
+            AND NOT EXISTS (SELECT 1 FROM granted g
+                             WHERE g.license_id = e.license_id AND g.code = e.code)
+       ), written AS (
+         INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
+         SELECT g.license_id, g.code, g.name, $8::timestamptz, g.order_id FROM granted g
+         ON CONFLICT (license_id, code) DO UPDATE SET
+           name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
+           restored_by_order_id = EXCLUDED.restored_by_order_id
+       )
+       SELECT id FROM activated`,
+      [
+        accountId,
+        licenseIds,
+        grants.map((g) => g.licenseId),
+        rows.map((r) => r.licenseId),
+        rows.map((r) => r.code),
+        rows.map((r) => r.name),
+        rows.map((r) => r.orderId),
+        grantedAt,
+      ],
+    );
+    return activated.map((row) => row.id);
   }
 
   /** ACTIVE → SUSPENDED (compensation), restoring the suspension time it had. */
@@ -280,45 +323,13 @@ export class AccountRepository {
     return affected(result) === 1;
   }
 
-  /**
-   * Sets each license's entitlements to exactly those given (none: the license has none), in one
-   * statement: the ones not granted any more are deleted, the granted ones written (each row is
-   * touched once, so the two parts cannot collide).
-   */
+  /** Sets each license's entitlements to exactly those given (none: the license has none). */
   async setLicenseEntitlements(
     manager: EntityManager,
-    grants: { licenseId: string; entitlements: GrantedEntitlement[]; orderId: string | null }[],
+    grants: LicenseGrant[],
     grantedAt: Date,
   ): Promise<void> {
-    if (grants.length === 0) return;
-    const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
-      entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
-    );
-    // Columns as arrays, zipped by unnest: one set-based statement for every license.
-    await manager.query(
-      `WITH granted AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
-                         AS g(license_id, code, name, order_id)
-       ), revoked AS (
-         DELETE FROM license_entitlements e
-          WHERE e.license_id = ANY($1::text[])
-            AND NOT EXISTS (SELECT 1 FROM granted g
-                             WHERE g.license_id = e.license_id AND g.code = e.code)
-       )
-       INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
-       SELECT g.license_id, g.code, g.name, $6::timestamptz, g.order_id FROM granted g
-       ON CONFLICT (license_id, code) DO UPDATE SET
-         name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
-         restored_by_order_id = EXCLUDED.restored_by_order_id`,
-      [
-        grants.map((g) => g.licenseId),
-        rows.map((r) => r.licenseId),
-        rows.map((r) => r.code),
-        rows.map((r) => r.name),
-        rows.map((r) => r.orderId),
-        grantedAt,
-      ],
-    );
+    await this.activateAndEntitle(manager, '', [], grants, grantedAt);
   }
 
   /**
