@@ -1,4 +1,4 @@
-import { PersonalDataCipher } from '@app/platform';
+import { PersonalDataCipher, preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Quote } from '../quotes/quote';
@@ -65,13 +65,9 @@ export class OrderRepository {
     manager: EntityManager,
     id: string,
   ): Promise<{ order: Order; quote: Quote } | undefined> {
-    const rows: (OrderRow & QuoteRow)[] = await manager.query(
-      `SELECT ${ORDER_COLUMNS}, ${QUOTE_COLUMNS}
-         FROM orders o JOIN quotes q ON q.id = o.quote_id
-        WHERE o.id = $1
-          FOR UPDATE OF o`,
-      [id],
-    );
+    const rows = await runPrepared<(OrderRow & QuoteRow)[]>(manager, FIND_WITH_QUOTE_FOR_UPDATE, [
+      id,
+    ]);
     return rows.length === 1
       ? { order: this.toOrder(rows[0]), quote: toQuote(rows[0]) }
       : undefined;
@@ -88,13 +84,7 @@ export class OrderRepository {
     at: Date,
   ): Promise<Quote | undefined> {
     const rows = returned<QuoteRow>(
-      await manager.query(
-        `UPDATE orders o SET status = 'FULFILLED', fulfilled_at = $3
-           FROM quotes q
-          WHERE o.id = $1 AND o.account_id = $2 AND o.status = 'PAID' AND q.id = o.quote_id
-         RETURNING ${QUOTE_COLUMNS}`,
-        [id, accountId, at],
-      ),
+      await runPrepared(manager, MARK_FULFILLED_IF_PAID, [id, accountId, at]),
     );
     return rows.length === 1 ? toQuote(rows[0]) : undefined;
   }
@@ -206,6 +196,20 @@ interface OrderRow {
 const ORDER_COLUMNS = `o.id, o.quote_id, o.account_id, o.status, o.customer_name, o.customer_email,
   o.change_window_starts_at, o.change_window_ends_at, o.payment_deadline, o.payment_id, o.refund_id,
   o.created_at, o.paid_at, o.fulfilled_at, o.refund_requested_at, o.refunded_at, o.expired_at`;
+
+const FIND_WITH_QUOTE_FOR_UPDATE = preparedStatement(
+  `SELECT ${ORDER_COLUMNS}, ${QUOTE_COLUMNS}
+    FROM orders o JOIN quotes q ON q.id = o.quote_id
+   WHERE o.id = $1
+     FOR UPDATE OF o`,
+);
+
+const MARK_FULFILLED_IF_PAID = preparedStatement(
+  `UPDATE orders o SET status = 'FULFILLED', fulfilled_at = $3
+     FROM quotes q
+    WHERE o.id = $1 AND o.account_id = $2 AND o.status = 'PAID' AND q.id = o.quote_id
+   RETURNING ${QUOTE_COLUMNS}`,
+);
 
 /** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
 function returned<T>(result: unknown): T[] {

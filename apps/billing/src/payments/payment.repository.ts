@@ -1,3 +1,4 @@
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Payment, PaymentFailure } from './payment';
@@ -25,18 +26,9 @@ export class PaymentRepository {
     manager: EntityManager,
     payment: Payment,
   ): Promise<{ recorded: boolean; orderPaid: boolean }> {
-    const rows: { recorded: number; paid: number }[] = await manager.query(
-      `WITH recorded AS (
-         INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9)
-         ON CONFLICT DO NOTHING
-         RETURNING payment_id, order_id
-       ), paid AS (
-         UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = $9
-           FROM recorded r
-          WHERE o.id = r.order_id AND o.status = 'AWAITING_PAYMENT'
-         RETURNING o.id
-       )
-       SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM paid)::int AS paid`,
+    const rows = await runPrepared<{ recorded: number; paid: number }[]>(
+      manager,
+      INSERT_ACCEPTED_PAYING_ORDER,
       paymentValues(payment),
     );
     return { recorded: rows[0].recorded === 1, orderPaid: rows[0].paid === 1 };
@@ -80,6 +72,20 @@ export class PaymentRepository {
 
 const PAYMENT_COLUMNS = `payment_id, order_id, account_id, amount_minor, currency, outcome, reasons,
   captured_at, received_at`;
+
+const INSERT_ACCEPTED_PAYING_ORDER = preparedStatement(
+  `WITH recorded AS (
+     INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9)
+     ON CONFLICT DO NOTHING
+     RETURNING payment_id, order_id
+   ), paid AS (
+     UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = $9
+       FROM recorded r
+      WHERE o.id = r.order_id AND o.status = 'AWAITING_PAYMENT'
+     RETURNING o.id
+   )
+   SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM paid)::int AS paid`,
+);
 
 /** The values of PAYMENT_COLUMNS, $1 to $9. */
 function paymentValues(payment: Payment): unknown[] {

@@ -1,5 +1,6 @@
 import { ReasonCode } from '@app/contracts';
 import { TransientError } from '@app/messaging';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
@@ -56,12 +57,7 @@ export class CaseRepository {
     orderId: string,
     accountId: string,
   ): Promise<{ existing: EligibilityCaseEntity | null; hasOtherOpenCase: boolean }> {
-    const rows: CaseRow[] = await manager.query(
-      `SELECT ${CASE_COLUMNS} FROM eligibility_cases
-        WHERE order_id = $1
-           OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
-      [orderId, accountId],
-    );
+    const rows: CaseRow[] = await runPrepared(manager, FIND_FOR_CHECK, [orderId, accountId]);
     const own = rows.find((row) => row.order_id === orderId);
     return {
       existing: own ? toCase(own) : null,
@@ -78,34 +74,23 @@ export class CaseRepository {
   /** Inserts a new case; false when the order already has one (the same OrderPaid, re-published). */
   async insertIfAbsent(manager: EntityManager, c: EligibilityCaseEntity): Promise<boolean> {
     // A second case for the same order is a re-published OrderPaid: ignored.
-    const inserted = await manager
-      .query<unknown[]>(
-        `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
-                                      change_window, review_id, account_version, checked_at,
-                                      decided_at, closed_at, outcome, region, account_deadline)
-       VALUES ($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::jsonb, $8, $9, $10, $11, $12, $13,
-               $14, $15)
-       ON CONFLICT (order_id) DO NOTHING
-       RETURNING order_id`,
-        [
-          c.orderId,
-          c.accountId,
-          c.state,
-          c.reasons,
-          c.licenseIds,
-          c.holdIds,
-          c.changeWindow === null ? null : JSON.stringify(c.changeWindow),
-          c.reviewId,
-          c.accountVersion,
-          c.checkedAt,
-          c.decidedAt,
-          c.closedAt,
-          c.outcome,
-          c.region,
-          c.accountDeadline,
-        ],
-      )
-      .catch(openedConcurrently(c.accountId));
+    const inserted = await runPrepared<unknown[]>(manager, INSERT_CASE_IF_ABSENT, [
+      c.orderId,
+      c.accountId,
+      c.state,
+      c.reasons,
+      c.licenseIds,
+      c.holdIds,
+      c.changeWindow === null ? null : JSON.stringify(c.changeWindow),
+      c.reviewId,
+      c.accountVersion,
+      c.checkedAt,
+      c.decidedAt,
+      c.closedAt,
+      c.outcome,
+      c.region,
+      c.accountDeadline,
+    ]).catch(openedConcurrently(c.accountId));
     return inserted.length > 0;
   }
 
@@ -142,12 +127,7 @@ export class CaseRepository {
     manager: EntityManager,
     accountId: string,
   ): Promise<EligibilityCaseEntity[]> {
-    const rows: CaseRow[] = await manager.query(
-      `SELECT ${CASE_COLUMNS} FROM eligibility_cases
-        WHERE account_id = $1 AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
-        ORDER BY opened_seq`,
-      [accountId],
-    );
+    const rows: CaseRow[] = await runPrepared(manager, FIND_AWAITING_OF_ACCOUNT, [accountId]);
     return rows.map(toCase);
   }
 
@@ -205,12 +185,7 @@ export class CaseRepository {
     now: Date,
   ): Promise<false | { reviewId: string | null }> {
     const rows = returned<{ review_id: string | null }>(
-      await manager.query(
-        `UPDATE eligibility_cases SET closed_at = $2, outcome = $3
-          WHERE order_id = $1 AND closed_at IS NULL
-         RETURNING review_id`,
-        [orderId, now, outcome],
-      ),
+      await runPrepared(manager, CLOSE_CASE, [orderId, now, outcome]),
     );
     return rows.length === 1 ? { reviewId: rows[0].review_id } : false;
   }
@@ -263,3 +238,31 @@ function toCase(row: CaseRow): EligibilityCaseEntity {
 function returned<T>(result: unknown): T[] {
   return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
 }
+
+const FIND_FOR_CHECK = preparedStatement(
+  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+   WHERE order_id = $1
+      OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
+);
+
+const INSERT_CASE_IF_ABSENT = preparedStatement(
+  `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
+                                  change_window, review_id, account_version, checked_at,
+                                  decided_at, closed_at, outcome, region, account_deadline)
+   VALUES ($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::jsonb, $8, $9, $10, $11, $12, $13,
+           $14, $15)
+   ON CONFLICT (order_id) DO NOTHING
+   RETURNING order_id`,
+);
+
+const FIND_AWAITING_OF_ACCOUNT = preparedStatement(
+  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+   WHERE account_id = $1 AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
+   ORDER BY opened_seq`,
+);
+
+const CLOSE_CASE = preparedStatement(
+  `UPDATE eligibility_cases SET closed_at = $2, outcome = $3
+    WHERE order_id = $1 AND closed_at IS NULL
+   RETURNING review_id`,
+);

@@ -1,4 +1,5 @@
 import { ReasonCode } from '@app/contracts';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { affected, returned } from '../raw-query-result';
@@ -20,45 +21,29 @@ export class ReactivationCaseRepository {
     manager: EntityManager,
     reactivation: ReactivationCaseEntity,
   ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO reactivation_cases (order_id, account_id, license_ids, hold_ids, window_starts_at,
-                                       window_ends_at, state, scheduled_for, window_missed, reasons,
-                                       resuspended_license_ids, cleared_hold_ids, note, verified_at,
-                                       created_at, completed_at)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb,
-               $13, $14, $15, $16)
-       ON CONFLICT DO NOTHING
-       RETURNING order_id`,
-      [
-        reactivation.orderId,
-        reactivation.accountId,
-        JSON.stringify(reactivation.licenseIds),
-        JSON.stringify(reactivation.holdIds),
-        reactivation.windowStartsAt,
-        reactivation.windowEndsAt,
-        reactivation.state,
-        reactivation.scheduledFor,
-        reactivation.windowMissed,
-        JSON.stringify(reactivation.reasons),
-        JSON.stringify(reactivation.resuspendedLicenseIds),
-        JSON.stringify(reactivation.clearedHoldIds),
-        reactivation.note,
-        reactivation.verifiedAt,
-        reactivation.createdAt,
-        reactivation.completedAt,
-      ],
-    );
+    const rows: unknown[] = await runPrepared(manager, INSERT_CASE_IF_NEW, [
+      reactivation.orderId,
+      reactivation.accountId,
+      JSON.stringify(reactivation.licenseIds),
+      JSON.stringify(reactivation.holdIds),
+      reactivation.windowStartsAt,
+      reactivation.windowEndsAt,
+      reactivation.state,
+      reactivation.scheduledFor,
+      reactivation.windowMissed,
+      JSON.stringify(reactivation.reasons),
+      JSON.stringify(reactivation.resuspendedLicenseIds),
+      JSON.stringify(reactivation.clearedHoldIds),
+      reactivation.note,
+      reactivation.verifiedAt,
+      reactivation.createdAt,
+      reactivation.completedAt,
+    ]);
     return rows.length === 1;
   }
 
   async find(manager: EntityManager, orderId: string): Promise<ReactivationCaseEntity | null> {
-    const rows: CaseRow[] = await manager.query(
-      `SELECT order_id, account_id, license_ids, hold_ids, window_starts_at, window_ends_at, state,
-              scheduled_for, window_missed, reasons, resuspended_license_ids, cleared_hold_ids, note,
-              verified_at, created_at, completed_at
-         FROM reactivation_cases WHERE order_id = $1`,
-      [orderId],
-    );
+    const rows: CaseRow[] = await runPrepared(manager, FIND_CASE, [orderId]);
     return rows.length === 1 ? toCase(rows[0]) : null;
   }
 
@@ -93,20 +78,14 @@ export class ReactivationCaseRepository {
 
   /** ACTIVATING → RESTORED | FAILED; false when the case was not being activated. */
   async complete(manager: EntityManager, orderId: string, outcome: CaseOutcome): Promise<boolean> {
-    const result = await manager.query<unknown>(
-      `UPDATE reactivation_cases
-       SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
-           cleared_hold_ids = $5::jsonb, completed_at = $6
-       WHERE order_id = $1 AND state = 'ACTIVATING'`,
-      [
-        orderId,
-        outcome.state,
-        JSON.stringify(outcome.reasons),
-        JSON.stringify(outcome.resuspendedLicenseIds),
-        JSON.stringify(outcome.clearedHoldIds),
-        outcome.completedAt,
-      ],
-    );
+    const result = await runPrepared<unknown>(manager, COMPLETE_CASE, [
+      orderId,
+      outcome.state,
+      JSON.stringify(outcome.reasons),
+      JSON.stringify(outcome.resuspendedLicenseIds),
+      JSON.stringify(outcome.clearedHoldIds),
+      outcome.completedAt,
+    ]);
     return affected(result) === 1;
   }
 
@@ -168,3 +147,28 @@ function toCase(row: CaseRow): ReactivationCaseEntity {
     completedAt: row.completed_at,
   };
 }
+
+const INSERT_CASE_IF_NEW = preparedStatement(
+  `INSERT INTO reactivation_cases (order_id, account_id, license_ids, hold_ids, window_starts_at,
+                                   window_ends_at, state, scheduled_for, window_missed, reasons,
+                                   resuspended_license_ids, cleared_hold_ids, note, verified_at,
+                                   created_at, completed_at)
+   VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb,
+           $13, $14, $15, $16)
+   ON CONFLICT DO NOTHING
+   RETURNING order_id`,
+);
+
+const FIND_CASE = preparedStatement(
+  `SELECT order_id, account_id, license_ids, hold_ids, window_starts_at, window_ends_at, state,
+        scheduled_for, window_missed, reasons, resuspended_license_ids, cleared_hold_ids, note,
+        verified_at, created_at, completed_at
+   FROM reactivation_cases WHERE order_id = $1`,
+);
+
+const COMPLETE_CASE = preparedStatement(
+  `UPDATE reactivation_cases
+   SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
+       cleared_hold_ids = $5::jsonb, completed_at = $6
+   WHERE order_id = $1 AND state = 'ACTIVATING'`,
+);

@@ -1,4 +1,5 @@
 import { AccountStatus } from '@app/contracts';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { affected, returned } from '../raw-query-result';
@@ -65,12 +66,7 @@ export class AccountRepository {
 
   /** Locks the account row: imports and reinstatements of one account never interleave. */
   async lock(manager: EntityManager, accountId: string): Promise<AccountEntity | null> {
-    const rows: AccountRow[] = await manager.query(
-      `SELECT id, region, status, outstanding_balance_minor, outstanding_balance_currency, version,
-              updated_at
-         FROM accounts WHERE id = $1 FOR UPDATE`,
-      [accountId],
-    );
+    const rows: AccountRow[] = await runPrepared(manager, LOCK_ACCOUNT, [accountId]);
     return rows.length === 1 ? toAccount(rows[0]) : null;
   }
 
@@ -182,11 +178,7 @@ export class AccountRepository {
     status: AccountStatus | null = null,
   ): Promise<{ version: number; status: AccountStatus }> {
     const rows = returned<{ version: number; status: AccountStatus }>(
-      await manager.query(
-        `UPDATE accounts SET version = version + 1, updated_at = $2, status = COALESCE($3::text, status)
-         WHERE id = $1 RETURNING version, status`,
-        [accountId, now, status],
-      ),
+      await runPrepared(manager, BUMP_VERSION, [accountId, now, status]),
     );
     return rows[0];
   }
@@ -200,12 +192,7 @@ export class AccountRepository {
     accountId: string,
     licenseIds: string[],
   ): Promise<LicenseEntity[]> {
-    const rows: LicenseRow[] = await manager.query(
-      `SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
-         FROM licenses WHERE account_id = $1 OR id = ANY($2::text[])
-        ORDER BY id FOR UPDATE`,
-      [accountId, licenseIds],
-    );
+    const rows: LicenseRow[] = await runPrepared(manager, LOCK_LICENSES, [accountId, licenseIds]);
     return rows.map(toLicense);
   }
 
@@ -218,15 +205,9 @@ export class AccountRepository {
     accountId: string | null,
     contractIds: string[],
   ): Promise<ContractWithGrants[]> {
-    const rows: (ContractEntity & { entitlements: GrantedEntitlement[] })[] = await manager.query(
-      `SELECT c.id, c.account_id AS "accountId", c.starts_at AS "startsAt", c.ends_at AS "endsAt",
-              c.renewal_terms AS "renewalTerms", c.baseline_terms AS "baselineTerms",
-              c.terms_fingerprint AS "termsFingerprint",
-              COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
-                        FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
-       FROM contracts c
-       WHERE c.account_id = $1 OR c.id = ANY($2::text[])
-       ORDER BY c.id`,
+    const rows: (ContractEntity & { entitlements: GrantedEntitlement[] })[] = await runPrepared(
+      manager,
+      READ_CONTRACTS,
       [accountId, contractIds],
     );
     return rows.map(({ entitlements, ...contract }) => ({ contract, entitlements }));
@@ -273,38 +254,16 @@ export class AccountRepository {
     // Columns as arrays, zipped by unnest: one set-based statement for every license. Of a
     // license's entitlements, those not granted any more are deleted and the granted ones written:
     // each row is touched once, so the two parts cannot collide.
-    const activated: { id: string }[] = await manager.query(
-      `WITH activated AS (
-         UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
-          WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
-         RETURNING id
-       ), granted AS (
-         SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
-                         AS g(license_id, code, name, order_id)
-       ), revoked AS (
-         DELETE FROM license_entitlements e
-          WHERE e.license_id = ANY($3::text[])
-            AND NOT EXISTS (SELECT 1 FROM granted g
-                             WHERE g.license_id = e.license_id AND g.code = e.code)
-       ), written AS (
-         INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
-         SELECT g.license_id, g.code, g.name, $8::timestamptz, g.order_id FROM granted g
-         ON CONFLICT (license_id, code) DO UPDATE SET
-           name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
-           restored_by_order_id = EXCLUDED.restored_by_order_id
-       )
-       SELECT id FROM activated`,
-      [
-        accountId,
-        licenseIds,
-        grants.map((g) => g.licenseId),
-        rows.map((r) => r.licenseId),
-        rows.map((r) => r.code),
-        rows.map((r) => r.name),
-        rows.map((r) => r.orderId),
-        grantedAt,
-      ],
-    );
+    const activated: { id: string }[] = await runPrepared(manager, ACTIVATE_AND_ENTITLE, [
+      accountId,
+      licenseIds,
+      grants.map((g) => g.licenseId),
+      rows.map((r) => r.licenseId),
+      rows.map((r) => r.code),
+      rows.map((r) => r.name),
+      rows.map((r) => r.orderId),
+      grantedAt,
+    ]);
     return activated.map((row) => row.id);
   }
 
@@ -344,22 +303,9 @@ export class AccountRepository {
     now: Date,
   ): Promise<{ holds: HoldEntity[]; clearedHoldIds: string[] }> {
     // The outer SELECT sees the rows as before the UPDATE: the cleared ones are taken from it.
-    const rows: (HoldEntity & { cleared: boolean })[] = await manager.query(
-      `WITH cleared AS (
-         UPDATE holds SET state = 'CLEARED', cleared_at = $4, cleared_by_order_id = $3
-          WHERE account_id = $1 AND id = ANY($2::text[]) AND state = 'ACTIVE'
-         RETURNING id, state, cleared_at, cleared_by_order_id
-       )
-       SELECT h.id, h.account_id AS "accountId", h.category, h.reason,
-              COALESCE(c.state, h.state) AS state,
-              h.incident_resolved AS "incidentResolved", h.required_documents AS "requiredDocuments",
-              CASE WHEN c.id IS NULL THEN h.cleared_at ELSE c.cleared_at END AS "clearedAt",
-              CASE WHEN c.id IS NULL THEN h.cleared_by_order_id ELSE c.cleared_by_order_id END
-                AS "clearedByOrderId",
-              c.id IS NOT NULL AS cleared
-         FROM holds h LEFT JOIN cleared c ON c.id = h.id
-        WHERE h.account_id = $1
-        ORDER BY h.id`,
+    const rows: (HoldEntity & { cleared: boolean })[] = await runPrepared(
+      manager,
+      CLEAR_HOLDS_AND_READ,
       [accountId, holdIds, orderId, now],
     );
     const cleared = new Set(rows.filter((row) => row.cleared).map((row) => row.id));
@@ -415,3 +361,72 @@ function toLicense(row: LicenseRow): LicenseEntity {
     suspendedAt: row.suspended_at,
   };
 }
+
+const LOCK_ACCOUNT = preparedStatement(
+  `SELECT id, region, status, outstanding_balance_minor, outstanding_balance_currency, version,
+          updated_at
+     FROM accounts WHERE id = $1 FOR UPDATE`,
+);
+
+const BUMP_VERSION = preparedStatement(
+  `UPDATE accounts SET version = version + 1, updated_at = $2, status = COALESCE($3::text, status)
+   WHERE id = $1 RETURNING version, status`,
+);
+
+const LOCK_LICENSES = preparedStatement(
+  `SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
+    FROM licenses WHERE account_id = $1 OR id = ANY($2::text[])
+   ORDER BY id FOR UPDATE`,
+);
+
+const READ_CONTRACTS = preparedStatement(
+  `SELECT c.id, c.account_id AS "accountId", c.starts_at AS "startsAt", c.ends_at AS "endsAt",
+          c.renewal_terms AS "renewalTerms", c.baseline_terms AS "baselineTerms",
+          c.terms_fingerprint AS "termsFingerprint",
+          COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
+                    FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
+   FROM contracts c
+   WHERE c.account_id = $1 OR c.id = ANY($2::text[])
+   ORDER BY c.id`,
+);
+
+const ACTIVATE_AND_ENTITLE = preparedStatement(
+  `WITH activated AS (
+     UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
+      WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
+     RETURNING id
+   ), granted AS (
+     SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
+                     AS g(license_id, code, name, order_id)
+   ), revoked AS (
+     DELETE FROM license_entitlements e
+      WHERE e.license_id = ANY($3::text[])
+        AND NOT EXISTS (SELECT 1 FROM granted g
+                         WHERE g.license_id = e.license_id AND g.code = e.code)
+   ), written AS (
+     INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
+     SELECT g.license_id, g.code, g.name, $8::timestamptz, g.order_id FROM granted g
+     ON CONFLICT (license_id, code) DO UPDATE SET
+       name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
+       restored_by_order_id = EXCLUDED.restored_by_order_id
+   )
+   SELECT id FROM activated`,
+);
+
+const CLEAR_HOLDS_AND_READ = preparedStatement(
+  `WITH cleared AS (
+     UPDATE holds SET state = 'CLEARED', cleared_at = $4, cleared_by_order_id = $3
+      WHERE account_id = $1 AND id = ANY($2::text[]) AND state = 'ACTIVE'
+     RETURNING id, state, cleared_at, cleared_by_order_id
+   )
+   SELECT h.id, h.account_id AS "accountId", h.category, h.reason,
+          COALESCE(c.state, h.state) AS state,
+          h.incident_resolved AS "incidentResolved", h.required_documents AS "requiredDocuments",
+          CASE WHEN c.id IS NULL THEN h.cleared_at ELSE c.cleared_at END AS "clearedAt",
+          CASE WHEN c.id IS NULL THEN h.cleared_by_order_id ELSE c.cleared_by_order_id END
+            AS "clearedByOrderId",
+          c.id IS NOT NULL AS cleared
+     FROM holds h LEFT JOIN cleared c ON c.id = h.id
+    WHERE h.account_id = $1
+    ORDER BY h.id`,
+);
