@@ -207,6 +207,13 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       ),
     );
     const expiryBefore = (await licenseRows(ids)).map((row) => row.expires_at.toISOString());
+    // An entitlement the contract does not grant, on the license that is active already.
+    await queryDatabase(
+      databaseUrl,
+      `INSERT INTO license_entitlements (license_id, code, name, granted_at)
+       VALUES ($1, 'STALE', 'Not granted by the contract', now())`,
+      [ids[1]],
+    );
 
     const data = verified(accountId, ids, [`h-${accountId}`]);
     const sent = await publisher.event(EligibilityVerified, data);
@@ -254,6 +261,19 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     const rows = await licenseRows(ids);
     expect(rows.map((row) => row.status)).toEqual(['ACTIVE', 'ACTIVE']);
     expect(rows.map((row) => row.expires_at.toISOString())).toEqual(expiryBefore);
+    // Exactly what the contract grants; only the license switched on is restored by the order.
+    const held = await queryDatabase<{ license_id: string; code: string; order_id: string | null }>(
+      databaseUrl,
+      `SELECT license_id, code, restored_by_order_id AS order_id FROM license_entitlements
+        WHERE license_id = ANY($1) ORDER BY license_id, code`,
+      [ids],
+    );
+    expect(held).toEqual([
+      { license_id: ids[0], code: 'AUDIO', order_id: data.orderId },
+      { license_id: ids[0], code: 'VIDEO', order_id: data.orderId },
+      { license_id: ids[1], code: 'AUDIO', order_id: null },
+      { license_id: ids[1], code: 'VIDEO', order_id: null },
+    ]);
 
     const snapshot = await recorder.waitForEvent<AccountSnapshot>(
       AccountSnapshot.type,

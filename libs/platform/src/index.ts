@@ -1,5 +1,6 @@
 export * from './config';
 export * from './database';
+export * from './prepared-statement';
 export * from './messaging-options';
 export * from './bootstrap';
 export * from './logging';

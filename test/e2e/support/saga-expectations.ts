@@ -114,7 +114,8 @@ export async function expectFulfilled(
   expect(reactivated.map((e) => e.data.licenseId).sort()).toEqual([...expected.licenseIds].sort());
   expect(driver.refundRequestsOf(order.id)).toEqual([]);
 
-  const contact = contactOf(driver, order.id);
+  // Notifications assigns the contact on its own time: the saga may have ended before.
+  const contact = await eventually(async () => contactOf(driver, order.id));
   const mails = await mailsOf(driver, customer, order.id, expected.mails.length);
   expect(stagesOf(mails)).toEqual(expected.mails);
   for (const mail of mails) expect(mail.text).toContain(contact.name);
@@ -169,7 +170,8 @@ export async function expectRefunded(
   ).toEqual(expected.activations ?? []);
 
   if (expected.mails.length === 0) return;
-  const contact = contactOf(driver, order.id);
+  // Notifications assigns the contact on its own time: the saga may have ended before.
+  const contact = await eventually(async () => contactOf(driver, order.id));
   const mails = await mailsOf(driver, customer, order.id, expected.mails.length);
   expect(stagesOf(mails)).toEqual(expected.mails);
   for (const mail of mails) expect(mail.text).toContain(contact.name);

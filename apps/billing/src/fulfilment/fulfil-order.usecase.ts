@@ -3,7 +3,6 @@ import { Transaction, TransientError } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { BillingError } from '../billing.error';
 import { OrderRepository } from '../orders/order.repository';
-import { QuoteRepository } from '../quotes/quote.repository';
 import { toReceipt } from './receipt';
 
 export interface FulfilOrderCommand {
@@ -14,12 +13,31 @@ export interface FulfilOrderCommand {
 /** Licensing restored the order's licenses: the order is FULFILLED and its receipt sent out. */
 @Injectable()
 export class FulfilOrderUsecase {
-  constructor(
-    private readonly orders: OrderRepository,
-    private readonly quotes: QuoteRepository,
-  ) {}
+  constructor(private readonly orders: OrderRepository) {}
 
   async execute(command: FulfilOrderCommand, tx: Transaction): Promise<void> {
+    // The usual case, in one statement: the account's PAID order becomes FULFILLED.
+    const quote = await this.orders.markFulfilledIfPaid(
+      tx.manager,
+      command.orderId,
+      command.accountId,
+      tx.now,
+    );
+    if (!quote) return this.notFulfilled(command, tx);
+    tx.publish(
+      OrderFulfilled,
+      {
+        orderId: command.orderId,
+        accountId: command.accountId,
+        receipt: toReceipt(quote),
+        fulfilledAt: tx.now.toISOString(),
+      },
+      { correlationId: command.orderId },
+    );
+  }
+
+  /** Why the order was not PAID: fulfilled already (a redelivery: nothing to do), or an error. */
+  private async notFulfilled(command: FulfilOrderCommand, tx: Transaction): Promise<void> {
     const order = await this.orders.findByIdForUpdate(tx.manager, command.orderId);
     if (!order)
       throw new BillingError('ORDER_NOT_FOUND', `order ${command.orderId} does not exist`);
@@ -37,20 +55,6 @@ export class FulfilOrderUsecase {
         `order ${order.id} is ${order.status}, not PAID`,
       );
     }
-    const quote = await this.quotes.findById(tx.manager, order.quoteId);
-    if (!quote) throw new Error(`order ${order.id} lacks its quote ${order.quoteId}`);
-    if (!(await this.orders.markFulfilled(tx.manager, order.id, tx.now))) {
-      throw new TransientError(`order ${order.id} changed while being fulfilled`);
-    }
-    tx.publish(
-      OrderFulfilled,
-      {
-        orderId: order.id,
-        accountId: order.accountId,
-        receipt: toReceipt(quote),
-        fulfilledAt: tx.now.toISOString(),
-      },
-      { correlationId: order.id },
-    );
+    throw new TransientError(`order ${order.id} changed while being fulfilled`);
   }
 }

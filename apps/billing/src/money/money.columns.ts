@@ -12,7 +12,8 @@ export const basisPoints: ValueTransformer = {
   from: (value: string | null) => (value === null ? null : Number(value)),
 };
 
-function toSafeNumber(value: string): number {
+/** A bigint column of minor units, as node-postgres returns it (a string), as a number. */
+export function toSafeNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed))
     throw new Error(`minor amount ${value} exceeds the safe range`);

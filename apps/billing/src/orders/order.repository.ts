@@ -1,12 +1,15 @@
-import { PersonalDataCipher } from '@app/platform';
+import { PersonalDataCipher, preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { Quote } from '../quotes/quote';
+import { QUOTE_COLUMNS, QuoteRow, toQuote } from '../quotes/quote.repository';
 import { Order, OrderStatus } from './order';
 import { OrderEntity } from './order.entity';
 
 /**
  * Orders change state only through conditional updates (`... WHERE status = <expected>`): each
- * returns whether it won, so no race can pay, fulfil or refund an order twice.
+ * returns whether it won, so no race can pay, fulfil or refund an order twice. (An order is paid
+ * together with the insert of its payment: `PaymentRepository.insertAcceptedPayingOrder`.)
  */
 @Injectable()
 export class OrderRepository {
@@ -38,29 +41,52 @@ export class OrderRepository {
   }
 
   async findById(manager: EntityManager, id: string): Promise<Order | undefined> {
-    const row = await manager.findOne(OrderEntity, { where: { id } });
-    return row ? this.toOrder(row) : undefined;
+    const rows: OrderRow[] = await manager.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1`,
+      [id],
+    );
+    return rows.length === 1 ? this.toOrder(rows[0]) : undefined;
   }
 
   /** Reads the order and locks it until the transaction ends (serialises its state changes). */
   async findByIdForUpdate(manager: EntityManager, id: string): Promise<Order | undefined> {
-    const row = await manager.findOne(OrderEntity, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    return row ? this.toOrder(row) : undefined;
+    const rows: OrderRow[] = await manager.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows.length === 1 ? this.toOrder(rows[0]) : undefined;
   }
 
-  markPaid(manager: EntityManager, id: string, paymentId: string, at: Date): Promise<boolean> {
-    return this.transition(manager, id, ['AWAITING_PAYMENT'], {
-      status: 'PAID',
-      paymentId,
-      paidAt: at,
-    });
+  /**
+   * The order and the quote it was placed from, in one statement; locks the order (not the quote,
+   * which is never updated) until the transaction ends.
+   */
+  async findWithQuoteForUpdate(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ order: Order; quote: Quote } | undefined> {
+    const rows = await runPrepared<(OrderRow & QuoteRow)[]>(manager, FIND_WITH_QUOTE_FOR_UPDATE, [
+      id,
+    ]);
+    return rows.length === 1
+      ? { order: this.toOrder(rows[0]), quote: toQuote(rows[0]) }
+      : undefined;
   }
 
-  markFulfilled(manager: EntityManager, id: string, at: Date): Promise<boolean> {
-    return this.transition(manager, id, ['PAID'], { status: 'FULFILLED', fulfilledAt: at });
+  /**
+   * PAID → FULFILLED for the account's order, in one statement; returns the order's quote when it
+   * won, undefined when the order is missing, of another account or not PAID.
+   */
+  async markFulfilledIfPaid(
+    manager: EntityManager,
+    id: string,
+    accountId: string,
+    at: Date,
+  ): Promise<Quote | undefined> {
+    const rows = returned<QuoteRow>(
+      await runPrepared(manager, MARK_FULFILLED_IF_PAID, [id, accountId, at]),
+    );
+    return rows.length === 1 ? toQuote(rows[0]) : undefined;
   }
 
   /** Closes the order with the refund of `paymentId` (its accepted payment, or a rejected one). */
@@ -118,29 +144,74 @@ export class OrderRepository {
     return result.affected === 1;
   }
 
-  private toOrder(row: OrderEntity): Order {
+  private toOrder(row: OrderRow): Order {
     return {
       id: row.id,
-      quoteId: row.quoteId,
-      accountId: row.accountId,
+      quoteId: row.quote_id,
+      accountId: row.account_id,
       status: row.status,
       customer: {
-        name: this.cipher.decrypt(row.customerName),
-        email: this.cipher.decrypt(row.customerEmail),
+        name: this.cipher.decrypt(row.customer_name),
+        email: this.cipher.decrypt(row.customer_email),
       },
       changeWindow:
-        row.changeWindowStartsAt && row.changeWindowEndsAt
-          ? { startsAt: row.changeWindowStartsAt, endsAt: row.changeWindowEndsAt }
+        row.change_window_starts_at && row.change_window_ends_at
+          ? { startsAt: row.change_window_starts_at, endsAt: row.change_window_ends_at }
           : undefined,
-      paymentDeadline: row.paymentDeadline,
-      paymentId: row.paymentId,
-      refundId: row.refundId,
-      createdAt: row.createdAt,
-      paidAt: row.paidAt,
-      fulfilledAt: row.fulfilledAt,
-      refundRequestedAt: row.refundRequestedAt,
-      refundedAt: row.refundedAt,
-      expiredAt: row.expiredAt,
+      paymentDeadline: row.payment_deadline,
+      paymentId: row.payment_id,
+      refundId: row.refund_id,
+      createdAt: row.created_at,
+      paidAt: row.paid_at,
+      fulfilledAt: row.fulfilled_at,
+      refundRequestedAt: row.refund_requested_at,
+      refundedAt: row.refunded_at,
+      expiredAt: row.expired_at,
     };
   }
+}
+
+/** An orders row as node-postgres returns it. */
+interface OrderRow {
+  id: string;
+  quote_id: string;
+  account_id: string;
+  status: OrderStatus;
+  customer_name: string;
+  customer_email: string;
+  change_window_starts_at: Date | null;
+  change_window_ends_at: Date | null;
+  payment_deadline: Date;
+  payment_id: string | null;
+  refund_id: string | null;
+  created_at: Date;
+  paid_at: Date | null;
+  fulfilled_at: Date | null;
+  refund_requested_at: Date | null;
+  refunded_at: Date | null;
+  expired_at: Date | null;
+}
+
+/** The select list of an `OrderRow`, for the orders table aliased `o`. */
+const ORDER_COLUMNS = `o.id, o.quote_id, o.account_id, o.status, o.customer_name, o.customer_email,
+  o.change_window_starts_at, o.change_window_ends_at, o.payment_deadline, o.payment_id, o.refund_id,
+  o.created_at, o.paid_at, o.fulfilled_at, o.refund_requested_at, o.refunded_at, o.expired_at`;
+
+const FIND_WITH_QUOTE_FOR_UPDATE = preparedStatement(
+  `SELECT ${ORDER_COLUMNS}, ${QUOTE_COLUMNS}
+    FROM orders o JOIN quotes q ON q.id = o.quote_id
+   WHERE o.id = $1
+     FOR UPDATE OF o`,
+);
+
+const MARK_FULFILLED_IF_PAID = preparedStatement(
+  `UPDATE orders o SET status = 'FULFILLED', fulfilled_at = $3
+     FROM quotes q
+    WHERE o.id = $1 AND o.account_id = $2 AND o.status = 'PAID' AND q.id = o.quote_id
+   RETURNING ${QUOTE_COLUMNS}`,
+);
+
+/** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
+function returned<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
 }

@@ -1,3 +1,4 @@
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Payment, PaymentFailure } from './payment';
@@ -7,25 +8,30 @@ import { PaymentEntity, PaymentFailureEntity } from './payment.entity';
 export class PaymentRepository {
   /** False when this paymentId was already recorded (the same payment delivered again). */
   async insertIfNew(manager: EntityManager, payment: Payment): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PaymentEntity)
-      .values({
-        paymentId: payment.paymentId,
-        orderId: payment.orderId,
-        accountId: payment.accountId,
-        amountMinor: payment.amount.amountMinor,
-        currency: payment.amount.currency,
-        outcome: payment.outcome,
-        reasons: payment.reasons,
-        capturedAt: payment.capturedAt,
-        receivedAt: payment.receivedAt,
-      })
-      .orIgnore()
-      .returning('payment_id')
-      .execute();
-    return (result.raw as unknown[]).length === 1;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING payment_id`,
+      paymentValues(payment),
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Records an accepted payment and, in the same statement, marks its order PAID (only from
+   * AWAITING_PAYMENT). `recorded` false: this paymentId was already recorded and nothing changed;
+   * `orderPaid` false: the order was not awaiting payment any more.
+   */
+  async insertAcceptedPayingOrder(
+    manager: EntityManager,
+    payment: Payment,
+  ): Promise<{ recorded: boolean; orderPaid: boolean }> {
+    const rows = await runPrepared<{ recorded: number; paid: number }[]>(
+      manager,
+      INSERT_ACCEPTED_PAYING_ORDER,
+      paymentValues(payment),
+    );
+    return { recorded: rows[0].recorded === 1, orderPaid: rows[0].paid === 1 };
   }
 
   async findByOrder(manager: EntityManager, orderId: string): Promise<Payment[]> {
@@ -62,4 +68,36 @@ export class PaymentRepository {
     });
     return rows.map((row) => ({ ...row }));
   }
+}
+
+const PAYMENT_COLUMNS = `payment_id, order_id, account_id, amount_minor, currency, outcome, reasons,
+  captured_at, received_at`;
+
+const INSERT_ACCEPTED_PAYING_ORDER = preparedStatement(
+  `WITH recorded AS (
+     INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9)
+     ON CONFLICT DO NOTHING
+     RETURNING payment_id, order_id
+   ), paid AS (
+     UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = $9
+       FROM recorded r
+      WHERE o.id = r.order_id AND o.status = 'AWAITING_PAYMENT'
+     RETURNING o.id
+   )
+   SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM paid)::int AS paid`,
+);
+
+/** The values of PAYMENT_COLUMNS, $1 to $9. */
+function paymentValues(payment: Payment): unknown[] {
+  return [
+    payment.paymentId,
+    payment.orderId,
+    payment.accountId,
+    payment.amount.amountMinor,
+    payment.amount.currency,
+    payment.outcome,
+    payment.reasons,
+    payment.capturedAt,
+    payment.receivedAt,
+  ];
 }

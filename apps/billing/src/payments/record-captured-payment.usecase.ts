@@ -5,7 +5,6 @@ import { Money } from '../money/money';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
 import { Quote } from '../quotes/quote';
-import { QuoteRepository } from '../quotes/quote.repository';
 import { RefundIssuer } from '../refunds/refund-issuer';
 import { matchPayment, PaymentDecision } from './payment-matching';
 import { PaymentRepository } from './payment.repository';
@@ -27,7 +26,6 @@ export interface RecordCapturedPaymentCommand {
 export class RecordCapturedPaymentUsecase {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly quotes: QuoteRepository,
     private readonly payments: PaymentRepository,
     private readonly refunds: RefundIssuer,
   ) {}
@@ -37,48 +35,54 @@ export class RecordCapturedPaymentUsecase {
     tx: Transaction,
   ): Promise<PaymentDecision | 'ALREADY_RECORDED'> {
     // Locking the order serialises every payment of it: two cannot both see it unpaid.
-    const order = await this.orders.findByIdForUpdate(tx.manager, command.orderId);
-    const quote = order && (await this.quotes.findById(tx.manager, order.quoteId));
+    const found = await this.orders.findWithQuoteForUpdate(tx.manager, command.orderId);
     const decision = matchPayment(
-      order && quote
-        ? {
-            accountId: order.accountId,
-            status: order.status,
-            paymentDeadline: order.paymentDeadline,
-            price: { amountMinor: quote.totalMinor, currency: quote.currency },
-          }
-        : undefined,
+      found && {
+        accountId: found.order.accountId,
+        status: found.order.status,
+        paymentDeadline: found.order.paymentDeadline,
+        price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
+      },
       { accountId: command.accountId, amount: command.amount },
       tx.now,
     );
 
+    if (decision.outcome === 'ACCEPT') {
+      // The payment row and the order's PAID commit together, written in one statement.
+      const { recorded, orderPaid } = await this.payments.insertAcceptedPayingOrder(tx.manager, {
+        ...command,
+        outcome: 'ACCEPTED',
+        reasons: [],
+        receivedAt: tx.now,
+      });
+      if (!recorded) return 'ALREADY_RECORDED';
+      if (!orderPaid) {
+        throw new TransientError(
+          `order ${command.orderId} changed while its payment was being recorded`,
+        );
+      }
+      this.publishPaid(command, found!.order, found!.quote, tx);
+      return decision;
+    }
+
     const recorded = await this.payments.insertIfNew(tx.manager, {
       ...command,
-      outcome: decision.outcome === 'ACCEPT' ? 'ACCEPTED' : 'REJECTED',
-      reasons: decision.outcome === 'ACCEPT' ? [] : decision.reasons,
+      outcome: 'REJECTED',
+      reasons: decision.reasons,
       receivedAt: tx.now,
     });
     if (!recorded) return 'ALREADY_RECORDED';
-
-    if (decision.outcome === 'ACCEPT') {
-      await this.accept(command, order!, quote!, tx);
-    } else {
-      // A rejection closes only a known order of the account (then its quote is known too).
-      const closed = decision.closesOrder ? { order: order!, quote: quote! } : undefined;
-      await this.reject(command, decision, closed, tx);
-    }
+    // A rejection closes only a known order of the account (then its quote is known too).
+    await this.reject(command, decision, decision.closesOrder ? found : undefined, tx);
     return decision;
   }
 
-  private async accept(
+  private publishPaid(
     command: RecordCapturedPaymentCommand,
     order: Order,
     quote: Quote,
     tx: Transaction,
-  ): Promise<void> {
-    if (!(await this.orders.markPaid(tx.manager, order.id, command.paymentId, tx.now))) {
-      throw new TransientError(`order ${order.id} changed while its payment was being recorded`);
-    }
+  ): void {
     tx.publish(
       OrderPaid,
       {

@@ -1,7 +1,7 @@
-import { AccountSnapshot } from '@app/contracts';
+import { AccountSnapshot, AccountStatus } from '@app/contracts';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccountEntity } from './account.entity';
 import { Account, AccountContract, AccountHold, AccountLicense } from './account.model';
 
 /** The local account copies and their license index. Methods take the transaction's manager. */
@@ -34,41 +34,27 @@ export class AccountRepository {
       status: l.status,
       expiresAt: l.expiresAt,
     }));
-    const applied: unknown[] = await manager.query(
-      `INSERT INTO accounts AS a (account_id, version, region, status, outstanding_balance_minor,
-                                  outstanding_balance_currency, holds, contracts, licenses, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10)
-       ON CONFLICT (account_id) DO UPDATE SET
-         version = EXCLUDED.version, region = EXCLUDED.region, status = EXCLUDED.status,
-         outstanding_balance_minor = EXCLUDED.outstanding_balance_minor,
-         outstanding_balance_currency = EXCLUDED.outstanding_balance_currency,
-         holds = EXCLUDED.holds, contracts = EXCLUDED.contracts, licenses = EXCLUDED.licenses,
-         updated_at = EXCLUDED.updated_at
-       WHERE a.version < EXCLUDED.version
-       RETURNING account_id`,
-      [
-        snapshot.accountId,
-        snapshot.version,
-        snapshot.region,
-        snapshot.status,
-        snapshot.outstandingBalance.amountMinor,
-        snapshot.outstandingBalance.currency,
-        JSON.stringify(holds),
-        JSON.stringify(contracts),
-        JSON.stringify(licenses),
-        now,
-      ],
-    );
-    if (applied.length === 0) return false;
-    await this.reindexLicenses(manager, snapshot.accountId, [
-      ...new Set(licenses.map((l) => l.licenseId)),
+    // The copy and its license index in one statement; the index is only rewritten when the copy
+    // was. A license moved between accounts belongs to whichever snapshot named it last.
+    const rows: { applied: number }[] = await runPrepared(manager, UPSERT_IF_NEWER, [
+      snapshot.accountId,
+      snapshot.version,
+      snapshot.region,
+      snapshot.status,
+      snapshot.outstandingBalance.amountMinor,
+      snapshot.outstandingBalance.currency,
+      JSON.stringify(holds),
+      JSON.stringify(contracts),
+      JSON.stringify(licenses),
+      now,
+      [...new Set(licenses.map((l) => l.licenseId))],
     ]);
-    return true;
+    return rows[0].applied === 1;
   }
 
   async findById(manager: EntityManager, accountId: string): Promise<Account | null> {
-    const entity = await manager.findOneBy(AccountEntity, { accountId });
-    return entity ? toAccount(entity) : null;
+    const rows: AccountRow[] = await runPrepared(manager, FIND_ACCOUNT, [accountId]);
+    return rows.length === 1 ? toAccount(rows[0]) : null;
   }
 
   /** licenseId → owning accountId, for the given licenses that any snapshot has named. */
@@ -80,36 +66,60 @@ export class AccountRepository {
     );
     return new Map(rows.map((row) => [row.license_id, row.account_id]));
   }
-
-  private async reindexLicenses(
-    manager: EntityManager,
-    accountId: string,
-    licenseIds: string[],
-  ): Promise<void> {
-    await manager.query(
-      'DELETE FROM license_owners WHERE account_id = $1 AND NOT (license_id = ANY($2::text[]))',
-      [accountId, licenseIds],
-    );
-    if (licenseIds.length === 0) return;
-    // A license moved between accounts belongs to whichever snapshot named it last.
-    await manager.query(
-      `INSERT INTO license_owners (license_id, account_id)
-       SELECT unnest($1::text[]), $2
-       ON CONFLICT (license_id) DO UPDATE SET account_id = EXCLUDED.account_id`,
-      [licenseIds, accountId],
-    );
-  }
 }
 
-function toAccount(entity: AccountEntity): Account {
+/** An accounts row as node-postgres returns it (bigint as a string). */
+interface AccountRow {
+  account_id: string;
+  version: number;
+  region: string;
+  status: AccountStatus;
+  outstanding_balance_minor: string;
+  holds: AccountHold[];
+  contracts: AccountContract[];
+  licenses: AccountLicense[];
+}
+
+function toAccount(row: AccountRow): Account {
   return {
-    accountId: entity.accountId,
-    version: entity.version,
-    region: entity.region,
-    status: entity.status,
-    outstandingBalanceMinor: entity.outstandingBalanceMinor,
-    holds: entity.holds,
-    contracts: entity.contracts,
-    licenses: entity.licenses,
+    accountId: row.account_id,
+    version: row.version,
+    region: row.region,
+    status: row.status,
+    outstandingBalanceMinor: Number(row.outstanding_balance_minor),
+    holds: row.holds,
+    contracts: row.contracts,
+    licenses: row.licenses,
   };
 }
+
+const UPSERT_IF_NEWER = preparedStatement(
+  `WITH applied AS (
+     INSERT INTO accounts AS a (account_id, version, region, status, outstanding_balance_minor,
+                                outstanding_balance_currency, holds, contracts, licenses, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10)
+     ON CONFLICT (account_id) DO UPDATE SET
+       version = EXCLUDED.version, region = EXCLUDED.region, status = EXCLUDED.status,
+       outstanding_balance_minor = EXCLUDED.outstanding_balance_minor,
+       outstanding_balance_currency = EXCLUDED.outstanding_balance_currency,
+       holds = EXCLUDED.holds, contracts = EXCLUDED.contracts, licenses = EXCLUDED.licenses,
+       updated_at = EXCLUDED.updated_at
+     WHERE a.version < EXCLUDED.version
+     RETURNING account_id
+   ), unowned AS (
+     -- disjoint from the licenses upserted below: no row is touched twice
+     DELETE FROM license_owners o USING applied
+      WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($11::text[]))
+   ), owned AS (
+     INSERT INTO license_owners (license_id, account_id)
+     SELECT l.license_id, applied.account_id FROM applied, unnest($11::text[]) AS l(license_id)
+     ON CONFLICT (license_id) DO UPDATE SET account_id = EXCLUDED.account_id
+   )
+   SELECT count(*)::int AS applied FROM applied`,
+);
+
+const FIND_ACCOUNT = preparedStatement(
+  `SELECT account_id, version, region, status, outstanding_balance_minor, holds, contracts,
+        licenses
+   FROM accounts WHERE account_id = $1`,
+);

@@ -1,8 +1,14 @@
 import { ReasonCode } from '@app/contracts';
 import { TransientError } from '@app/messaging';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, Not } from 'typeorm';
-import { CaseOutcome, EligibilityCaseEntity } from './eligibility-case.entity';
+import { EntityManager } from 'typeorm';
+import {
+  CaseChangeWindow,
+  CaseOutcome,
+  CaseState,
+  EligibilityCaseEntity,
+} from './eligibility-case.entity';
 
 const OPEN_CASE_INDEX = 'eligibility_cases_one_open_per_account';
 
@@ -34,54 +40,57 @@ export class CaseRepository {
     manager: EntityManager,
     orderId: string,
   ): Promise<EligibilityCaseEntity | null> {
-    return manager.findOneBy(EligibilityCaseEntity, { orderId });
+    const rows: CaseRow[] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM eligibility_cases WHERE order_id = $1`,
+      [orderId],
+    );
+    return rows.length === 1 ? toCase(rows[0]) : null;
   }
 
-  async hasOpenCaseOtherThan(
+  /**
+   * What checking an order needs from the cases, in one statement: the order's own case, and
+   * whether another case of the account is open (a case awaiting its account is undecided: it
+   * reserves nothing). The one-open-case index holds the rule should another one open meanwhile.
+   */
+  async findForCheck(
     manager: EntityManager,
-    accountId: string,
     orderId: string,
-  ): Promise<boolean> {
-    // A case awaiting its account is undecided: it reserves nothing.
-    return manager.existsBy(EligibilityCaseEntity, {
-      accountId,
-      closedAt: IsNull(),
-      orderId: Not(orderId),
-      state: Not('AWAITING_ACCOUNT'),
-    });
+    accountId: string,
+  ): Promise<{ existing: EligibilityCaseEntity | null; hasOtherOpenCase: boolean }> {
+    const rows: CaseRow[] = await runPrepared(manager, FIND_FOR_CHECK, [orderId, accountId]);
+    const own = rows.find((row) => row.order_id === orderId);
+    return {
+      existing: own ? toCase(own) : null,
+      hasOtherOpenCase: rows.some(
+        (row) =>
+          row.order_id !== orderId &&
+          row.account_id === accountId &&
+          row.closed_at === null &&
+          row.state !== 'AWAITING_ACCOUNT',
+      ),
+    };
   }
 
   /** Inserts a new case; false when the order already has one (the same OrderPaid, re-published). */
   async insertIfAbsent(manager: EntityManager, c: EligibilityCaseEntity): Promise<boolean> {
     // A second case for the same order is a re-published OrderPaid: ignored.
-    const inserted = await manager
-      .query<unknown[]>(
-        `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
-                                      change_window, review_id, account_version, checked_at,
-                                      decided_at, closed_at, outcome, region, account_deadline)
-       VALUES ($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::jsonb, $8, $9, $10, $11, $12, $13,
-               $14, $15)
-       ON CONFLICT (order_id) DO NOTHING
-       RETURNING order_id`,
-        [
-          c.orderId,
-          c.accountId,
-          c.state,
-          c.reasons,
-          c.licenseIds,
-          c.holdIds,
-          c.changeWindow === null ? null : JSON.stringify(c.changeWindow),
-          c.reviewId,
-          c.accountVersion,
-          c.checkedAt,
-          c.decidedAt,
-          c.closedAt,
-          c.outcome,
-          c.region,
-          c.accountDeadline,
-        ],
-      )
-      .catch(openedConcurrently(c.accountId));
+    const inserted = await runPrepared<unknown[]>(manager, INSERT_CASE_IF_ABSENT, [
+      c.orderId,
+      c.accountId,
+      c.state,
+      c.reasons,
+      c.licenseIds,
+      c.holdIds,
+      c.changeWindow === null ? null : JSON.stringify(c.changeWindow),
+      c.reviewId,
+      c.accountVersion,
+      c.checkedAt,
+      c.decidedAt,
+      c.closedAt,
+      c.outcome,
+      c.region,
+      c.accountDeadline,
+    ]).catch(openedConcurrently(c.accountId));
     return inserted.length > 0;
   }
 
@@ -118,13 +127,8 @@ export class CaseRepository {
     manager: EntityManager,
     accountId: string,
   ): Promise<EligibilityCaseEntity[]> {
-    return manager
-      .createQueryBuilder(EligibilityCaseEntity, 'c')
-      .where("c.account_id = :accountId AND c.state = 'AWAITING_ACCOUNT' AND c.closed_at IS NULL", {
-        accountId,
-      })
-      .orderBy('c.opened_seq', 'ASC')
-      .getMany();
+    const rows: CaseRow[] = await runPrepared(manager, FIND_AWAITING_OF_ACCOUNT, [accountId]);
+    return rows.map(toCase);
   }
 
   /**
@@ -170,19 +174,95 @@ export class CaseRepository {
     return result.affected === 1;
   }
 
-  /** Closes the case of an order when its saga ended; false if there was none open. */
+  /**
+   * Closes the case of an order when its saga ended. Returns false if there was none open, else
+   * the case's review (null: it never went to review).
+   */
   async close(
     manager: EntityManager,
     orderId: string,
     outcome: CaseOutcome,
     now: Date,
-  ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(EligibilityCaseEntity)
-      .set({ closedAt: now, outcome })
-      .where('order_id = :orderId AND closed_at IS NULL', { orderId })
-      .execute();
-    return result.affected === 1;
+  ): Promise<false | { reviewId: string | null }> {
+    const rows = returned<{ review_id: string | null }>(
+      await runPrepared(manager, CLOSE_CASE, [orderId, now, outcome]),
+    );
+    return rows.length === 1 ? { reviewId: rows[0].review_id } : false;
   }
 }
+
+/** An eligibility_cases row as node-postgres returns it. */
+interface CaseRow {
+  order_id: string;
+  account_id: string;
+  state: CaseState;
+  region: string | null;
+  reasons: ReasonCode[];
+  license_ids: string[];
+  hold_ids: string[];
+  change_window: CaseChangeWindow | null;
+  review_id: string | null;
+  account_version: number | null;
+  account_deadline: Date | null;
+  checked_at: Date;
+  decided_at: Date | null;
+  closed_at: Date | null;
+  outcome: CaseOutcome | null;
+}
+
+const CASE_COLUMNS = `order_id, account_id, state, region, reasons, license_ids, hold_ids,
+  change_window, review_id, account_version, account_deadline, checked_at, decided_at, closed_at,
+  outcome`;
+
+function toCase(row: CaseRow): EligibilityCaseEntity {
+  return {
+    orderId: row.order_id,
+    accountId: row.account_id,
+    state: row.state,
+    region: row.region,
+    reasons: row.reasons,
+    licenseIds: row.license_ids,
+    holdIds: row.hold_ids,
+    changeWindow: row.change_window,
+    reviewId: row.review_id,
+    accountVersion: row.account_version,
+    accountDeadline: row.account_deadline,
+    checkedAt: row.checked_at,
+    decidedAt: row.decided_at,
+    closedAt: row.closed_at,
+    outcome: row.outcome,
+  };
+}
+
+/** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
+function returned<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
+}
+
+const FIND_FOR_CHECK = preparedStatement(
+  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+   WHERE order_id = $1
+      OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
+);
+
+const INSERT_CASE_IF_ABSENT = preparedStatement(
+  `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
+                                  change_window, review_id, account_version, checked_at,
+                                  decided_at, closed_at, outcome, region, account_deadline)
+   VALUES ($1, $2, $3, $4::text[], $5::text[], $6::text[], $7::jsonb, $8, $9, $10, $11, $12, $13,
+           $14, $15)
+   ON CONFLICT (order_id) DO NOTHING
+   RETURNING order_id`,
+);
+
+const FIND_AWAITING_OF_ACCOUNT = preparedStatement(
+  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+   WHERE account_id = $1 AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
+   ORDER BY opened_seq`,
+);
+
+const CLOSE_CASE = preparedStatement(
+  `UPDATE eligibility_cases SET closed_at = $2, outcome = $3
+    WHERE order_id = $1 AND closed_at IS NULL
+   RETURNING review_id`,
+);

@@ -33,12 +33,17 @@ export interface CheckEligibilityCommand {
  */
 @Injectable()
 export class CheckEligibilityUsecase {
+  /** Parsed once: the configuration does not change while the service runs. */
+  private readonly supportedRegions: readonly string[];
+
   constructor(
     private readonly accounts: AccountRepository,
     private readonly cases: CaseRepository,
     private readonly reviews: ReviewRepository,
     private readonly env: EligibilityEnvironment,
-  ) {}
+  ) {
+    this.supportedRegions = env.supportedRegions();
+  }
 
   /**
    * Returns the state the case was given, or null when the order was decided already (a replay) or
@@ -46,7 +51,11 @@ export class CheckEligibilityUsecase {
    */
   async execute(command: CheckEligibilityCommand, tx: Transaction): Promise<CaseState | null> {
     const { manager, now } = tx;
-    const existing = await this.cases.findByOrderId(manager, command.orderId);
+    const { existing, hasOtherOpenCase } = await this.cases.findForCheck(
+      manager,
+      command.orderId,
+      command.accountId,
+    );
     // Decided (or ended) already: a re-published OrderPaid or a second trigger changes nothing.
     if (existing && (existing.state !== 'AWAITING_ACCOUNT' || existing.closedAt !== null)) {
       return null;
@@ -64,12 +73,8 @@ export class CheckEligibilityUsecase {
     const strangers = licensesNotOnAccount(account, command.licenseIds);
     const assessment = evaluateEligibility(account, command, {
       now,
-      supportedRegions: this.env.supportedRegions(),
-      hasOtherOpenCase: await this.cases.hasOpenCaseOtherThan(
-        manager,
-        command.accountId,
-        command.orderId,
-      ),
+      supportedRegions: this.supportedRegions,
+      hasOtherOpenCase,
       licenseOwners: await this.accounts.ownersOf(manager, strangers),
     });
 

@@ -20,7 +20,9 @@ export class CloseCaseUsecase {
   ) {}
 
   async execute(command: CloseCaseCommand, tx: Transaction): Promise<void> {
-    if (!(await this.cases.close(tx.manager, command.orderId, command.outcome, tx.now))) return;
+    const closed = await this.cases.close(tx.manager, command.orderId, command.outcome, tx.now);
+    // A review is only ever opened with its case, which names it: without one there is none.
+    if (!closed || closed.reviewId === null) return;
     // A review still open for a saga that ended elsewhere has nothing left to decide.
     const review = await this.reviews.findByOrderId(tx.manager, command.orderId);
     if (review?.state === 'OPEN') {

@@ -1,8 +1,9 @@
 import { ReasonCode } from '@app/contracts';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { affected, returned } from '../raw-query-result';
-import { ReactivationCaseEntity } from './reactivation-case.entity';
+import { ReactivationCaseEntity, ReactivationCaseState } from './reactivation-case.entity';
 
 export interface CaseOutcome {
   state: 'RESTORED' | 'FAILED';
@@ -20,19 +21,30 @@ export class ReactivationCaseRepository {
     manager: EntityManager,
     reactivation: ReactivationCaseEntity,
   ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(ReactivationCaseEntity)
-      .values(reactivation)
-      .orIgnore()
-      .returning('order_id')
-      .execute();
-    return Array.isArray(result.raw) && result.raw.length === 1;
+    const rows: unknown[] = await runPrepared(manager, INSERT_CASE_IF_NEW, [
+      reactivation.orderId,
+      reactivation.accountId,
+      JSON.stringify(reactivation.licenseIds),
+      JSON.stringify(reactivation.holdIds),
+      reactivation.windowStartsAt,
+      reactivation.windowEndsAt,
+      reactivation.state,
+      reactivation.scheduledFor,
+      reactivation.windowMissed,
+      JSON.stringify(reactivation.reasons),
+      JSON.stringify(reactivation.resuspendedLicenseIds),
+      JSON.stringify(reactivation.clearedHoldIds),
+      reactivation.note,
+      reactivation.verifiedAt,
+      reactivation.createdAt,
+      reactivation.completedAt,
+    ]);
+    return rows.length === 1;
   }
 
   async find(manager: EntityManager, orderId: string): Promise<ReactivationCaseEntity | null> {
-    return manager.findOneBy(ReactivationCaseEntity, { orderId });
+    const rows: CaseRow[] = await runPrepared(manager, FIND_CASE, [orderId]);
+    return rows.length === 1 ? toCase(rows[0]) : null;
   }
 
   /** Orders whose scheduled activation is due, oldest first. */
@@ -66,20 +78,14 @@ export class ReactivationCaseRepository {
 
   /** ACTIVATING → RESTORED | FAILED; false when the case was not being activated. */
   async complete(manager: EntityManager, orderId: string, outcome: CaseOutcome): Promise<boolean> {
-    const result = await manager.query<unknown>(
-      `UPDATE reactivation_cases
-       SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
-           cleared_hold_ids = $5::jsonb, completed_at = $6
-       WHERE order_id = $1 AND state = 'ACTIVATING'`,
-      [
-        orderId,
-        outcome.state,
-        JSON.stringify(outcome.reasons),
-        JSON.stringify(outcome.resuspendedLicenseIds),
-        JSON.stringify(outcome.clearedHoldIds),
-        outcome.completedAt,
-      ],
-    );
+    const result = await runPrepared<unknown>(manager, COMPLETE_CASE, [
+      orderId,
+      outcome.state,
+      JSON.stringify(outcome.reasons),
+      JSON.stringify(outcome.resuspendedLicenseIds),
+      JSON.stringify(outcome.clearedHoldIds),
+      outcome.completedAt,
+    ]);
     return affected(result) === 1;
   }
 
@@ -100,3 +106,69 @@ export class ReactivationCaseRepository {
     return rows.length === 1;
   }
 }
+
+/** A reactivation_cases row as node-postgres returns it. */
+interface CaseRow {
+  order_id: string;
+  account_id: string;
+  license_ids: string[];
+  hold_ids: string[];
+  window_starts_at: Date | null;
+  window_ends_at: Date | null;
+  state: ReactivationCaseState;
+  scheduled_for: Date | null;
+  window_missed: boolean;
+  reasons: ReasonCode[];
+  resuspended_license_ids: string[];
+  cleared_hold_ids: string[];
+  note: string | null;
+  verified_at: Date;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+function toCase(row: CaseRow): ReactivationCaseEntity {
+  return {
+    orderId: row.order_id,
+    accountId: row.account_id,
+    licenseIds: row.license_ids,
+    holdIds: row.hold_ids,
+    windowStartsAt: row.window_starts_at,
+    windowEndsAt: row.window_ends_at,
+    state: row.state,
+    scheduledFor: row.scheduled_for,
+    windowMissed: row.window_missed,
+    reasons: row.reasons,
+    resuspendedLicenseIds: row.resuspended_license_ids,
+    clearedHoldIds: row.cleared_hold_ids,
+    note: row.note,
+    verifiedAt: row.verified_at,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  };
+}
+
+const INSERT_CASE_IF_NEW = preparedStatement(
+  `INSERT INTO reactivation_cases (order_id, account_id, license_ids, hold_ids, window_starts_at,
+                                   window_ends_at, state, scheduled_for, window_missed, reasons,
+                                   resuspended_license_ids, cleared_hold_ids, note, verified_at,
+                                   created_at, completed_at)
+   VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb,
+           $13, $14, $15, $16)
+   ON CONFLICT DO NOTHING
+   RETURNING order_id`,
+);
+
+const FIND_CASE = preparedStatement(
+  `SELECT order_id, account_id, license_ids, hold_ids, window_starts_at, window_ends_at, state,
+        scheduled_for, window_missed, reasons, resuspended_license_ids, cleared_hold_ids, note,
+        verified_at, created_at, completed_at
+   FROM reactivation_cases WHERE order_id = $1`,
+);
+
+const COMPLETE_CASE = preparedStatement(
+  `UPDATE reactivation_cases
+   SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
+       cleared_hold_ids = $5::jsonb, completed_at = $6
+   WHERE order_id = $1 AND state = 'ACTIVATING'`,
+);

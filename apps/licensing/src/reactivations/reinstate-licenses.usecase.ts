@@ -13,7 +13,11 @@ import { LicensingError } from '../licensing.error';
 import { AccountSnapshotPublisher } from '../registry/account-snapshot.publisher';
 import { termsOf } from '../registry/account.mapper';
 import { AccountEntity } from '../registry/account.entity';
-import { AccountRepository, ContractWithGrants } from '../registry/account.repository';
+import {
+  AccountRepository,
+  ContractWithGrants,
+  LicenseGrant,
+} from '../registry/account.repository';
 import { HoldEntity } from '../registry/hold.entity';
 import { LicenseEntity } from '../registry/license.entity';
 import { ReactivationCaseEntity } from './reactivation-case.entity';
@@ -36,8 +40,16 @@ export class ReinstateLicensesUsecase {
     private readonly snapshots: AccountSnapshotPublisher,
   ) {}
 
-  async execute(command: { orderId: string }, tx: Transaction): Promise<void> {
-    const reactivation = await this.cases.find(tx.manager, command.orderId);
+  /**
+   * `reactivation`: the case as the caller has just written it in this transaction (ACTIVATING),
+   * which saves reading it back; without it, it is read.
+   */
+  async execute(
+    command: { orderId: string; reactivation?: ReactivationCaseEntity },
+    tx: Transaction,
+  ): Promise<void> {
+    const reactivation =
+      command.reactivation ?? (await this.cases.find(tx.manager, command.orderId));
     if (!reactivation || reactivation.state !== 'ACTIVATING') {
       throw new LicensingError(
         'REGISTRY_INCONSISTENT',
@@ -111,26 +123,25 @@ export class ReinstateLicensesUsecase {
   ): Promise<void> {
     const { orderId, accountId } = reactivation;
     const reinstated = decision.steps.filter((s): s is Reinstated => s.outcome === 'REINSTATE');
-    await this.switchOn(tx, accountId, reinstated);
     // Already active ones are a no-op, but their entitlements are held to exactly what the contract grants.
-    await this.accounts.setLicenseEntitlements(
-      tx.manager,
+    await this.switchOn(
+      tx,
+      accountId,
+      reinstated,
       decision.steps.map((step) => ({
         licenseId: step.license.licenseId,
         entitlements: step.entitlements,
         orderId: step.outcome === 'REINSTATE' ? orderId : null,
       })),
-      tx.now,
     );
-    const clearedHoldIds = await this.accounts.clearHolds(
+    // The holds as they stand after clearing: whether the account becomes ACTIVE, and its snapshot.
+    const { holds, clearedHoldIds } = await this.accounts.clearHoldsAndRead(
       tx.manager,
       accountId,
       reactivation.holdIds,
       orderId,
       tx.now,
     );
-    // The holds as they stand now: whether the account becomes ACTIVE, and its snapshot.
-    const holds = await this.accounts.holdsOf(tx.manager, accountId);
     const becomesActive =
       registry.account?.status !== 'ACTIVE' && !holds.some((hold) => hold.state === 'ACTIVE');
     await this.assertTermsUnchanged(tx, before);
@@ -193,15 +204,15 @@ export class ReinstateLicensesUsecase {
   ): Promise<void> {
     const { orderId, accountId } = reactivation;
     const switchedOn = decision.switchedOnBeforeFailure;
-    await this.switchOn(tx, accountId, switchedOn);
-    await this.accounts.setLicenseEntitlements(
-      tx.manager,
+    await this.switchOn(
+      tx,
+      accountId,
+      switchedOn,
       switchedOn.map((step) => ({
         licenseId: step.license.licenseId,
         entitlements: step.entitlements,
         orderId,
       })),
-      tx.now,
     );
 
     const reason: ReasonCode = decision.rejected[0].reason;
@@ -254,10 +265,20 @@ export class ReinstateLicensesUsecase {
     });
   }
 
-  /** SUSPENDED → ACTIVE (expiry and contract untouched), all of them or it is a bug. */
-  private async switchOn(tx: Transaction, accountId: string, steps: Reinstated[]): Promise<void> {
+  /**
+   * SUSPENDED → ACTIVE (expiry and contract untouched), all of them or it is a bug; with the
+   * licenses' entitlements set as granted, in the same statement.
+   */
+  private async switchOn(
+    tx: Transaction,
+    accountId: string,
+    steps: Reinstated[],
+    grants: LicenseGrant[],
+  ): Promise<void> {
     const wanted = steps.map((step) => step.license.licenseId);
-    const switched = new Set(await this.accounts.activate(tx.manager, accountId, wanted));
+    const switched = new Set(
+      await this.accounts.activateAndEntitle(tx.manager, accountId, wanted, grants, tx.now),
+    );
     const missed = wanted.filter((id) => !switched.has(id));
     if (missed.length > 0) {
       throw new LicensingError(

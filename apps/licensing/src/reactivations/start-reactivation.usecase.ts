@@ -2,6 +2,7 @@ import { ActivationScheduled } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { activationTiming, ChangeWindow } from './activation-timing';
+import { ReactivationCaseEntity } from './reactivation-case.entity';
 import { ReactivationCaseRepository } from './reactivation-case.repository';
 import { ReinstateLicensesUsecase } from './reinstate-licenses.usecase';
 
@@ -28,7 +29,7 @@ export class StartReactivationUsecase {
   async execute(command: StartReactivationCommand, tx: Transaction): Promise<void> {
     const timing = activationTiming(command.changeWindow, tx.now);
     const windowMissed = timing.mode === 'NOW' && timing.windowMissed;
-    const created = await this.cases.insertIfNew(tx.manager, {
+    const reactivation: ReactivationCaseEntity = {
       orderId: command.orderId,
       accountId: command.accountId,
       licenseIds: [...new Set(command.licenseIds)],
@@ -47,7 +48,8 @@ export class StartReactivationUsecase {
       verifiedAt: command.verifiedAt,
       createdAt: tx.now,
       completedAt: null,
-    });
+    };
+    const created = await this.cases.insertIfNew(tx.manager, reactivation);
     // A second EligibilityVerified for the same order (a replay under another event id) changes nothing.
     if (!created) return;
 
@@ -59,6 +61,6 @@ export class StartReactivationUsecase {
       });
       return;
     }
-    await this.reinstate.execute({ orderId: command.orderId }, tx);
+    await this.reinstate.execute({ orderId: command.orderId, reactivation }, tx);
   }
 }

@@ -1,4 +1,5 @@
 import { AccountStatus } from '@app/contracts';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { affected, returned } from '../raw-query-result';
@@ -35,6 +36,13 @@ export interface ContractWithGrants {
   entitlements: GrantedEntitlement[];
 }
 
+/** The entitlements a license is to hold (none: it holds none), and the order restoring them. */
+export interface LicenseGrant {
+  licenseId: string;
+  entitlements: GrantedEntitlement[];
+  orderId: string | null;
+}
+
 /** What an import writes in place of the account's current holds, contracts and licenses. */
 export interface AccountContents {
   holds: HoldEntity[];
@@ -58,11 +66,8 @@ export class AccountRepository {
 
   /** Locks the account row: imports and reinstatements of one account never interleave. */
   async lock(manager: EntityManager, accountId: string): Promise<AccountEntity | null> {
-    return manager
-      .createQueryBuilder(AccountEntity, 'a')
-      .setLock('pessimistic_write')
-      .where('a.id = :accountId', { accountId })
-      .getOne();
+    const rows: AccountRow[] = await runPrepared(manager, LOCK_ACCOUNT, [accountId]);
+    return rows.length === 1 ? toAccount(rows[0]) : null;
   }
 
   async loadAggregate(manager: EntityManager, accountId: string): Promise<AccountAggregate | null> {
@@ -173,11 +178,7 @@ export class AccountRepository {
     status: AccountStatus | null = null,
   ): Promise<{ version: number; status: AccountStatus }> {
     const rows = returned<{ version: number; status: AccountStatus }>(
-      await manager.query(
-        `UPDATE accounts SET version = version + 1, updated_at = $2, status = COALESCE($3::text, status)
-         WHERE id = $1 RETURNING version, status`,
-        [accountId, now, status],
-      ),
+      await runPrepared(manager, BUMP_VERSION, [accountId, now, status]),
     );
     return rows[0];
   }
@@ -191,15 +192,8 @@ export class AccountRepository {
     accountId: string,
     licenseIds: string[],
   ): Promise<LicenseEntity[]> {
-    return manager
-      .createQueryBuilder(LicenseEntity, 'l')
-      .setLock('pessimistic_write')
-      .where('l.account_id = :accountId OR l.id IN (:...licenseIds)', {
-        accountId,
-        licenseIds: licenseIds.length ? licenseIds : [''],
-      })
-      .orderBy('l.id')
-      .getMany();
+    const rows: LicenseRow[] = await runPrepared(manager, LOCK_LICENSES, [accountId, licenseIds]);
+    return rows.map(toLicense);
   }
 
   /**
@@ -211,15 +205,9 @@ export class AccountRepository {
     accountId: string | null,
     contractIds: string[],
   ): Promise<ContractWithGrants[]> {
-    const rows: (ContractEntity & { entitlements: GrantedEntitlement[] })[] = await manager.query(
-      `SELECT c.id, c.account_id AS "accountId", c.starts_at AS "startsAt", c.ends_at AS "endsAt",
-              c.renewal_terms AS "renewalTerms", c.baseline_terms AS "baselineTerms",
-              c.terms_fingerprint AS "termsFingerprint",
-              COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
-                        FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
-       FROM contracts c
-       WHERE c.account_id = $1 OR c.id = ANY($2::text[])
-       ORDER BY c.id`,
+    const rows: (ContractEntity & { entitlements: GrantedEntitlement[] })[] = await runPrepared(
+      manager,
+      READ_CONTRACTS,
       [accountId, contractIds],
     );
     return rows.map(({ entitlements, ...contract }) => ({ contract, entitlements }));
@@ -247,22 +235,36 @@ export class AccountRepository {
     });
   }
 
-  /** SUSPENDED → ACTIVE, expiry untouched; returns the ids it switched on (only suspended ones). */
-  async activate(
+  /**
+   * In one statement: switches the account's `licenseIds` from SUSPENDED to ACTIVE (expiry
+   * untouched) and sets each granted license's entitlements to exactly those given (see
+   * setLicenseEntitlements). Returns the ids it switched on (only suspended ones).
+   */
+  async activateAndEntitle(
     manager: EntityManager,
     accountId: string,
     licenseIds: string[],
+    grants: LicenseGrant[],
+    grantedAt: Date,
   ): Promise<string[]> {
-    if (licenseIds.length === 0) return [];
-    const rows = returned<{ id: string }>(
-      await manager.query(
-        `UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
-         WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
-         RETURNING id`,
-        [accountId, licenseIds],
-      ),
+    if (licenseIds.length === 0 && grants.length === 0) return [];
+    const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
+      entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
     );
-    return rows.map((row) => row.id);
+    // Columns as arrays, zipped by unnest: one set-based statement for every license. Of a
+    // license's entitlements, those not granted any more are deleted and the granted ones written:
+    // each row is touched once, so the two parts cannot collide.
+    const activated: { id: string }[] = await runPrepared(manager, ACTIVATE_AND_ENTITLE, [
+      accountId,
+      licenseIds,
+      grants.map((g) => g.licenseId),
+      rows.map((r) => r.licenseId),
+      rows.map((r) => r.code),
+      rows.map((r) => r.name),
+      rows.map((r) => r.orderId),
+      grantedAt,
+    ]);
+    return activated.map((row) => row.id);
   }
 
   /** ACTIVE → SUSPENDED (compensation), restoring the suspension time it had. */
@@ -283,50 +285,148 @@ export class AccountRepository {
   /** Sets each license's entitlements to exactly those given (none: the license has none). */
   async setLicenseEntitlements(
     manager: EntityManager,
-    grants: { licenseId: string; entitlements: GrantedEntitlement[]; orderId: string | null }[],
+    grants: LicenseGrant[],
     grantedAt: Date,
   ): Promise<void> {
-    if (grants.length === 0) return;
-    await manager.query('DELETE FROM license_entitlements WHERE license_id = ANY($1::text[])', [
-      grants.map((g) => g.licenseId),
-    ]);
-    const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
-      entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
-    );
-    if (rows.length === 0) return;
-    // One set-based insert for every license (columns as arrays, zipped by unnest).
-    await manager.query(
-      `INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
-       SELECT g.license_id, g.code, g.name, $5::timestamptz, g.order_id
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS g(license_id, code, name, order_id)`,
-      [
-        rows.map((r) => r.licenseId),
-        rows.map((r) => r.code),
-        rows.map((r) => r.name),
-        rows.map((r) => r.orderId),
-        grantedAt,
-      ],
-    );
+    await this.activateAndEntitle(manager, '', [], grants, grantedAt);
   }
 
-  /** Clears the given active holds of the account; returns the ids it cleared. */
-  async clearHolds(
+  /**
+   * Clears the given active holds of the account and reads all its holds as they stand after
+   * that (by id), in one statement; `clearedHoldIds`: those it cleared, in the order given.
+   */
+  async clearHoldsAndRead(
     manager: EntityManager,
     accountId: string,
     holdIds: string[],
     orderId: string,
     now: Date,
-  ): Promise<string[]> {
-    if (holdIds.length === 0) return [];
-    const rows = returned<{ id: string }>(
-      await manager.query(
-        `UPDATE holds SET state = 'CLEARED', cleared_at = $4, cleared_by_order_id = $3
-         WHERE account_id = $1 AND id = ANY($2::text[]) AND state = 'ACTIVE'
-         RETURNING id`,
-        [accountId, holdIds, orderId, now],
-      ),
+  ): Promise<{ holds: HoldEntity[]; clearedHoldIds: string[] }> {
+    // The outer SELECT sees the rows as before the UPDATE: the cleared ones are taken from it.
+    const rows: (HoldEntity & { cleared: boolean })[] = await runPrepared(
+      manager,
+      CLEAR_HOLDS_AND_READ,
+      [accountId, holdIds, orderId, now],
     );
-    const cleared = new Set(rows.map((row) => row.id));
-    return holdIds.filter((id) => cleared.has(id));
+    const cleared = new Set(rows.filter((row) => row.cleared).map((row) => row.id));
+    return {
+      holds: rows.map(({ cleared: _cleared, ...hold }) => hold),
+      clearedHoldIds: holdIds.filter((id) => cleared.has(id)),
+    };
   }
 }
+
+/** An accounts row as node-postgres returns it (bigint as a string). */
+interface AccountRow {
+  id: string;
+  region: string;
+  status: AccountStatus;
+  outstanding_balance_minor: string;
+  outstanding_balance_currency: string;
+  version: number;
+  updated_at: Date;
+}
+
+function toAccount(row: AccountRow): AccountEntity {
+  return {
+    id: row.id,
+    region: row.region,
+    status: row.status,
+    outstandingBalanceMinor: Number(row.outstanding_balance_minor),
+    outstandingBalanceCurrency: row.outstanding_balance_currency,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A licenses row as node-postgres returns it. */
+interface LicenseRow {
+  id: string;
+  account_id: string;
+  contract_id: string;
+  product: string;
+  status: LicenseEntity['status'];
+  expires_at: Date;
+  suspended_at: Date | null;
+}
+
+function toLicense(row: LicenseRow): LicenseEntity {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    contractId: row.contract_id,
+    product: row.product,
+    status: row.status,
+    expiresAt: row.expires_at,
+    suspendedAt: row.suspended_at,
+  };
+}
+
+const LOCK_ACCOUNT = preparedStatement(
+  `SELECT id, region, status, outstanding_balance_minor, outstanding_balance_currency, version,
+          updated_at
+     FROM accounts WHERE id = $1 FOR UPDATE`,
+);
+
+const BUMP_VERSION = preparedStatement(
+  `UPDATE accounts SET version = version + 1, updated_at = $2, status = COALESCE($3::text, status)
+   WHERE id = $1 RETURNING version, status`,
+);
+
+const LOCK_LICENSES = preparedStatement(
+  `SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
+    FROM licenses WHERE account_id = $1 OR id = ANY($2::text[])
+   ORDER BY id FOR UPDATE`,
+);
+
+const READ_CONTRACTS = preparedStatement(
+  `SELECT c.id, c.account_id AS "accountId", c.starts_at AS "startsAt", c.ends_at AS "endsAt",
+          c.renewal_terms AS "renewalTerms", c.baseline_terms AS "baselineTerms",
+          c.terms_fingerprint AS "termsFingerprint",
+          COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
+                    FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
+   FROM contracts c
+   WHERE c.account_id = $1 OR c.id = ANY($2::text[])
+   ORDER BY c.id`,
+);
+
+const ACTIVATE_AND_ENTITLE = preparedStatement(
+  `WITH activated AS (
+     UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
+      WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
+     RETURNING id
+   ), granted AS (
+     SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
+                     AS g(license_id, code, name, order_id)
+   ), revoked AS (
+     DELETE FROM license_entitlements e
+      WHERE e.license_id = ANY($3::text[])
+        AND NOT EXISTS (SELECT 1 FROM granted g
+                         WHERE g.license_id = e.license_id AND g.code = e.code)
+   ), written AS (
+     INSERT INTO license_entitlements (license_id, code, name, granted_at, restored_by_order_id)
+     SELECT g.license_id, g.code, g.name, $8::timestamptz, g.order_id FROM granted g
+     ON CONFLICT (license_id, code) DO UPDATE SET
+       name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
+       restored_by_order_id = EXCLUDED.restored_by_order_id
+   )
+   SELECT id FROM activated`,
+);
+
+const CLEAR_HOLDS_AND_READ = preparedStatement(
+  `WITH cleared AS (
+     UPDATE holds SET state = 'CLEARED', cleared_at = $4, cleared_by_order_id = $3
+      WHERE account_id = $1 AND id = ANY($2::text[]) AND state = 'ACTIVE'
+     RETURNING id, state, cleared_at, cleared_by_order_id
+   )
+   SELECT h.id, h.account_id AS "accountId", h.category, h.reason,
+          COALESCE(c.state, h.state) AS state,
+          h.incident_resolved AS "incidentResolved", h.required_documents AS "requiredDocuments",
+          CASE WHEN c.id IS NULL THEN h.cleared_at ELSE c.cleared_at END AS "clearedAt",
+          CASE WHEN c.id IS NULL THEN h.cleared_by_order_id ELSE c.cleared_by_order_id END
+            AS "clearedByOrderId",
+          c.id IS NOT NULL AS cleared
+     FROM holds h LEFT JOIN cleared c ON c.id = h.id
+    WHERE h.account_id = $1
+    ORDER BY h.id`,
+);
