@@ -25,7 +25,7 @@ export function messagingOptionsFrom(
         : undefined,
     chunkSize: env.MESSAGING_CHUNK_SIZE,
     partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
-    offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS || undefined,
+    offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS,
     ...extra,
   };
 }

@@ -1,6 +1,12 @@
 import { contractOf, deadLetterTopicOf, DEFAULT_PARTITIONS, TopicName } from '@app/contracts';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import {
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DecodedEvent, decodeEvent } from '../envelope/event-decoder';
@@ -46,6 +52,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private joined = false;
   private readonly chunkSize: number;
   private readonly maxAttempts: number;
+  /** Next offset to read per topic-partition, handled and committed to the database, not yet to Kafka. */
+  private readonly uncommitted = new Map<string, TopicPartitionOffsetAndMetadata>();
+  private readonly offsetCommitIntervalMs: number;
+  private offsetCommitTimer?: NodeJS.Timeout;
+  private lastOffsetCommit = Date.now();
+  /** Set by close(): batches arriving from now on are left for the next owner. */
+  private draining = false;
+  private readonly batchesInFlight = new Set<Promise<void>>();
   /** Handler by event type, looked up once (Nest's lookup parses the pattern on every call). */
   private readonly handlers = new Map<string, EventHandler | undefined>();
 
@@ -60,6 +74,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.topics = new TopicNames(options.topicPrefix);
     this.chunkSize = options.chunkSize ?? 200;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.offsetCommitIntervalMs = options.offsetCommitIntervalMs ?? 1000;
   }
 
   /** Logical topics this service subscribes to: those of the events it has handlers for. */
@@ -95,7 +110,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         heartbeatInterval: 1000,
       });
       this.consumer = consumer;
-      consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        this.joined = true;
+        // Offsets of partitions this member no longer holds are its new owner's to commit.
+        const assigned = payload.memberAssignment;
+        for (const [key, { topic, partition }] of this.uncommitted) {
+          if (!assigned[topic]?.includes(partition)) this.uncommitted.delete(key);
+        }
+      });
       for (const left of [
         consumer.events.CRASH,
         consumer.events.STOP,
@@ -108,14 +130,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         topics: topics.map((topic) => this.topics.physical(topic)),
         fromBeginning: true,
       });
+      // Offsets are committed by commitOffsets() below: kafkajs's auto-commit would commit after
+      // every batch, one broker write (and fsync) per batch.
       await consumer.run({
-        autoCommit: true,
-        autoCommitInterval: this.options.offsetCommitIntervalMs ?? null,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently:
           this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS,
-        eachBatch: (payload) => this.eachBatch(payload),
+        eachBatch: (payload) => this.trackBatch(this.eachBatch(payload)),
       });
+      if (this.offsetCommitIntervalMs > 0) {
+        this.offsetCommitTimer = setInterval(() => {
+          if (Date.now() - this.lastOffsetCommit >= this.offsetCommitIntervalMs) {
+            void this.commitOffsets();
+          }
+        }, this.offsetCommitIntervalMs).unref();
+      }
       callback();
     } catch (error) {
       callback(error);
@@ -127,9 +157,42 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * publishes what is left and stops (before Nest closes the database in its shutdown hooks).
    */
   async close(): Promise<void> {
+    this.draining = true;
+    clearInterval(this.offsetCommitTimer);
+    await Promise.allSettled([...this.batchesInFlight]);
+    await this.commitOffsets();
     await this.consumer?.disconnect();
     this.consumer = undefined;
     await this.relay.stop();
+  }
+
+  private async trackBatch(batch: Promise<void>): Promise<void> {
+    this.batchesInFlight.add(batch);
+    try {
+      await batch;
+    } finally {
+      this.batchesInFlight.delete(batch);
+    }
+  }
+
+  /**
+   * Commits the offsets of records already committed to the database. A failure (a rebalance
+   * took the partitions away) is not an error: whoever handles them next skips, through the
+   * inbox, what this member had handled.
+   */
+  private async commitOffsets(): Promise<void> {
+    if (!this.consumer || this.uncommitted.size === 0) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.lastOffsetCommit = Date.now();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      this.logger.warn?.(
+        { reason: String(error), partitions: offsets.length },
+        'offset commit failed; the next owner re-reads those records and its inbox drops them',
+      );
+    }
   }
 
   /**
@@ -185,13 +248,19 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const isRunning = () => payload.isRunning();
     const topic = this.topics.logical(batch.topic);
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
-      if (!isRunning() || payload.isStale()) return;
+      if (this.draining || !isRunning() || payload.isStale()) return;
       const chunk = batch.messages
         .slice(start, start + this.chunkSize)
         .map((message) => this.inbound(topic, batch.partition, message));
       const handled = await this.handleChunk(chunk, heartbeat, isRunning);
       if (!handled) return;
-      payload.resolveOffset(chunk[chunk.length - 1].origin.offset);
+      const lastOffset = chunk[chunk.length - 1].origin.offset;
+      payload.resolveOffset(lastOffset);
+      this.uncommitted.set(`${batch.topic}:${batch.partition}`, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: String(BigInt(lastOffset) + 1n),
+      });
       this.metrics.consumerLag.set(
         { topic, partition: String(batch.partition) },
         Math.max(
@@ -201,6 +270,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       );
       await heartbeat();
     }
+    if (this.offsetCommitIntervalMs === 0) await this.commitOffsets();
   }
 
   private handlerOf(type: string): EventHandler | undefined {

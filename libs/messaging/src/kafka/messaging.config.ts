@@ -22,7 +22,10 @@ export interface MessagingOptions {
   authenticate?: (topic: string, message: KafkaMessage) => void;
   /** Consumer session timeout: how long a crashed member keeps its partitions. */
   sessionTimeoutMs?: number;
-  /** Offsets are committed after each batch unless this interval is set (tests use a long one). */
+  /**
+   * Handled records' offsets are committed at most this often and at shutdown (default 1000;
+   * 0 = after every batch). Tests of the crash window use a long one.
+   */
   offsetCommitIntervalMs?: number;
   /** Outbox sweep period (the relay is also woken in process after each commit). */
   relaySweepMs?: number;
