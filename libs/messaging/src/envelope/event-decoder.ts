@@ -29,6 +29,11 @@ export function decodeEvent(topic: TopicName | string, value: Buffer | null): De
   } catch (error) {
     throw new DecodeError('NOT_JSON', `value is not JSON: ${(error as Error).message}`);
   }
+  return validateEvent(topic, parsed);
+}
+
+/** The validated event of a known contract that an already parsed record value holds. */
+export function validateEvent(topic: TopicName | string, parsed: unknown): DecodedEvent {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DecodeError('NOT_JSON', 'value is not a JSON object');
   }
