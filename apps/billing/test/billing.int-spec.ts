@@ -278,6 +278,54 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     ]);
   });
 
+  it('fulfils orders restored together once each, however often a restoration is told', async () => {
+    // One account, so every event of the test is on one partition and arrives in one batch.
+    const accountId = `acc-${randomUUID()}`;
+    const orders: OrderBody[] = [];
+    for (let i = 0; i < 3; i++) {
+      const q = await quote(accountId);
+      const o = await order(q.id);
+      await pay(o.id, accountId, q.totalMinor);
+      orders.push(o);
+    }
+    for (const o of orders) {
+      await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
+    }
+    const restoration = (orderId: string): EntitlementsRestored => ({
+      orderId,
+      accountId,
+      licenses: [
+        {
+          licenseId: `${accountId}-lic-1`,
+          contractId: 'ctr-1',
+          product: 'Poly Lens',
+          expiresAt: '2028-01-01T00:00:00.000Z',
+          entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
+        },
+      ],
+      contracts: [{ contractId: 'ctr-1', termsFingerprint: 'a'.repeat(64) }],
+      termsUnchanged: true,
+      clearedHoldIds: [],
+      restoredAt: new Date().toISOString(),
+    });
+    const [first, second, third] = orders;
+    await publisher.events(EntitlementsRestored, [
+      restoration(first.id),
+      restoration(second.id),
+      restoration(first.id), // told again under a new event id
+      restoration(third.id),
+    ]);
+
+    for (const o of orders) {
+      await recorder.waitForEvent<OrderFulfilled>(OrderFulfilled.type, (d) => d.orderId === o.id);
+    }
+    await recorder.settle();
+    for (const o of orders) {
+      expect(eventsFor(OrderFulfilled.type, o.id)).toHaveLength(1);
+      expect((await orderView(o.id)).status).toBe('FULFILLED');
+    }
+  });
+
   it('rejects and refunds an under-payment, and the order ends refunded once upstream settles', async () => {
     const accountId = `acc-${randomUUID()}`;
     const q = await quote(accountId, { region: 'JP', licenseIds: [`${accountId}-lic-1`] });

@@ -57,6 +57,30 @@ export class TestPublisher {
     return event;
   }
 
+  /** Publishes several events of a contract in one produce request (so, in order, on one batch). */
+  async events<C extends EventContract>(
+    contract: C,
+    datas: (InstanceType<C> & AccountScoped)[],
+  ): Promise<CloudEvent<InstanceType<C>>[]> {
+    const events = datas.map((data) =>
+      createEvent(
+        contract,
+        data,
+        {
+          source: 'test',
+          correlationId: (data as { orderId?: string }).orderId ?? data.accountId,
+        },
+        new Date(),
+      ),
+    );
+    await this.producer.send({
+      topic: this.prefix + contract.topic,
+      acks: -1,
+      messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event) })),
+    });
+    return events;
+  }
+
   /** Publishes an existing event again, byte for byte (a redelivery). */
   async again(topic: string, event: CloudEvent, signingSecret?: string): Promise<void> {
     await this.raw(topic, event.subject, JSON.stringify(event), { signingSecret });

@@ -15,25 +15,38 @@ export interface FulfilOrderCommand {
 export class FulfilOrderUsecase {
   constructor(private readonly orders: OrderRepository) {}
 
-  async execute(command: FulfilOrderCommand, tx: Transaction): Promise<void> {
-    // The usual case, in one statement: the account's PAID order becomes FULFILLED.
-    const quote = await this.orders.markFulfilledIfPaid(
-      tx.manager,
-      command.orderId,
-      command.accountId,
-      tx.now,
+  /**
+   * Several restorations at once (a run of events in one transaction, each with its own `tx` to
+   * publish from, all sharing one manager and clock): the usual case, every listed PAID order
+   * becoming FULFILLED, is one statement for all of them.
+   */
+  async executeAll(commands: { command: FulfilOrderCommand; tx: Transaction }[]): Promise<void> {
+    if (commands.length === 0) return;
+    const { manager, now } = commands[0].tx;
+    const fulfilled = await this.orders.markAllFulfilledIfPaid(
+      manager,
+      commands.map(({ command }) => command),
+      now,
     );
-    if (!quote) return this.notFulfilled(command, tx);
-    tx.publish(
-      OrderFulfilled,
-      {
-        orderId: command.orderId,
-        accountId: command.accountId,
-        receipt: toReceipt(quote),
-        fulfilledAt: tx.now.toISOString(),
-      },
-      { correlationId: command.orderId },
-    );
+    for (const { command, tx } of commands) {
+      const quote = fulfilled.get(command.orderId);
+      // Taken, so that the same order restored twice in the run is fulfilled (and published) once.
+      fulfilled.delete(command.orderId);
+      if (!quote) {
+        await this.notFulfilled(command, tx);
+        continue;
+      }
+      tx.publish(
+        OrderFulfilled,
+        {
+          orderId: command.orderId,
+          accountId: command.accountId,
+          receipt: toReceipt(quote),
+          fulfilledAt: tx.now.toISOString(),
+        },
+        { correlationId: command.orderId },
+      );
+    }
   }
 
   /** Why the order was not PAID: fulfilled already (a redelivery: nothing to do), or an error. */

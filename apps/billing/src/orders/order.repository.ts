@@ -74,19 +74,22 @@ export class OrderRepository {
   }
 
   /**
-   * PAID → FULFILLED for the account's order, in one statement; returns the order's quote when it
-   * won, undefined when the order is missing, of another account or not PAID.
+   * Every listed order of its account that is PAID becomes FULFILLED, in one statement. Returns the
+   * quote of each order it fulfilled (for the receipt), by order id.
    */
-  async markFulfilledIfPaid(
+  async markAllFulfilledIfPaid(
     manager: EntityManager,
-    id: string,
-    accountId: string,
+    orders: { orderId: string; accountId: string }[],
     at: Date,
-  ): Promise<Quote | undefined> {
-    const rows = returned<QuoteRow>(
-      await runPrepared(manager, MARK_FULFILLED_IF_PAID, [id, accountId, at]),
+  ): Promise<Map<string, Quote>> {
+    const rows = returned<QuoteRow & { order_id: string }>(
+      await runPrepared(manager, MARK_ALL_FULFILLED_IF_PAID, [
+        orders.map((o) => o.orderId),
+        orders.map((o) => o.accountId),
+        at,
+      ]),
     );
-    return rows.length === 1 ? toQuote(rows[0]) : undefined;
+    return new Map(rows.map((row) => [row.order_id, toQuote(row)]));
   }
 
   /** Closes the order with the refund of `paymentId` (its accepted payment, or a rejected one). */
@@ -204,11 +207,12 @@ const FIND_WITH_QUOTE_FOR_UPDATE = preparedStatement(
      FOR UPDATE OF o`,
 );
 
-const MARK_FULFILLED_IF_PAID = preparedStatement(
+const MARK_ALL_FULFILLED_IF_PAID = preparedStatement(
   `UPDATE orders o SET status = 'FULFILLED', fulfilled_at = $3
-     FROM quotes q
-    WHERE o.id = $1 AND o.account_id = $2 AND o.status = 'PAID' AND q.id = o.quote_id
-   RETURNING ${QUOTE_COLUMNS}`,
+     FROM quotes q, unnest($1::text[], $2::text[]) AS f(order_id, account_id)
+    WHERE o.id = f.order_id AND o.account_id = f.account_id AND o.status = 'PAID'
+      AND q.id = o.quote_id
+   RETURNING o.id AS order_id, ${QUOTE_COLUMNS}`,
 );
 
 /** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
