@@ -137,6 +137,25 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     return response.body;
   }
 
+  /** What licensing says when it has restored an order's license. */
+  const restoration = (orderId: string, accountId: string): EntitlementsRestored => ({
+    orderId,
+    accountId,
+    licenses: [
+      {
+        licenseId: `${accountId}-lic-1`,
+        contractId: 'ctr-1',
+        product: 'Poly Lens',
+        expiresAt: '2028-01-01T00:00:00.000Z',
+        entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
+      },
+    ],
+    contracts: [{ contractId: 'ctr-1', termsFingerprint: 'a'.repeat(64) }],
+    termsUnchanged: true,
+    clearedHoldIds: [],
+    restoredAt: new Date().toISOString(),
+  });
+
   const eventsFor = (type: string, orderId: string) =>
     recorder.events<{ orderId: string }>(type).filter((e) => e.data.orderId === orderId);
 
@@ -218,23 +237,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     // The same payment re-sent under a new event id changes nothing.
     await pay(o.id, accountId, 7400, 'EUR', payment.data.paymentId);
 
-    await publisher.event(EntitlementsRestored, {
-      orderId: o.id,
-      accountId,
-      licenses: [
-        {
-          licenseId: `${accountId}-lic-1`,
-          contractId: 'ctr-1',
-          product: 'Poly Lens',
-          expiresAt: '2028-01-01T00:00:00.000Z',
-          entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
-        },
-      ],
-      contracts: [{ contractId: 'ctr-1', termsFingerprint: 'a'.repeat(64) }],
-      termsUnchanged: true,
-      clearedHoldIds: [],
-      restoredAt: new Date().toISOString(),
-    });
+    await publisher.event(EntitlementsRestored, restoration(o.id, accountId));
     const fulfilled = await recorder.waitForEvent<OrderFulfilled>(
       OrderFulfilled.type,
       (d) => d.orderId === o.id,
@@ -291,29 +294,12 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     for (const o of orders) {
       await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
     }
-    const restoration = (orderId: string): EntitlementsRestored => ({
-      orderId,
-      accountId,
-      licenses: [
-        {
-          licenseId: `${accountId}-lic-1`,
-          contractId: 'ctr-1',
-          product: 'Poly Lens',
-          expiresAt: '2028-01-01T00:00:00.000Z',
-          entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
-        },
-      ],
-      contracts: [{ contractId: 'ctr-1', termsFingerprint: 'a'.repeat(64) }],
-      termsUnchanged: true,
-      clearedHoldIds: [],
-      restoredAt: new Date().toISOString(),
-    });
     const [first, second, third] = orders;
     await publisher.events(EntitlementsRestored, [
-      restoration(first.id),
-      restoration(second.id),
-      restoration(first.id), // told again under a new event id
-      restoration(third.id),
+      restoration(first.id, accountId),
+      restoration(second.id, accountId),
+      restoration(first.id, accountId), // told again under a new event id
+      restoration(third.id, accountId),
     ]);
 
     for (const o of orders) {
