@@ -10,3 +10,4 @@ export * from './auth/auth.module';
 export * from './personal-data.cipher';
 export * from './personal-data.module';
 export * from './periodic-task';
+export * from './raw-query-result';

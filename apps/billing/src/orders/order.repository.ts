@@ -1,4 +1,4 @@
-import { PersonalDataCipher, preparedStatement, runPrepared } from '@app/platform';
+import { PersonalDataCipher, preparedStatement, returned, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Quote } from '../quotes/quote';
@@ -214,8 +214,3 @@ const MARK_ALL_FULFILLED_IF_PAID = preparedStatement(
       AND q.id = o.quote_id
    RETURNING o.id AS order_id, ${QUOTE_COLUMNS}`,
 );
-
-/** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
-function returned<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
-}

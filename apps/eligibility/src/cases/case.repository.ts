@@ -1,6 +1,6 @@
 import { ReasonCode } from '@app/contracts';
 import { TransientError } from '@app/messaging';
-import { preparedStatement, runPrepared } from '@app/platform';
+import { preparedStatement, returned, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
@@ -232,11 +232,6 @@ function toCase(row: CaseRow): EligibilityCaseEntity {
     closedAt: row.closed_at,
     outcome: row.outcome,
   };
-}
-
-/** TypeORM's postgres driver answers a raw UPDATE ... RETURNING with [rows, affectedCount]. */
-function returned<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
 }
 
 const FIND_FOR_CHECK = preparedStatement(

@@ -1,8 +1,7 @@
 import { ReasonCode } from '@app/contracts';
-import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { affected, returned } from '../raw-query-result';
+import { affected, preparedStatement, returned, runPrepared } from '@app/platform';
 import { ReactivationCaseEntity, ReactivationCaseState } from './reactivation-case.entity';
 
 export interface CaseOutcome {

@@ -1,8 +1,7 @@
 import { AccountStatus } from '@app/contracts';
-import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { affected, returned } from '../raw-query-result';
+import { affected, preparedStatement, returned, runPrepared } from '@app/platform';
 import { GrantedEntitlement } from '../fingerprint/contract-terms.fingerprint';
 import { AccountEntity } from './account.entity';
 import { ContractEntitlementEntity } from './contract-entitlement.entity';
