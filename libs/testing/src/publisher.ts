@@ -38,16 +38,7 @@ export class TestPublisher {
       id?: string;
     } = {},
   ): Promise<CloudEvent<InstanceType<C>>> {
-    const event = createEvent(
-      contract,
-      data,
-      {
-        source: options.source ?? 'test',
-        correlationId:
-          options.correlationId ?? (data as { orderId?: string }).orderId ?? data.accountId,
-      },
-      new Date(),
-    );
+    const event = testEvent(contract, data, options);
     if (options.id) event.id = options.id;
     await this.raw(contract.topic, data.accountId, JSON.stringify(event), {
       headers: options.headers,
@@ -62,17 +53,7 @@ export class TestPublisher {
     contract: C,
     datas: (InstanceType<C> & AccountScoped)[],
   ): Promise<CloudEvent<InstanceType<C>>[]> {
-    const events = datas.map((data) =>
-      createEvent(
-        contract,
-        data,
-        {
-          source: 'test',
-          correlationId: (data as { orderId?: string }).orderId ?? data.accountId,
-        },
-        new Date(),
-      ),
-    );
+    const events = datas.map((data) => testEvent(contract, data));
     await this.producer.send({
       topic: this.prefix + contract.topic,
       acks: -1,
@@ -108,4 +89,22 @@ export class TestPublisher {
   async disconnect(): Promise<void> {
     await this.producer.disconnect();
   }
+}
+
+/** An event as another system would publish it: its saga is its order (or else its account). */
+function testEvent<C extends EventContract>(
+  contract: C,
+  data: InstanceType<C> & AccountScoped,
+  options: { correlationId?: string; source?: string } = {},
+): CloudEvent<InstanceType<C>> {
+  return createEvent(
+    contract,
+    data,
+    {
+      source: options.source ?? 'test',
+      correlationId:
+        options.correlationId ?? (data as { orderId?: string }).orderId ?? data.accountId,
+    },
+    new Date(),
+  );
 }
