@@ -56,7 +56,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly uncommitted = new Map<string, TopicPartitionOffsetAndMetadata>();
   private readonly offsetCommitIntervalMs: number;
   private offsetCommitTimer?: NodeJS.Timeout;
-  private lastOffsetCommit = Date.now();
   /** Set by close(): batches arriving from now on are left for the next owner. */
   private draining = false;
   private readonly batchesInFlight = new Set<Promise<void>>();
@@ -140,11 +139,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         eachBatch: (payload) => this.trackBatch(this.eachBatch(payload)),
       });
       if (this.offsetCommitIntervalMs > 0) {
-        this.offsetCommitTimer = setInterval(() => {
-          if (Date.now() - this.lastOffsetCommit >= this.offsetCommitIntervalMs) {
-            void this.commitOffsets();
-          }
-        }, this.offsetCommitIntervalMs).unref();
+        this.offsetCommitTimer = setInterval(
+          () => void this.commitOffsets(),
+          this.offsetCommitIntervalMs,
+        ).unref();
       }
       callback();
     } catch (error) {
@@ -184,7 +182,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!this.consumer || this.uncommitted.size === 0) return;
     const offsets = [...this.uncommitted.values()];
     this.uncommitted.clear();
-    this.lastOffsetCommit = Date.now();
     try {
       await this.consumer.commitOffsets(offsets);
     } catch (error) {
@@ -537,12 +534,8 @@ function runsOfOneHandler(records: InboundRecord[]): InboundRecord[][] {
   const runs: InboundRecord[][] = [];
   for (const record of records) {
     const last = runs[runs.length - 1];
-    if (
-      last &&
-      record.handler!.batched &&
-      last[0].handler === record.handler &&
-      last[0].decoded!.event.type === record.decoded!.event.type
-    ) {
+    // One handler per event type (looked up once): the same handler means the same type.
+    if (last && record.handler!.batched && last[0].handler === record.handler) {
       last.push(record);
     } else {
       runs.push([record]);
