@@ -1,5 +1,5 @@
 import { CustomerNotified } from '@app/contracts';
-import { isTransient, UnitOfWork } from '@app/messaging';
+import { UnitOfWork } from '@app/messaging';
 import { maskEmailsIn } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -106,16 +106,7 @@ export class DeliverEmailsUsecase {
 
   private async markSent(sent: SentEmail[]): Promise<void> {
     if (sent.length === 0) return;
-    // A batch whose commit fails is sent again after the claim timeout: worth a retry when the
-    // failure is transient (a deadlock, a dropped connection).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.markSentOnce(sent);
-        break;
-      } catch (error) {
-        if (attempt >= MARK_SENT_ATTEMPTS || !isTransient(error)) throw error;
-      }
-    }
+    await this.markSentTogether(sent);
     for (const { notification } of sent) {
       this.metrics.emails.inc({ stage: notification.stage, outcome: 'sent' });
       this.logger.log(
@@ -131,35 +122,41 @@ export class DeliverEmailsUsecase {
   }
 
   /** Marks the sent messages SENT and publishes their CustomerNotified, in one transaction. */
-  private async markSentOnce(sent: SentEmail[]): Promise<void> {
-    await this.uow.run({ correlationId: sent[0].notification.orderId }, async (tx) => {
-      const marked = await this.notifications.markSent(
-        tx.manager,
-        sent.map((email) => ({
-          id: email.notification.id,
-          claimedAt: email.claimedAt,
-          messageId: email.messageId,
-        })),
-        tx.now,
-      );
-      for (const { notification, messageId } of sent) {
-        // Not marked: another sender took the message over, and tells of it when it has sent it.
-        if (!marked.has(notification.id) || notification.audience !== 'CUSTOMER') continue;
-        const notified = tx.publish(
-          CustomerNotified,
-          {
-            orderId: notification.orderId,
-            accountId: notification.accountId,
-            stage: notification.stage,
-            messageId: messageId.slice(0, 200),
-            channel: 'email',
-          },
-          { correlationId: notification.orderId },
+  private async markSentTogether(sent: SentEmail[]): Promise<void> {
+    // A batch whose commit fails is sent again after the claim timeout: worth a retry when the
+    // failure is transient (a deadlock, a dropped connection).
+    await this.uow.run(
+      { correlationId: sent[0].notification.orderId },
+      async (tx) => {
+        const marked = await this.notifications.markSent(
+          tx.manager,
+          sent.map((email) => ({
+            id: email.notification.id,
+            claimedAt: email.claimedAt,
+            messageId: email.messageId,
+          })),
+          tx.now,
         );
-        // Our own event: recorded in the timeline here rather than consumed back from Kafka.
-        await this.recordStage.execute(stageOf(notified), tx);
-      }
-    });
+        for (const { notification, messageId } of sent) {
+          // Not marked: another sender took the message over, and tells of it when it has sent it.
+          if (!marked.has(notification.id) || notification.audience !== 'CUSTOMER') continue;
+          const notified = tx.publish(
+            CustomerNotified,
+            {
+              orderId: notification.orderId,
+              accountId: notification.accountId,
+              stage: notification.stage,
+              messageId: messageId.slice(0, 200),
+              channel: 'email',
+            },
+            { correlationId: notification.orderId },
+          );
+          // Our own event: recorded in the timeline here rather than consumed back from Kafka.
+          await this.recordStage.execute(stageOf(notified), tx);
+        }
+      },
+      { attempts: MARK_SENT_ATTEMPTS },
+    );
   }
 
   private async failed(

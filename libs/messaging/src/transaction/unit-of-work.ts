@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isTransient } from '../errors';
 import { EventOrigin } from '../envelope/event-factory';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { writeOutbox } from '../outbox/outbox.writer';
@@ -16,18 +17,30 @@ export class UnitOfWork {
     private readonly options: MessagingOptions,
   ) {}
 
-  /** For HTTP actions and schedulers: `correlationId` is the saga's id (the orderId). */
+  /**
+   * For HTTP actions and schedulers: `correlationId` is the saga's id (the orderId). With
+   * `attempts` > 1 a transaction that fails transiently (a deadlock, a dropped connection) is
+   * run again from the start, as the consumer does with its chunks: `work` must do nothing
+   * outside the transaction that a second run would repeat.
+   */
   async run<T>(
     origin: Omit<EventOrigin, 'source'>,
     work: (tx: Transaction) => Promise<T>,
+    options: { attempts?: number } = {},
   ): Promise<T> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const tx = new Transaction(manager, { source: this.options.source, ...origin });
-      const value = await work(tx);
-      await writeOutbox(manager, tx.takeMessages());
-      return value;
-    });
-    this.relay.wake();
-    return result;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.dataSource.transaction(async (manager) => {
+          const tx = new Transaction(manager, { source: this.options.source, ...origin });
+          const value = await work(tx);
+          await writeOutbox(manager, tx.takeMessages());
+          return value;
+        });
+        this.relay.wake();
+        return result;
+      } catch (error) {
+        if (attempt >= (options.attempts ?? 1) || !isTransient(error)) throw error;
+      }
+    }
   }
 }
