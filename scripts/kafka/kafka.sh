@@ -12,7 +12,8 @@
 # Every subcommand is idempotent. Environment:
 #   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_DATA_DIR (.cache/kafka/data),
 #   KAFKA_RUN_DIR (.cache/kafka: pid file, properties, logs), KAFKA_HEAP (-Xms512m -Xmx1g),
-#   KAFKA_START_TIMEOUT (60 seconds), KAFKA_TOPIC_PREFIX (empty).
+#   KAFKA_START_TIMEOUT (180 seconds: a data dir holding the
+#   partitions of many test runs takes a minute to load; `reset` empties it), KAFKA_TOPIC_PREFIX (empty).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,7 +28,7 @@ PID_FILE="$RUN_DIR/kafka.pid"
 LOG_FILE="$RUN_DIR/server.log"   # the broker's own log (log4j.properties: WARN and up)
 OUT_FILE="$RUN_DIR/server.out"   # the JVM's stdout/stderr: crashes, bad options, OOM
 HEAP="${KAFKA_HEAP:--Xms512m -Xmx1g}"
-START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 
 log() { echo "kafka: $*"; }
 
