@@ -4,7 +4,19 @@ import { KafkaMessage } from 'kafkajs';
 import { upstreamSignatureCheck } from './upstream-signature';
 
 const secret = 'test-upstream-secret';
-const check = upstreamSignatureCheck(secret);
+const verify = upstreamSignatureCheck(secret);
+/** Runs the hook on a record of `topic`, appended when its timestamp says. */
+const check = (topic: string, message: KafkaMessage): void =>
+  verify(
+    {
+      topic,
+      partition: 0,
+      offset: message.offset,
+      key: 'acc-1',
+      appendedAt: new Date(Number(message.timestamp)),
+    },
+    message,
+  );
 const value = Buffer.from('{"type":"PaymentCaptured"}');
 const at = 1_795_000_000;
 

@@ -1,5 +1,5 @@
 import { SIGNATURE_HEADER, Topics, verifySignature } from '@app/contracts';
-import { DecodeError } from '@app/messaging';
+import { DecodeError, RecordOrigin } from '@app/messaging';
 import { KafkaMessage } from 'kafkajs';
 
 /**
@@ -13,9 +13,9 @@ import { KafkaMessage } from 'kafkajs';
  */
 export function upstreamSignatureCheck(
   secret: string,
-): (topic: string, message: KafkaMessage) => void {
-  return (topic, message) => {
-    if (topic !== Topics.BillingPayments) return;
+): (record: RecordOrigin, message: KafkaMessage) => void {
+  return (record, message) => {
+    if (record.topic !== Topics.BillingPayments) return;
     const verdict = verifySignature(
       secret,
       message.value ?? Buffer.alloc(0),

@@ -8,6 +8,12 @@ export interface RecordOrigin {
   partition: number;
   offset: string;
   key: string | null;
+  /**
+   * When the broker appended the record (its timestamp; topics whose freshness matters use
+   * `message.timestamp.type=LogAppendTime`, so the producer cannot choose it). The reliability
+   * work carries the original's through dead-letter and redrive.
+   */
+  appendedAt: Date;
 }
 
 /**

@@ -292,9 +292,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       partition,
       offset: message.offset,
       key: message.key?.toString() ?? null,
+      appendedAt: new Date(Number(message.timestamp)),
     };
     try {
-      this.options.authenticate?.(topic, message);
+      this.options.authenticate?.(origin, message);
       const decoded = decodeEvent(topic, message.value);
       return {
         origin,

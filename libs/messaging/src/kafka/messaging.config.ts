@@ -1,4 +1,5 @@
 import { KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
+import type { RecordOrigin } from '../consumer/event-context';
 
 /** What a service tells the runtime about itself and its broker. */
 export interface MessagingOptions {
@@ -19,7 +20,7 @@ export interface MessagingOptions {
   /** Attempts of a transiently failing record before it is dead-lettered. */
   maxAttempts?: number;
   /** Checks a record's authenticity before decoding (throws DecodeError('UNAUTHENTICATED')). */
-  authenticate?: (topic: string, message: KafkaMessage) => void;
+  authenticate?: (record: RecordOrigin, message: KafkaMessage) => void;
   /** Consumer session timeout: how long a crashed member keeps its partitions. */
   sessionTimeoutMs?: number;
   /**

@@ -2,9 +2,10 @@
 export interface OutboxMessage {
   /** Logical topic (the relay adds the physical prefix). */
   topic: string;
-  key: string;
+  /** Bytes where a dead letter keeps the original's exactly (they may hold anything, NUL included). */
+  key: string | Buffer;
   payload: Buffer;
-  headers: Record<string, string>;
+  headers: Record<string, string | Buffer>;
   eventType: string | null;
 }
 
