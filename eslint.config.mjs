@@ -2,6 +2,40 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const APPS = ['billing', 'eligibility', 'licensing', 'notifications', 'ops'];
+const LIBRARY_IMPORTS = [
+  { regex: '^@app/[^/]+/', message: 'Import a library through its index: @app/<lib>.' },
+  {
+    regex: '^(\\.\\./)+(apps|libs)/',
+    message: 'No relative imports across apps or into libs: use the @app/<lib> alias.',
+  },
+];
+
+/**
+ * An app never imports another app, however deep the relative path (`../../licensing/src/...`
+ * from billing's src resolves into apps/licensing without naming apps/).
+ */
+function appBoundary(app) {
+  const others = APPS.filter((other) => other !== app).join('|');
+  return {
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...LIBRARY_IMPORTS,
+            {
+              regex: `^(\\.\\./)+(${others})(/|$)`,
+              message: `apps/${app} never imports another app: share through libs/ or talk through events.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
@@ -21,20 +55,10 @@ export default tseslint.config(
       '@typescript-eslint/no-redundant-type-constituents': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries are used through their alias and index; an app never imports another app.
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^@app/[^/]+/', message: 'Import a library through its index: @app/<lib>.' },
-            {
-              regex: '^(\\.\\./)+(apps|libs)/',
-              message: 'No relative imports across apps or into libs: use the @app/<lib> alias.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: LIBRARY_IMPORTS }],
     },
   },
+  ...APPS.map(appBoundary),
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],
     rules: {
