@@ -4,7 +4,13 @@
  * run by this test. A message marked SENT is never claimed again, so once every message of a test
  * is SENT the mailbox holds all it will ever get.
  */
-import { OrderPaid } from '@app/contracts';
+import {
+  ActivationScheduled,
+  EligibilityRejected,
+  EligibilityReviewRequired,
+  OrderPaid,
+  OrderRefunded,
+} from '@app/contracts';
 import {
   createTestDatabase,
   createTestTopics,
@@ -149,6 +155,54 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     );
     expect(mailsTo(paid.customer.email)).toHaveLength(1);
     expect(await customerNotifiedIn(paid.orderId)).toBe(1);
+  });
+
+  it('keeps the leases of emails waiting behind others of their order, with two instances', async () => {
+    await startNotifications(2, { EMAIL_SMTP_TIMEOUT_MS: '1500' });
+    const paid = orderPaid('acc-eu-long-batch');
+    const { orderId, accountId } = paid;
+    const now = new Date().toISOString();
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    // Four stages seen before the order: their emails wait for it (nobody to write to yet).
+    await publisher.event(EligibilityReviewRequired, {
+      orderId,
+      accountId,
+      reviewId: randomUUID(),
+      holdIds: ['hold-1'],
+      requiredDocuments: ['passport'],
+      deadline: soon,
+    });
+    await publisher.event(ActivationScheduled, { orderId, accountId, scheduledFor: soon });
+    await publisher.event(EligibilityRejected, {
+      orderId,
+      accountId,
+      reasons: ['OUTSTANDING_BALANCE'],
+      rejectedAt: now,
+    });
+    await publisher.event(OrderRefunded, {
+      orderId,
+      accountId,
+      refundId: randomUUID(),
+      amount: paid.amount,
+      reasons: ['OUTSTANDING_BALANCE'],
+      refundedAt: now,
+    });
+    await eventually(async () => expect(await emailsOf(orderId)).toHaveLength(4));
+    // Each answer takes a while (within the SMTP timeout): the order's five emails, claimed
+    // together and sent one after the other, take longer than the lease.
+    smtp.beforeAnswer = async (mail) => {
+      if (mail.to.includes(paid.customer.email)) await later(700);
+    };
+    await publisher.event(OrderPaid, paid);
+    const rows = await eventually(async () => {
+      const emails = await emailsOf(orderId);
+      expect(emails.map((row) => row.status)).toEqual(Array(5).fill('SENT'));
+      return emails;
+    }, 60_000);
+    const mails = mailsTo(paid.customer.email);
+    expect(mails).toHaveLength(5);
+    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(5);
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('does not send the rest of a batch again when recording one of its emails fails', async () => {

@@ -41,12 +41,14 @@ export class DeliverEmailsUsecase {
     const cases = await this.cases.findMany(this.dataSource.manager, [
       ...new Set(claimed.map((n) => n.orderId)),
     ]);
+    // Held (their leases renewed) from now on: a message may wait behind its order's others.
+    const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
     // Orders in parallel; one order's messages one after the other, in saga order.
     const outcomes = await Promise.allSettled(
       inSendingOrder(claimed).map(async (messages) => {
         for (const notification of messages) {
-          const claim = this.ledger.startSending(notification);
           try {
+            const claim = claims.get(notification.id)!;
             await this.deliver(notification, claim, cases.get(notification.orderId));
           } finally {
             this.ledger.doneSending(notification.id);
@@ -54,6 +56,8 @@ export class DeliverEmailsUsecase {
         }
       }),
     );
+    // Those not reached (their order's sending failed) are let go: their lease runs out.
+    for (const id of claims.keys()) this.ledger.doneSending(id);
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
   }
