@@ -153,7 +153,7 @@ interface BadRecordKind {
   name: string;
   /** The bad record, from the valid one behind it and the broker's record size limit. */
   record: (behind: ValidRecord, maxBytes: number) => RawRecord;
-  /** The `dlq-error-code` it must get; absent: any code. */
+  /** The `dlq-error-code` it must get (its own fault, not a later one); absent: any code. */
   code?: string;
 }
 
@@ -179,7 +179,9 @@ const BAD_RECORDS: BadRecordKind[] = [
   },
   {
     name: 'a NUL byte in the key',
+    // The valid record behind it has the key without the NUL byte (and the same partition).
     record: ({ key }) => ({ key: `${key}\u0000`, value: Buffer.from('not json') }),
+    code: 'NOT_JSON',
   },
   {
     name: 'a NUL byte in a header',
@@ -188,10 +190,12 @@ const BAD_RECORDS: BadRecordKind[] = [
       value: Buffer.from('not json'),
       headers: { 'x-note': 'before\u0000after' },
     }),
+    code: 'NOT_JSON',
   },
   {
     name: 'a NUL byte in the value (quoted by the parse error)',
     record: ({ key }) => ({ key, value: Buffer.from('\u0000 not json') }),
+    code: 'NOT_JSON',
   },
   {
     name: 'a value at the size limit',
