@@ -1,7 +1,7 @@
-import { loadConfig, ServiceEnvironment } from '@app/platform';
+import { ConfigError, loadConfig, ServiceEnvironment } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, MinLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min } from 'class-validator';
 
 const toNumber = ({ value }: { value: unknown }): unknown =>
   value === undefined ? undefined : Number(value);
@@ -52,14 +52,28 @@ export class NotificationsEnvironment extends ServiceEnvironment {
   @Transform(toNumber) @IsInt() @Min(10) EMAIL_RETRY_BASE_MS = 2000;
   /** Attempts before an email is given up (FAILED, visible to ops). */
   @Transform(toNumber) @IsInt() @Min(1) @Max(100) EMAIL_MAX_ATTEMPTS = 10;
-  /** A claimed email not marked sent after this long is reclaimed (its sender crashed). */
+  /**
+   * Lease of a claimed email: its sender renews it while it works on the message; a lease not
+   * renewed for this long (its sender died) lets another sender take the message over.
+   */
   @Transform(toNumber) @IsInt() @Min(1000) EMAIL_CLAIM_TIMEOUT_MS = 120_000;
+  /**
+   * SMTP connection, greeting and socket (inactivity) timeouts. Below the lease, so that a send
+   * gives up before another sender could take its message over. Default: 30 s, or half the lease
+   * when that is shorter.
+   */
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) EMAIL_SMTP_TIMEOUT_MS?: number;
+}
+
+/** The SMTP timeouts in effect (see EMAIL_SMTP_TIMEOUT_MS). */
+export function smtpTimeoutMs(env: NotificationsEnvironment): number {
+  return env.EMAIL_SMTP_TIMEOUT_MS ?? Math.min(30_000, Math.floor(env.EMAIL_CLAIM_TIMEOUT_MS / 2));
 }
 
 export function loadNotificationsConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): NotificationsEnvironment {
-  return loadConfig(
+  const config = loadConfig(
     NotificationsEnvironment,
     {
       HTTP_PORT: '3004',
@@ -67,6 +81,12 @@ export function loadNotificationsConfig(
     },
     env,
   );
+  if (smtpTimeoutMs(config) >= config.EMAIL_CLAIM_TIMEOUT_MS) {
+    throw new ConfigError(
+      'invalid configuration:\n  EMAIL_SMTP_TIMEOUT_MS: must be below EMAIL_CLAIM_TIMEOUT_MS',
+    );
+  }
+  return config;
 }
 
 /** Makes the validated environment injectable (`constructor(env: NotificationsEnvironment)`). */

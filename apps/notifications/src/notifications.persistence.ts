@@ -2,6 +2,7 @@ import { ReactivationStallEntity } from './deadlines/reactivation-stall.entity';
 import { NotificationEntity } from './emails/notification.entity';
 import { Notifications1763904000000 } from './migrations/1763904000000-notifications';
 import { SeedSupportRoster1763904000001 } from './migrations/1763904000001-seed-support-roster';
+import { EmailClaimOwnerLease1764460800000 } from './migrations/1764460800000-email-claim-owner-lease';
 import { SupportCaseEntity } from './roster/support-case.entity';
 import { SupportContactEntity } from './roster/support-contact.entity';
 import { ReactivationEntity } from './timeline/reactivation.entity';
@@ -19,4 +20,5 @@ export const NOTIFICATIONS_ENTITIES: Function[] = [
 export const NOTIFICATIONS_MIGRATIONS: Function[] = [
   Notifications1763904000000,
   SeedSupportRoster1763904000001,
+  EmailClaimOwnerLease1764460800000,
 ];

@@ -578,54 +578,6 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     });
   });
 
-  it('announces and records an email once when marking it sent had to be done again', async () => {
-    const paid = orderPaid({ region: 'EU', accountId: 'acc-eu-mark-retry' });
-    // The first transaction marking this order's email SENT fails, as a crash before its commit
-    // would (a sequence, not a table: its value survives the rollback).
-    await queryDatabase(
-      databaseUrl,
-      `CREATE SEQUENCE test_mark_failures;
-       CREATE FUNCTION test_fail_first_marking() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF NEW.order_id = '${paid.orderId}' AND nextval('test_mark_failures') = 1 THEN
-           RAISE EXCEPTION 'test: the first marking fails';
-         END IF;
-         RETURN NEW;
-       END $$;
-       CREATE TRIGGER test_fail_first_marking BEFORE UPDATE ON notifications
-         FOR EACH ROW WHEN (NEW.status = 'SENT') EXECUTE FUNCTION test_fail_first_marking();`,
-    );
-    try {
-      await publisher.event(OrderPaid, paid);
-      // Sent, not marked, reclaimed after the claim timeout, sent again with the same Message-ID.
-      await eventually(async () => {
-        const [row] = await queryDatabase<{ status: string; attempts: number }>(
-          databaseUrl,
-          `SELECT status, attempts FROM notifications WHERE order_id = $1`,
-          [paid.orderId],
-        );
-        expect(row).toEqual({ status: 'SENT', attempts: 2 });
-      }, 15_000);
-      const mails = mailsTo(paid.customer.email);
-      expect(mails).toHaveLength(2);
-      expect(mails[1].messageId).toBe(mails[0].messageId);
-      await recorder.settle(1000);
-      expect(
-        recorder
-          .events<{ orderId: string }>('CustomerNotified')
-          .filter((e) => e.data.orderId === paid.orderId),
-      ).toHaveLength(1);
-      const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
-      expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
-    } finally {
-      await queryDatabase(
-        databaseUrl,
-        `DROP TRIGGER test_fail_first_marking ON notifications;
-         DROP FUNCTION test_fail_first_marking(); DROP SEQUENCE test_mark_failures;`,
-      );
-    }
-  });
-
   it('balances new cases over the region roster', async () => {
     const roster = await service.http<{
       contacts: { contactId: string; region: string; openCases: number }[];

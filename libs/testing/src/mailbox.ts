@@ -10,8 +10,18 @@ export interface ReceivedMail {
   messageId: string;
 }
 
+/**
+ * Runs when a message has arrived, before the server answers it (250): a test may stop the
+ * sender's database meanwhile, or answer late. The message counts as accepted only if the sender
+ * is still connected to hear the answer.
+ */
+export type BeforeAnswer = (mail: ReceivedMail) => Promise<void>;
+
 /** A real SMTP server in the test process, keeping every message it accepts. */
 export class TestMailbox {
+  /** See BeforeAnswer; none by default. */
+  beforeAnswer?: BeforeAnswer;
+
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
@@ -27,6 +37,8 @@ export class TestMailbox {
   static async start(): Promise<TestMailbox> {
     const mails: ReceivedMail[] = [];
     const failures = new Map<string, number>();
+    const closed = new Set<string>();
+    const answering: { mailbox?: TestMailbox } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -37,26 +49,39 @@ export class TestMailbox {
         failures.set(address.address, left - 1);
         callback(Object.assign(new Error('mailbox busy, try again later'), { responseCode: 451 }));
       },
-      onData(stream, _session, callback) {
+      onClose(session) {
+        closed.add(session.id);
+      },
+      onData(stream, session, callback) {
         simpleParser(stream)
-          .then((parsed: ParsedMail) => {
+          .then(async (parsed: ParsedMail) => {
             const to = [parsed.to ?? []]
               .flat()
               .flatMap((address) => address.value.map((v) => v.address ?? ''));
-            mails.push({
+            const mail: ReceivedMail = {
               to,
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               messageId: parsed.messageId ?? '',
-            });
+            };
+            await answering.mailbox?.beforeAnswer?.(mail);
+            // A sender that gave up waiting for the answer did not have its message accepted.
+            if (closed.has(session.id)) return callback(new Error('sender gone'));
+            mails.push(mail);
             callback();
           })
           .catch((error: Error) => callback(error));
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new TestMailbox(server, (server.server.address() as AddressInfo).port, mails, failures);
+    answering.mailbox = new TestMailbox(
+      server,
+      (server.server.address() as AddressInfo).port,
+      mails,
+      failures,
+    );
+    return answering.mailbox;
   }
 
   to(address: string): ReceivedMail[] {

@@ -1,3 +1,4 @@
+import { maskEmailsIn } from '@app/platform';
 import {
   Injectable,
   Logger,
@@ -8,17 +9,27 @@ import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
 import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { NotificationRepository } from './notification.repository';
+import { RecordSentEmailUsecase } from './record-sent-email.usecase';
+import { SendingLedger } from './sending-ledger';
 
 const BATCH = 20;
+
+const messageOf = (error: unknown): string =>
+  maskEmailsIn(error instanceof Error ? error.message : String(error));
 
 /**
  * Sends queued emails promptly: woken after every database commit (a handler may just have
  * queued one) and on a periodic sweep (retries, reminders falling due, rows of a crashed sender).
+ * Each drain first records the emails sent but not yet recorded (the database was unavailable),
+ * then claims and sends. Meanwhile the leases of the messages this process holds are renewed every
+ * third of EMAIL_CLAIM_TIMEOUT_MS, so no other sender takes over a message that is being sent or
+ * waits to be recorded.
  */
 @Injectable()
 export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EmailDispatcher.name);
   private timer?: NodeJS.Timeout;
+  private leaseTimer?: NodeJS.Timeout;
   private wakeTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
@@ -28,6 +39,8 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
     private readonly deliver: DeliverEmailsUsecase,
+    private readonly recordSent: RecordSentEmailUsecase,
+    private readonly ledger: SendingLedger,
     private readonly env: NotificationsEnvironment,
   ) {}
 
@@ -37,6 +50,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     };
     this.dataSource.subscribers.push(wakeAfterCommit);
     this.timer = setInterval(() => this.wake(), this.env.EMAIL_SWEEP_MS);
+    this.leaseTimer = setInterval(
+      () => void this.renewLeases(),
+      Math.floor(this.env.EMAIL_CLAIM_TIMEOUT_MS / 3),
+    );
     this.wake();
   }
 
@@ -45,6 +62,12 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
+    // A last chance for what was sent and not recorded; what still is not will be sent again.
+    const left = await this.recordUnrecorded();
+    clearInterval(this.leaseTimer);
+    if (left > 0) {
+      this.logger.error({ emails: left }, 'emails sent but not recorded at shutdown');
+    }
   }
 
   /** Coalesces wake-ups: one drain at a time, another right after if woken meanwhile. */
@@ -64,24 +87,60 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     do {
       this.again = false;
       try {
+        await this.recordUnrecorded();
         for (;;) {
           if (this.stopped) return;
-          const claimed = await this.notifications.claimDue(
-            this.dataSource.manager,
-            new Date(),
-            this.env.EMAIL_CLAIM_TIMEOUT_MS,
-            BATCH,
-          );
+          const claimed = await this.notifications.claimDue(this.dataSource.manager, {
+            owner: this.ledger.owner,
+            now: new Date(),
+            leaseMs: this.env.EMAIL_CLAIM_TIMEOUT_MS,
+            limit: BATCH,
+            excluding: this.ledger.unrecordedIds(),
+          });
           if (claimed.length === 0) break;
           await this.deliver.execute(claimed);
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.
-        this.logger.warn(
-          `email dispatch interrupted: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`email dispatch interrupted: ${messageOf(error)}`);
         return;
       }
     } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Records the emails sent but not yet recorded (the next sweep tries again those that still
+   * fail); returns how many are left.
+   */
+  private async recordUnrecorded(): Promise<number> {
+    let failure: unknown;
+    for (const email of this.ledger.unrecordedEmails()) {
+      try {
+        await this.recordSent.execute(email);
+        this.ledger.recorded(email.notification.id);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    const left = this.ledger.unrecordedIds().length;
+    if (left > 0) {
+      this.logger.warn({ emails: left }, `sent emails still not recorded: ${messageOf(failure)}`);
+    }
+    return left;
+  }
+
+  private async renewLeases(): Promise<void> {
+    const held = this.ledger.heldIds();
+    if (held.length === 0) return;
+    try {
+      await this.notifications.renewLeases(
+        this.dataSource.manager,
+        this.ledger.owner,
+        held,
+        new Date(Date.now() + this.env.EMAIL_CLAIM_TIMEOUT_MS),
+      );
+    } catch (error) {
+      this.logger.warn(`email leases not renewed: ${messageOf(error)}`);
+    }
   }
 }

@@ -5,6 +5,8 @@ import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { EmailDispatcher } from './email.dispatcher';
 import { NotificationRepository } from './notification.repository';
 import { QueueStageEmailUsecase } from './queue-stage-email.usecase';
+import { RecordSentEmailUsecase } from './record-sent-email.usecase';
+import { SendingLedger } from './sending-ledger';
 import { SmtpMailer } from './smtp.mailer';
 import { StageEmailHandler } from './stage-email.handler';
 
@@ -16,6 +18,8 @@ import { StageEmailHandler } from './stage-email.handler';
     NotificationRepository,
     QueueStageEmailUsecase,
     DeliverEmailsUsecase,
+    RecordSentEmailUsecase,
+    SendingLedger,
     SmtpMailer,
     EmailDispatcher,
   ],

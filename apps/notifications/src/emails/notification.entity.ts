@@ -45,8 +45,17 @@ export class NotificationEntity {
   @Column({ type: 'int' })
   attempts: number;
 
+  /** When the current claim was taken: with `claimedBy`, identifies that claim. */
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimedAt: Date | null;
+
+  /** The sender (process) holding the claim. */
+  @Column({ name: 'claimed_by', type: 'text', nullable: true })
+  claimedBy: string | null;
+
+  /** The claim can be taken over after this, unless its owner renews it. */
+  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null;
 
   @Column({ name: 'message_id', type: 'text', nullable: true })
   messageId: string | null;

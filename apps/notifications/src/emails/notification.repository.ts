@@ -19,6 +19,13 @@ export interface NewNotification {
   createdAt: Date;
 }
 
+/** One claim of a message: its owner and when it was taken (a later claim has another time). */
+export interface EmailClaim {
+  id: string;
+  owner: string;
+  claimedAt: Date;
+}
+
 /** The email queue: one row per message, claimed by conditional updates. */
 @Injectable()
 export class NotificationRepository {
@@ -60,78 +67,92 @@ export class NotificationRepository {
   }
 
   /**
-   * Claims due messages (PENDING and due, or SENDING for longer than the claim timeout: their
-   * sender died) with one conditional update; concurrent senders skip each other's rows.
+   * Claims due messages for `owner` with one conditional update: PENDING and due, or SENDING with
+   * a lease that ran out (its sender died without renewing it). Concurrent senders skip each
+   * other's rows; `excluding` are messages this owner sent and has yet to record.
    * A customer's message waits until its order (the customer to write to) is known.
    */
   async claimDue(
     manager: EntityManager,
-    now: Date,
-    claimTimeoutMs: number,
-    limit: number,
+    claim: { owner: string; now: Date; leaseMs: number; limit: number; excluding: string[] },
   ): Promise<NotificationEntity[]> {
     const [rows]: [NotificationRow[], number] = await manager.query(
       `UPDATE notifications n
-          SET status = 'SENDING', claimed_at = $1, attempts = n.attempts + 1
+          SET status = 'SENDING', claimed_by = $2, claimed_at = $1, lease_until = $3,
+              attempts = n.attempts + 1
         WHERE n.id IN (
           SELECT q.id FROM notifications q
            WHERE ((q.status = 'PENDING' AND q.next_attempt_at <= $1)
-                  OR (q.status = 'SENDING' AND q.claimed_at < $2))
+                  OR (q.status = 'SENDING' AND q.lease_until < $1))
+             AND q.id <> ALL($5::uuid[])
              AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
            ORDER BY q.next_attempt_at
-           LIMIT $3
+           LIMIT $4
            FOR UPDATE SKIP LOCKED)
         RETURNING n.*`,
-      [now, new Date(now.getTime() - claimTimeoutMs), limit],
+      [
+        claim.now,
+        claim.owner,
+        new Date(claim.now.getTime() + claim.leaseMs),
+        claim.limit,
+        claim.excluding,
+      ],
     );
     return rows.map(toEntity);
   }
 
-  /**
-   * Marks sent messages SENT in one statement, each only if still claimed by the attempt that sent
-   * it; returns the ids marked (another sender may have taken a message over).
-   */
+  /** Extends the leases `owner` still holds on these messages; returns how many it holds. */
+  async renewLeases(
+    manager: EntityManager,
+    owner: string,
+    ids: string[],
+    leaseUntil: Date,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [, count]: [unknown, number] = await manager.query(
+      `UPDATE notifications SET lease_until = $3
+        WHERE id = ANY($1::uuid[]) AND status = 'SENDING' AND claimed_by = $2`,
+      [ids, owner, leaseUntil],
+    );
+    return count;
+  }
+
+  /** Marks a sent message SENT if the claim that sent it still holds it; true when marked. */
   async markSent(
     manager: EntityManager,
-    sent: { id: string; claimedAt: Date; messageId: string }[],
+    claim: EmailClaim,
+    messageId: string,
     now: Date,
-  ): Promise<Set<string>> {
-    if (sent.length === 0) return new Set();
+  ): Promise<boolean> {
     const [rows]: [{ id: string }[], number] = await manager.query(
-      `UPDATE notifications n
-          SET status = 'SENT', message_id = s.message_id, sent_at = $4, last_error = NULL
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS s(id, claimed_at, message_id)
-        WHERE n.id = s.id AND n.status = 'SENDING' AND n.claimed_at = s.claimed_at
-        RETURNING n.id`,
-      [sent.map((m) => m.id), sent.map((m) => m.claimedAt), sent.map((m) => m.messageId), now],
+      `UPDATE notifications
+          SET status = 'SENT', message_id = $4, sent_at = $5, last_error = NULL, lease_until = NULL
+        WHERE id = $1 AND status = 'SENDING' AND claimed_by = $2 AND claimed_at = $3
+        RETURNING id`,
+      [claim.id, claim.owner, claim.claimedAt, messageId, now],
     );
-    return new Set(rows.map((row) => row.id));
+    return rows.length > 0;
   }
 
   async markRetry(
     manager: EntityManager,
-    id: string,
-    claimedAt: Date,
+    claim: EmailClaim,
     nextAttemptAt: Date,
     error: string,
   ): Promise<void> {
     await manager.query(
-      `UPDATE notifications SET status = 'PENDING', next_attempt_at = $3, last_error = $4
-        WHERE id = $1 AND status = 'SENDING' AND claimed_at = $2`,
-      [id, claimedAt, nextAttemptAt, error.slice(0, 1000)],
+      `UPDATE notifications
+          SET status = 'PENDING', next_attempt_at = $4, last_error = $5, lease_until = NULL
+        WHERE id = $1 AND status = 'SENDING' AND claimed_by = $2 AND claimed_at = $3`,
+      [claim.id, claim.owner, claim.claimedAt, nextAttemptAt, error.slice(0, 1000)],
     );
   }
 
-  async markFailed(
-    manager: EntityManager,
-    id: string,
-    claimedAt: Date,
-    error: string,
-  ): Promise<void> {
+  async markFailed(manager: EntityManager, claim: EmailClaim, error: string): Promise<void> {
     await manager.query(
-      `UPDATE notifications SET status = 'FAILED', last_error = $3
-        WHERE id = $1 AND status = 'SENDING' AND claimed_at = $2`,
-      [id, claimedAt, error.slice(0, 1000)],
+      `UPDATE notifications SET status = 'FAILED', last_error = $4, lease_until = NULL
+        WHERE id = $1 AND status = 'SENDING' AND claimed_by = $2 AND claimed_at = $3`,
+      [claim.id, claim.owner, claim.claimedAt, error.slice(0, 1000)],
     );
   }
 
@@ -153,6 +174,8 @@ interface NotificationRow {
   next_attempt_at: Date;
   attempts: number;
   claimed_at: Date | null;
+  claimed_by: string | null;
+  lease_until: Date | null;
   message_id: string | null;
   sent_at: Date | null;
   last_error: string | null;
@@ -173,6 +196,8 @@ function toEntity(row: NotificationRow): NotificationEntity {
     nextAttemptAt: row.next_attempt_at,
     attempts: row.attempts,
     claimedAt: row.claimed_at,
+    claimedBy: row.claimed_by,
+    leaseUntil: row.lease_until,
     messageId: row.message_id,
     sentAt: row.sent_at,
     lastError: row.last_error,

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
-import { NotificationsEnvironment } from '../notifications.config';
+import { NotificationsEnvironment, smtpTimeoutMs } from '../notifications.config';
 
 export interface OutgoingEmail {
   to: string[];
@@ -23,8 +23,19 @@ export class SmtpMailer implements OnApplicationShutdown {
   private readonly transport: Transporter;
 
   constructor(env: NotificationsEnvironment) {
+    // Below the claim's lease (nodemailer's socket timeout is 10 minutes): a send gives up before
+    // another sender could take its message over.
+    const timeout = smtpTimeoutMs(env);
     this.transport = createTransport(
-      { url: env.SMTP_URL, pool: true, maxConnections: 3 } as never,
+      {
+        url: env.SMTP_URL,
+        pool: true,
+        maxConnections: 3,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+        dnsTimeout: timeout,
+      } as never,
       {
         from: env.MAIL_FROM,
       },

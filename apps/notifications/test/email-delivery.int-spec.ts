@@ -1,0 +1,246 @@
+/**
+ * One email per message, never two, when things go wrong between the SMTP server and the database:
+ * notifications as real processes on the real broker and PostgreSQL, sending to a real SMTP server
+ * run by this test. A message marked SENT is never claimed again, so once every message of a test
+ * is SENT the mailbox holds all it will ever get.
+ */
+import {
+  ActivationScheduled,
+  EligibilityRejected,
+  EligibilityReviewRequired,
+  OrderPaid,
+  OrderRefunded,
+} from '@app/contracts';
+import {
+  createTestDatabase,
+  createTestTopics,
+  eventually,
+  queryDatabase,
+  ReceivedMail,
+  ServiceProcess,
+  startService,
+  TestMailbox,
+  TestPublisher,
+  testInfrastructure,
+} from '@app/testing';
+import { randomUUID } from 'node:crypto';
+
+/** Short, so that a message whose claim was let go is taken over within the test. */
+const LEASE_MS = 2000;
+
+function orderPaid(accountId: string): OrderPaid {
+  return {
+    orderId: randomUUID(),
+    accountId,
+    paymentId: randomUUID(),
+    region: 'EU',
+    licenseIds: ['lic-studio'],
+    amount: { amountMinor: 14_880, currency: 'EUR' },
+    addOns: [],
+    customer: { name: 'Jane Doe', email: `jane+${randomUUID().slice(0, 8)}@customer.example` },
+    paidAt: new Date().toISOString(),
+  };
+}
+
+const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', () => {
+  let smtp: TestMailbox;
+  let publisher: TestPublisher;
+  let databaseUrl: string;
+  let services: ServiceProcess[] = [];
+
+  /** Starts `instances` notifications processes on one fresh database and topic prefix. */
+  async function startNotifications(instances: number, env: Record<string, string> = {}) {
+    const prefix = await createTestTopics();
+    databaseUrl = await createTestDatabase('emails');
+    publisher = await TestPublisher.connect(prefix);
+    for (let i = 0; i < instances; i++) {
+      services.push(
+        await startService('notifications', {
+          DATABASE_URL: databaseUrl,
+          KAFKA_TOPIC_PREFIX: prefix,
+          SMTP_URL: smtp.url,
+          EMAIL_SWEEP_MS: '200',
+          EMAIL_RETRY_BASE_MS: '200',
+          EMAIL_CLAIM_TIMEOUT_MS: String(LEASE_MS),
+          ...env,
+        }),
+      );
+    }
+  }
+
+  const emailsOf = (orderId: string) =>
+    queryDatabase<{ status: string; attempts: number; claimed_at: Date }>(
+      databaseUrl,
+      `SELECT status, attempts, claimed_at FROM notifications WHERE order_id = $1`,
+      [orderId],
+    );
+
+  const customerNotifiedIn = async (orderId: string): Promise<number> =>
+    (
+      await queryDatabase(
+        databaseUrl,
+        `SELECT 1 FROM timeline_stages WHERE order_id = $1 AND stage = 'CustomerNotified'`,
+        [orderId],
+      )
+    ).length;
+
+  const mailsTo = (address: string): ReceivedMail[] => smtp.to(address);
+
+  beforeEach(async () => {
+    smtp = await TestMailbox.start();
+    services = [];
+  });
+
+  afterEach(async () => {
+    smtp.beforeAnswer = undefined;
+    await Promise.all(services.map((service) => service.stop()));
+    await publisher?.disconnect();
+    await smtp.stop();
+  });
+
+  it('sends once when the database is lost right after the SMTP server accepted the email', async () => {
+    await startNotifications(1);
+    const paid = orderPaid('acc-eu-outage');
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const admin = testInfrastructure().postgresAdminUrl;
+    let outage: Promise<void> | undefined;
+    smtp.beforeAnswer = async (mail) => {
+      if (!mail.to.includes(paid.customer.email) || outage) return;
+      // The service's database goes away before the server's answer (as when PostgreSQL stops),
+      // for longer than the claim's lease, and comes back.
+      await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+      await queryDatabase(
+        admin,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+        [database],
+      );
+      outage = later(LEASE_MS + 1500).then(async () => {
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      });
+    };
+    try {
+      await publisher.event(OrderPaid, paid);
+      await eventually(async () => expect(outage).toBeDefined());
+      await outage;
+      await eventually(async () =>
+        expect(await emailsOf(paid.orderId)).toMatchObject([{ status: 'SENT' }]),
+      );
+    } finally {
+      await outage;
+    }
+    expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    expect((await emailsOf(paid.orderId))[0].attempts).toBe(1);
+    expect(await customerNotifiedIn(paid.orderId)).toBe(1);
+  });
+
+  it('sends once with two instances and an SMTP server answering later than the lease', async () => {
+    await startNotifications(2);
+    const paid = orderPaid('acc-eu-slow-smtp');
+    let slowAnswer: Promise<void> | undefined;
+    smtp.beforeAnswer = async (mail) => {
+      // The first message gets its answer after the lease has run out; later ones at once.
+      if (!mail.to.includes(paid.customer.email) || slowAnswer) return;
+      slowAnswer = later(LEASE_MS + 1500);
+      await slowAnswer;
+    };
+    await publisher.event(OrderPaid, paid);
+    await eventually(async () => expect(slowAnswer).toBeDefined());
+    await slowAnswer;
+    // The late answer has been given (or found nobody to hear it).
+    await new Promise((resolve) => setImmediate(resolve));
+    await eventually(async () =>
+      expect(await emailsOf(paid.orderId)).toMatchObject([{ status: 'SENT' }]),
+    );
+    expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    expect(await customerNotifiedIn(paid.orderId)).toBe(1);
+  });
+
+  it('keeps the leases of emails waiting behind others of their order, with two instances', async () => {
+    await startNotifications(2, { EMAIL_SMTP_TIMEOUT_MS: '1500' });
+    const paid = orderPaid('acc-eu-long-batch');
+    const { orderId, accountId } = paid;
+    const now = new Date().toISOString();
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    // Four stages seen before the order: their emails wait for it (nobody to write to yet).
+    await publisher.event(EligibilityReviewRequired, {
+      orderId,
+      accountId,
+      reviewId: randomUUID(),
+      holdIds: ['hold-1'],
+      requiredDocuments: ['passport'],
+      deadline: soon,
+    });
+    await publisher.event(ActivationScheduled, { orderId, accountId, scheduledFor: soon });
+    await publisher.event(EligibilityRejected, {
+      orderId,
+      accountId,
+      reasons: ['OUTSTANDING_BALANCE'],
+      rejectedAt: now,
+    });
+    await publisher.event(OrderRefunded, {
+      orderId,
+      accountId,
+      refundId: randomUUID(),
+      amount: paid.amount,
+      reasons: ['OUTSTANDING_BALANCE'],
+      refundedAt: now,
+    });
+    await eventually(async () => expect(await emailsOf(orderId)).toHaveLength(4));
+    // Each answer takes a while (within the SMTP timeout): the order's five emails, claimed
+    // together and sent one after the other, take longer than the lease.
+    smtp.beforeAnswer = async (mail) => {
+      if (mail.to.includes(paid.customer.email)) await later(700);
+    };
+    await publisher.event(OrderPaid, paid);
+    const rows = await eventually(async () => {
+      const emails = await emailsOf(orderId);
+      expect(emails.map((row) => row.status)).toEqual(Array(5).fill('SENT'));
+      return emails;
+    }, 60_000);
+    const mails = mailsTo(paid.customer.email);
+    expect(mails).toHaveLength(5);
+    expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(5);
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('does not send the rest of a batch again when recording one of its emails fails', async () => {
+    await startNotifications(1);
+    // One account: the three orders come in one chunk, so their emails are queued by one commit
+    // and claimed together.
+    const orders = [0, 1, 2].map(() => orderPaid('acc-eu-batch'));
+    const failing = orders[1];
+    // The first attempt to mark the failing order's email SENT fails (a sequence, not a table:
+    // its value survives the rollback).
+    await queryDatabase(
+      databaseUrl,
+      `CREATE SEQUENCE test_mark_failures;
+       CREATE FUNCTION test_fail_first_marking() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.order_id = '${failing.orderId}' AND nextval('test_mark_failures') = 1 THEN
+           RAISE EXCEPTION 'test: the first marking fails';
+         END IF;
+         RETURN NEW;
+       END $$;
+       CREATE TRIGGER test_fail_first_marking BEFORE UPDATE ON notifications
+         FOR EACH ROW WHEN (NEW.status = 'SENT') EXECUTE FUNCTION test_fail_first_marking();`,
+    );
+    await publisher.events(OrderPaid, orders);
+    const rows = await eventually(async () => {
+      const all = (await Promise.all(orders.map((o) => emailsOf(o.orderId)))).flat();
+      expect(all.map((row) => row.status)).toEqual(['SENT', 'SENT', 'SENT']);
+      return all;
+    });
+    expect(orders.map((order) => mailsTo(order.customer.email).length)).toEqual([1, 1, 1]);
+    // They were claimed in one batch (one claim statement, one time), each once.
+    expect(new Set(rows.map((row) => new Date(row.claimed_at).getTime())).size).toBe(1);
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1]);
+    for (const order of orders) expect(await customerNotifiedIn(order.orderId)).toBe(1);
+    const [{ failures }] = await queryDatabase<{ failures: string }>(
+      databaseUrl,
+      `SELECT last_value AS failures FROM test_mark_failures`,
+    );
+    expect(Number(failures)).toBeGreaterThanOrEqual(2);
+  });
+});
