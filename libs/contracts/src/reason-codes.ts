@@ -17,6 +17,10 @@ export const ReasonCodes = [
   'PAYMENT_AMOUNT_MISMATCH',
   'QUOTE_EXPIRED',
   'DUPLICATE_PAYMENT',
+  /** Licensing: a contract's terms no longer match the fingerprint taken when it was imported. */
+  'CONTRACT_TERMS_CHANGED',
+  /** Licensing: a scheduled activation failed for a reason of its own (an error, not a rule). */
+  'REACTIVATION_ERROR',
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];
