@@ -25,6 +25,10 @@ export const ReasonCodes = [
 
 export type ReasonCode = (typeof ReasonCodes)[number];
 
+/** Why a saga waits on ops (ManualHandlingRequired): stable codes, like the reason codes. */
+export const ManualHandlingReasons = ['REFUND_AMOUNT_MISMATCH'] as const;
+export type ManualHandlingReason = (typeof ManualHandlingReasons)[number];
+
 export const HoldCategories = [
   'BILLING_HOLD',
   'COMPLIANCE_HOLD',
