@@ -520,17 +520,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       `/accounts/${accountId}`,
       accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
     );
-    // A permanent database error on switching this license on (a constraint nobody expected).
-    await queryDatabase(
-      databaseUrl,
-      `CREATE OR REPLACE FUNCTION refuse_license_update() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'license % refused by a test trigger', NEW.id; END $$`,
-    );
-    await queryDatabase(
-      databaseUrl,
-      `CREATE TRIGGER "refuse_${licenseId}" BEFORE UPDATE ON licenses FOR EACH ROW
-       WHEN (NEW.id = '${licenseId}') EXECUTE FUNCTION refuse_license_update()`,
-    );
+    await refuseUpdatesOf(licenseId);
     const startsAt = new Date(Date.now() + 1000);
     const data = verified(accountId, [licenseId], [`h-${accountId}`], {
       startsAt: startsAt.toISOString(),
@@ -554,6 +544,45 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     expect(state.body.note).toMatch(/refused by a test trigger/);
     await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
   });
+
+  it('fails an immediate reinstatement that hits an error of its own to a refund (REACTIVATION_ERROR), never a dead letter', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    await refuseUpdatesOf(licenseId);
+    const data = verified(accountId, [licenseId], [`h-${accountId}`]);
+    await publisher.event(EligibilityVerified, data);
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(failed.data).toMatchObject({
+      reasons: ['REACTIVATION_ERROR'],
+      resuspendedLicenseIds: [],
+    });
+    const state = await service.http<{ note: string }>('GET', `/reactivations/${data.orderId}`);
+    expect(state.body.note).toMatch(/refused by a test trigger/);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
+  });
+
+  /** A permanent database error on switching this license on (a constraint nobody expected). */
+  async function refuseUpdatesOf(licenseId: string): Promise<void> {
+    await queryDatabase(
+      databaseUrl,
+      `CREATE OR REPLACE FUNCTION refuse_license_update() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'license % refused by a test trigger', NEW.id; END $$`,
+    );
+    await queryDatabase(
+      databaseUrl,
+      `CREATE TRIGGER "refuse_${licenseId}" BEFORE UPDATE ON licenses FOR EACH ROW
+       WHEN (NEW.id = '${licenseId}') EXECUTE FUNCTION refuse_license_update()`,
+    );
+  }
 
   function fraudHold(accountId: string): HoldBody {
     return {

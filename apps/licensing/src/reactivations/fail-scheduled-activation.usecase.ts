@@ -10,10 +10,10 @@ export interface FailScheduledActivationCommand {
 }
 
 /**
- * A scheduled activation that failed with an error of its own (not a rule: those are decided by
- * the reinstatement itself) cannot be retried into success. Its transaction rolled back, so the
- * registry is untouched: the case fails with REACTIVATION_ERROR and the saga goes to a refund,
- * instead of the customer's money waiting on a case nobody runs again.
+ * A scheduled activation whose transaction failed permanently outside the reinstatement (which
+ * fails its own case on its errors), e.g. claiming the case, cannot be retried into success. The
+ * transaction rolled back, so the registry is untouched: the case fails with REACTIVATION_ERROR and
+ * the saga goes to a refund, instead of the customer's money waiting on a case nobody runs again.
  */
 @Injectable()
 export class FailScheduledActivationUsecase {

@@ -9,6 +9,8 @@ export interface CaseOutcome {
   reasons: ReasonCode[];
   resuspendedLicenseIds: string[];
   clearedHoldIds: string[];
+  /** Kept on the case when given (why it failed); else the case's note stays. */
+  note: string | null;
   completedAt: Date;
 }
 
@@ -84,6 +86,7 @@ export class ReactivationCaseRepository {
       JSON.stringify(outcome.resuspendedLicenseIds),
       JSON.stringify(outcome.clearedHoldIds),
       outcome.completedAt,
+      outcome.note?.slice(0, 2000) ?? null,
     ]);
     return affected(result) === 1;
   }
@@ -173,6 +176,6 @@ const FIND_CASE = preparedStatement(
 const COMPLETE_CASE = preparedStatement(
   `UPDATE reactivation_cases
    SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
-       cleared_hold_ids = $5::jsonb, completed_at = $6
+       cleared_hold_ids = $5::jsonb, completed_at = $6, note = COALESCE($7::text, note)
    WHERE order_id = $1 AND state = 'ACTIVATING'`,
 );

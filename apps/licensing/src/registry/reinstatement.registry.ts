@@ -74,6 +74,12 @@ export interface ReinstatementWritten {
   clearedHoldIds: string[];
   /** The fingerprint of each contract of the case, equal before and after the writes. */
   contracts: { contractId: string; termsFingerprint: string }[];
+  /**
+   * Publishes the account's new snapshot. Left to the caller so that every write of the
+   * reinstatement (the case's too) happens before anything is published: a failed write then
+   * leaves nothing published to undo.
+   */
+  announce: () => void;
 }
 
 interface LockedRows {
@@ -152,7 +158,8 @@ export class ReinstatementRegistry {
   /**
    * Writes a reinstatement decided on `locked` in the same transaction: licenses switched on with
    * exactly the entitlements given, the holds cleared, the account ACTIVE when no active hold
-   * remains, the contracts' terms proven unchanged, the version bumped and the snapshot published.
+   * remains, the contracts' terms proven unchanged, the version bumped; the snapshot is published
+   * by `announce` (see ReinstatementWritten).
    */
   async reinstate(
     tx: Transaction,
@@ -204,15 +211,18 @@ export class ReinstatementRegistry {
       becomesActive ? 'ACTIVE' : null,
     );
     const switchedOn = new Set(switchOn);
-    this.publishSnapshot(tx, rows, holds, bumped, (license) =>
-      switchedOn.has(license.id) ? { ...license, status: 'ACTIVE', suspendedAt: null } : license,
-    );
     return {
       clearedHoldIds,
       contracts: [...rows.fingerprints].map(([contractId, termsFingerprint]) => ({
         contractId,
         termsFingerprint,
       })),
+      announce: () =>
+        this.publishSnapshot(tx, rows, holds, bumped, (license) =>
+          switchedOn.has(license.id)
+            ? { ...license, status: 'ACTIVE', suspendedAt: null }
+            : license,
+        ),
     };
   }
 
