@@ -394,12 +394,12 @@ describe('reactivation saga end to end', () => {
       ],
       reasons: ['LICENSE_REVOKED'],
       mails: ['paid', 'scheduled', 'rejected', 'refunded'],
-      // The first license was switched on in that transaction and put back; the second never was.
-      activations: [['LicenseResuspended', first]],
+      // Decided before any write: no license was switched on, so none is put back.
+      activations: [],
     });
     const failed = driver.eventsOf<ReactivationFailed>(order.id, 'ReactivationFailed')[0].data;
     expect(failed.reasons).toEqual(['LICENSE_REVOKED']);
-    expect(failed.resuspendedLicenseIds).toEqual([first]);
+    expect(failed.resuspendedLicenseIds).toEqual([]);
     const registry = await harness.sys.licensing.http<{
       status: string;
       holds: { holdId: string; state: string }[];

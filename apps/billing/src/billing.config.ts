@@ -28,6 +28,16 @@ export class BillingEnvironment extends ServiceEnvironment {
   @Max(3600)
   ORDER_EXPIRY_SWEEP_SECONDS = 30;
 
+  /**
+   * How long ops have to act on a saga that needs manual handling (a refund settled with another
+   * amount) before it is escalated as stalled to ops and the support contact.
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24 * 3600)
+  MANUAL_HANDLING_DEADLINE_SECONDS = 2 * 86_400;
+
   /** Shared secret of the upstream billing system's x-signature (HMAC-SHA256). */
   @IsString()
   @MinLength(8)

@@ -3,6 +3,7 @@ import { LicenseOwnerEntity } from './accounts/license-owner.entity';
 import { EligibilityCaseEntity } from './cases/eligibility-case.entity';
 import { EligibilitySchema1763920000000 } from './migrations/1763920000000-eligibility-schema';
 import { AwaitUnknownAccounts1763990000000 } from './migrations/1763990000000-await-unknown-accounts';
+import { ManualHandlingClosesCase1764600000001 } from './migrations/1764600000001-manual-handling-closes-case';
 import { ReviewDocumentEntity } from './reviews/review-document.entity';
 import { ReviewEntity } from './reviews/review.entity';
 
@@ -17,4 +18,5 @@ export const ELIGIBILITY_ENTITIES: Function[] = [
 export const ELIGIBILITY_MIGRATIONS: Function[] = [
   EligibilitySchema1763920000000,
   AwaitUnknownAccounts1763990000000,
+  ManualHandlingClosesCase1764600000001,
 ];

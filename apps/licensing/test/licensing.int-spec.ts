@@ -6,7 +6,6 @@ import {
   EligibilityVerified,
   EntitlementsRestored,
   LicenseReactivated,
-  LicenseResuspended,
   ReactivationFailed,
   Topics,
 } from '@app/contracts';
@@ -23,12 +22,20 @@ import {
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
-const FUTURE = '2028-12-31T00:00:00.000Z';
+const DAY = 86_400_000;
+/** Relative to now, so the fixtures never expire under the services' real clock. */
+const atMidnight = (ms: number) => new Date(Math.floor(ms / DAY) * DAY).toISOString();
+const CONTRACT_START = atMidnight(Date.now() - 300 * DAY);
+const CONTRACT_END = atMidnight(Date.now() + 900 * DAY);
+const LICENSE_EXPIRY = atMidnight(Date.now() + 500 * DAY);
+
+type HoldBody = { holdId: string; category: string; reason: string; state: string };
 
 /** An account as ops import it: suspended, a billing hold, one contract, licenses as given. */
 function accountBody(
   licenses: { licenseId: string; status: string; expiresAt?: string }[],
   suffix: string,
+  extraHolds: HoldBody[] = [],
 ) {
   return {
     region: 'EU',
@@ -41,12 +48,13 @@ function accountBody(
         reason: 'unpaid invoice',
         state: 'ACTIVE',
       },
+      ...extraHolds,
     ],
     contracts: [
       {
         contractId: `c-${suffix}`,
-        startsAt: '2026-01-01T00:00:00.000Z',
-        endsAt: FUTURE,
+        startsAt: CONTRACT_START,
+        endsAt: CONTRACT_END,
         renewalTerms: 'AUTO_RENEW_12M',
         entitlements: [
           { code: 'VIDEO', name: 'Video meetings' },
@@ -59,7 +67,7 @@ function accountBody(
       contractId: `c-${suffix}`,
       product: 'Poly Lens',
       status: l.status,
-      expiresAt: l.expiresAt ?? '2027-06-30T00:00:00.000Z',
+      expiresAt: l.expiresAt ?? LICENSE_EXPIRY,
     })),
   };
 }
@@ -235,7 +243,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       licenses: ids.map((licenseId) => ({
         licenseId,
         contractId: `c-${accountId}`,
-        expiresAt: '2027-06-30T00:00:00.000Z',
+        expiresAt: LICENSE_EXPIRY,
         entitlements,
       })),
     });
@@ -383,7 +391,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     ).toHaveLength(0);
   });
 
-  it('never reinstates on contract terms that drifted from their fingerprint: the event is dead-lettered', async () => {
+  it('fails the saga (no dead letter) on contract terms that drifted from their fingerprint', async () => {
     const accountId = `acc-${randomUUID().slice(0, 8)}`;
     const licenseId = `${accountId}-l1`;
     await service.http(
@@ -400,22 +408,19 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     const data = verified(accountId, [licenseId], [`h-${accountId}`]);
     await publisher.event(EligibilityVerified, data);
 
-    const dead = await recorder.waitFor(
-      (r) => r.topic === deadLetterTopicOf(ConsumerGroups.Licensing) && r.key === accountId,
-      30_000,
-      'the dead-lettered EligibilityVerified',
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
     );
-    expect(dead.headers['dlq-error-code']).toBe('CONTRACT_TERMS_ALTERED');
-    expect((await licenseRows([licenseId]))[0].status).toBe('SUSPENDED');
-    expect(
-      recorder
-        .events<EntitlementsRestored>(EntitlementsRestored.type)
-        .filter((e) => e.data.orderId === data.orderId),
-    ).toHaveLength(0);
-    expect((await service.http('GET', `/reactivations/${data.orderId}`)).status).toBe(404);
+    expect(failed.data).toMatchObject({
+      reasons: ['CONTRACT_TERMS_CHANGED'],
+      resuspendedLicenseIds: [],
+    });
+    expect(failed.correlationid).toBe(data.orderId);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'CONTRACT_TERMS_CHANGED');
   });
 
-  it('fails a case with a revoked license: re-suspends what it switched on, clears no hold, restores nothing', async () => {
+  it('fails a case with a revoked license before writing anything: no license switched on, no hold cleared', async () => {
     const accountId = `acc-${randomUUID().slice(0, 8)}`;
     const ids = [`${accountId}-l1`, `${accountId}-l2`, `${accountId}-l3`];
     await service.http(
@@ -437,54 +442,215 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       ReactivationFailed.type,
       (d) => d.orderId === data.orderId,
     );
-    expect(failed.data).toMatchObject({
-      reasons: ['LICENSE_REVOKED'],
-      resuspendedLicenseIds: [ids[0], ids[1]],
-    });
-    const resuspended = await eventually(async () => {
-      const events = recorder
-        .events<LicenseResuspended>(LicenseResuspended.type)
-        .filter((e) => e.data.orderId === data.orderId);
-      if (events.length < 2) throw new Error(`${events.length} LicenseResuspended so far`);
-      return events;
-    });
-    expect(resuspended.map((e) => [e.data.licenseId, e.data.reason]).sort()).toEqual([
-      [ids[0], 'LICENSE_REVOKED'],
-      [ids[1], 'LICENSE_REVOKED'],
-    ]);
-
-    await recorder.settle(1000);
-    expect(
-      recorder
-        .events<EntitlementsRestored>(EntitlementsRestored.type)
-        .filter((e) => e.data.orderId === data.orderId),
-    ).toHaveLength(0);
-    expect((await licenseRows(ids)).map((row) => row.status)).toEqual([
+    expect(failed.data).toMatchObject({ reasons: ['LICENSE_REVOKED'], resuspendedLicenseIds: [] });
+    await expectNothingWritten(accountId, ids, data.orderId, 'LICENSE_REVOKED', [
       'SUSPENDED',
       'SUSPENDED',
       'REVOKED',
     ]);
+  });
+
+  it('re-checks holds at once: a FRAUD hold added in the registry after eligibility verified fails the saga', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    // Eligibility verified on its copy (the billing hold only); then ops add a FRAUD hold.
+    const data = verified(accountId, [licenseId], [`h-${accountId}`]);
+    const put = await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId, [fraudHold(accountId)]),
+    );
+    expect(put.status).toBe(200);
+    await publisher.event(EligibilityVerified, data);
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(failed.data.reasons).toEqual(['HOLD_NOT_CLEARABLE']);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'HOLD_NOT_CLEARABLE');
+  });
+
+  it('re-checks holds at the window start: a FRAUD hold added after ActivationScheduled fails the saga', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    const startsAt = new Date(Date.now() + 4000);
+    const data = verified(accountId, [licenseId], [`h-${accountId}`], {
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+    });
+    await publisher.event(EligibilityVerified, data);
+    await recorder.waitForEvent<ActivationScheduled>(
+      ActivationScheduled.type,
+      (d) => d.orderId === data.orderId,
+    );
+    const put = await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId, [fraudHold(accountId)]),
+    );
+    expect(put.status).toBe(200);
+    // The window had not opened when the hold was added: the activation had not run yet.
+    expect(Date.now()).toBeLessThan(startsAt.getTime());
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(Date.parse(failed.data.failedAt)).toBeGreaterThanOrEqual(startsAt.getTime());
+    expect(failed.data.reasons).toEqual(['HOLD_NOT_CLEARABLE']);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'HOLD_NOT_CLEARABLE');
+  });
+
+  it('fails a scheduled activation that hits an error of its own to a refund (REACTIVATION_ERROR), never parking it', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    await refuseUpdatesOf(licenseId);
+    const startsAt = new Date(Date.now() + 1000);
+    const data = verified(accountId, [licenseId], [`h-${accountId}`], {
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+    });
+    await publisher.event(EligibilityVerified, data);
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(failed.data).toMatchObject({
+      reasons: ['REACTIVATION_ERROR'],
+      resuspendedLicenseIds: [],
+    });
+    expect(failed.correlationid).toBe(data.orderId);
+    const state = await service.http<{ state: string; note: string }>(
+      'GET',
+      `/reactivations/${data.orderId}`,
+    );
+    expect(state.body.note).toMatch(/refused by a test trigger/);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
+  });
+
+  it('fails an immediate reinstatement that hits an error of its own to a refund (REACTIVATION_ERROR), never a dead letter', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    await refuseUpdatesOf(licenseId);
+    const data = verified(accountId, [licenseId], [`h-${accountId}`]);
+    await publisher.event(EligibilityVerified, data);
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(failed.data).toMatchObject({
+      reasons: ['REACTIVATION_ERROR'],
+      resuspendedLicenseIds: [],
+    });
+    const state = await service.http<{ note: string }>('GET', `/reactivations/${data.orderId}`);
+    expect(state.body.note).toMatch(/refused by a test trigger/);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
+  });
+
+  /** A permanent database error on switching this license on (a constraint nobody expected). */
+  async function refuseUpdatesOf(licenseId: string): Promise<void> {
+    await queryDatabase(
+      databaseUrl,
+      `CREATE OR REPLACE FUNCTION refuse_license_update() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'license % refused by a test trigger', NEW.id; END $$`,
+    );
+    await queryDatabase(
+      databaseUrl,
+      `CREATE TRIGGER "refuse_${licenseId}" BEFORE UPDATE ON licenses FOR EACH ROW
+       WHEN (NEW.id = '${licenseId}') EXECUTE FUNCTION refuse_license_update()`,
+    );
+  }
+
+  function fraudHold(accountId: string): HoldBody {
+    return {
+      holdId: `f-${accountId}`,
+      category: 'FRAUD',
+      reason: 'chargeback ring',
+      state: 'ACTIVE',
+    };
+  }
+
+  /**
+   * A failed case wrote nothing to the registry: licenses as they were, holds active, no
+   * entitlement, no LicenseReactivated / LicenseResuspended / EntitlementsRestored, no dead letter,
+   * and the case FAILED with the reason.
+   */
+  async function expectNothingWritten(
+    accountId: string,
+    licenseIds: string[],
+    orderId: string,
+    reason: string,
+    statuses = licenseIds.map(() => 'SUSPENDED'),
+  ): Promise<void> {
+    const state = await service.http<{ state: string; reasons: string[] }>(
+      'GET',
+      `/reactivations/${orderId}`,
+    );
+    expect(state.body).toMatchObject({ state: 'FAILED', reasons: [reason] });
+    expect((await licenseRows(licenseIds)).map((row) => row.status)).toEqual(statuses);
     const holds = await queryDatabase<{ state: string }>(
       databaseUrl,
-      'SELECT state FROM holds WHERE account_id = $1',
+      'SELECT DISTINCT state FROM holds WHERE account_id = $1',
       [accountId],
     );
     expect(holds).toEqual([{ state: 'ACTIVE' }]);
     const entitlements = await queryDatabase(
       databaseUrl,
       'SELECT * FROM license_entitlements WHERE license_id = ANY($1)',
-      [ids],
+      [licenseIds],
     );
     expect(entitlements).toEqual([]);
-    const account = await service.http<{ status: string; version: number }>(
-      'GET',
-      `/accounts/${accountId}`,
+
+    // Barrier: a sentinel on each topic, same key (same partition), produced after the case's
+    // ReactivationFailed was seen, so after everything its transaction published.
+    const sentinel = `sentinel-${randomUUID()}`;
+    for (const topic of [Topics.LicensingActivations, Topics.ReactivationLicensing]) {
+      await publisher.raw(topic, accountId, sentinel);
+      await recorder.waitFor(
+        (r) => r.topic === topic && r.value?.toString() === sentinel,
+        30_000,
+        `the sentinel on ${topic}`,
+      );
+    }
+    const ofOrder = recorder.records.filter(
+      (r) =>
+        r.key === accountId &&
+        r.event?.type !== ActivationScheduled.type &&
+        (r.event?.data as { orderId?: string } | undefined)?.orderId === orderId,
     );
-    expect(account.body).toMatchObject({ status: 'SUSPENDED', version: 2 });
+    expect(ofOrder.map((r) => r.event?.type)).toEqual([ReactivationFailed.type]);
     expect(
       recorder.records.filter(
         (r) => r.topic === deadLetterTopicOf(ConsumerGroups.Licensing) && r.key === accountId,
       ),
     ).toEqual([]);
-  });
+    const account = await service.http<{ status: string; version: number }>(
+      'GET',
+      `/accounts/${accountId}`,
+    );
+    expect(account.body.status).toBe('SUSPENDED');
+  }
 });

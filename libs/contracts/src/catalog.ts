@@ -3,6 +3,7 @@ import { RefundRequested } from './events/billing-refunds.events';
 import { AccountSnapshot } from './events/licensing-accounts.events';
 import { LicenseReactivated, LicenseResuspended } from './events/licensing-activations.events';
 import {
+  ManualHandlingRequired,
   OrderFulfilled,
   OrderPaid,
   OrderRefunded,
@@ -35,6 +36,7 @@ export const EVENT_CONTRACTS = [
   PaymentRejected,
   OrderFulfilled,
   OrderRefunded,
+  ManualHandlingRequired,
   EligibilityVerified,
   EligibilityRejected,
   EligibilityReviewRequired,

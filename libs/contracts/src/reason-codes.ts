@@ -17,9 +17,17 @@ export const ReasonCodes = [
   'PAYMENT_AMOUNT_MISMATCH',
   'QUOTE_EXPIRED',
   'DUPLICATE_PAYMENT',
+  /** Licensing: a contract's terms no longer match the fingerprint taken when it was imported. */
+  'CONTRACT_TERMS_CHANGED',
+  /** Licensing: a scheduled activation failed for a reason of its own (an error, not a rule). */
+  'REACTIVATION_ERROR',
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];
+
+/** Why a saga waits on ops (ManualHandlingRequired): stable codes, like the reason codes. */
+export const ManualHandlingReasons = ['REFUND_AMOUNT_MISMATCH'] as const;
+export type ManualHandlingReason = (typeof ManualHandlingReasons)[number];
 
 export const HoldCategories = [
   'BILLING_HOLD',

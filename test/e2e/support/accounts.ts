@@ -4,8 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 
-export const FAR_FUTURE = '2029-12-31T00:00:00.000Z';
-export const LICENSE_EXPIRY = '2028-06-30T00:00:00.000Z';
+const DAY = 86_400_000;
+/** Midnight UTC `days` from now: fixtures relative to the services' real clock never expire. */
+const daysFromNow = (days: number) =>
+  new Date(Math.floor(Date.now() / DAY) * DAY + days * DAY).toISOString();
+
+export const FAR_FUTURE = daysFromNow(3 * 365);
+export const LICENSE_EXPIRY = daysFromNow(2 * 365);
+const CONTRACT_START = daysFromNow(-300);
+const SUSPENDED_AT = daysFromNow(-30);
 
 export interface HoldImport {
   holdId: string;
@@ -78,7 +85,7 @@ export function suspendedAccount(
     contracts: [
       {
         contractId,
-        startsAt: '2026-01-01T00:00:00.000Z',
+        startsAt: CONTRACT_START,
         endsAt: FAR_FUTURE,
         renewalTerms: 'AUTO_RENEW_12M',
         entitlements: ENTITLEMENTS,
@@ -90,7 +97,7 @@ export function suspendedAccount(
       product: i % 2 === 0 ? 'Poly Lens' : 'Poly Studio',
       status: 'SUSPENDED' as const,
       expiresAt: LICENSE_EXPIRY,
-      suspendedAt: '2026-11-01T00:00:00.000Z',
+      suspendedAt: SUSPENDED_AT,
     })),
   };
 }

@@ -8,6 +8,8 @@ import { TEST_UPSTREAM_SECRET, TestPublisher, TopicRecorder } from '@app/testing
 
 export class FakeUpstreamBilling {
   private readonly settled = new Set<string>();
+  /** Orders whose refund upstream executes for another amount (a provider's error). */
+  private readonly misSettled = new Map<string, number>();
   private running = true;
   private loop?: Promise<void>;
 
@@ -19,6 +21,11 @@ export class FakeUpstreamBilling {
   start(): this {
     this.loop = this.run();
     return this;
+  }
+
+  /** The refund of this order will be settled `deltaMinor` off the amount requested. */
+  settleOrderOff(orderId: string, deltaMinor: number): void {
+    this.misSettled.set(orderId, deltaMinor);
   }
 
   /** RefundIds answered so far. */
@@ -42,7 +49,10 @@ export class FakeUpstreamBilling {
             refundId: request.refundId,
             orderId: request.orderId,
             accountId: request.accountId,
-            amount: request.amount,
+            amount: {
+              amountMinor: request.amount.amountMinor + (this.misSettled.get(request.orderId) ?? 0),
+              currency: request.amount.currency,
+            },
             settledAt: new Date().toISOString(),
           },
           { signingSecret: TEST_UPSTREAM_SECRET, source: 'upstream-billing' },

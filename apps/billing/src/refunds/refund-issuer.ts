@@ -33,6 +33,7 @@ export class RefundIssuer {
       status: 'REQUESTED',
       requestedAt: tx.now,
       settledAt: null,
+      settledAmount: null,
     });
     if (issued) {
       tx.publish(

@@ -35,4 +35,11 @@ export class RefundEntity {
 
   @Column({ name: 'settled_at', type: 'timestamptz', nullable: true })
   settledAt!: Date | null;
+
+  /** What upstream says it refunded, when that differs from the amount requested (MISMATCHED). */
+  @Column({ name: 'settled_amount_minor', type: 'bigint', nullable: true, transformer: minorUnits })
+  settledAmountMinor!: number | null;
+
+  @Column({ name: 'settled_currency', type: 'char', length: 3, nullable: true })
+  settledCurrency!: string | null;
 }

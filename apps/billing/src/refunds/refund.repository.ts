@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Money } from '../money/money';
 import { Refund } from './refund';
 import { RefundEntity } from './refund.entity';
 
@@ -22,6 +23,8 @@ export class RefundRepository {
         status: refund.status,
         requestedAt: refund.requestedAt,
         settledAt: null,
+        settledAmountMinor: null,
+        settledCurrency: null,
       })
       .orIgnore()
       .returning('refund_id')
@@ -51,6 +54,26 @@ export class RefundRepository {
     );
     return result.affected === 1;
   }
+
+  /** REQUESTED → MISMATCHED with what upstream says it refunded, once. */
+  async markMismatched(
+    manager: EntityManager,
+    refundId: string,
+    settled: Money,
+    at: Date,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      RefundEntity,
+      { refundId, status: 'REQUESTED' },
+      {
+        status: 'MISMATCHED',
+        settledAt: at,
+        settledAmountMinor: settled.amountMinor,
+        settledCurrency: settled.currency,
+      },
+    );
+    return result.affected === 1;
+  }
 }
 
 function toRefund(row: RefundEntity): Refund {
@@ -64,5 +87,9 @@ function toRefund(row: RefundEntity): Refund {
     status: row.status,
     requestedAt: row.requestedAt,
     settledAt: row.settledAt,
+    settledAmount:
+      row.settledAmountMinor === null || row.settledCurrency === null
+        ? null
+        : { amountMinor: row.settledAmountMinor, currency: row.settledCurrency },
   };
 }

@@ -1,9 +1,11 @@
-import { OrderRefunded } from '@app/contracts';
+import { ManualHandlingRequired, OrderRefunded } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
+import { BillingEnvironment } from '../billing.config';
 import { BillingError } from '../billing.error';
-import { Money, sameMoney } from '../money/money';
+import { Money } from '../money/money';
 import { OrderRepository } from '../orders/order.repository';
+import { Refund, settlementOf } from './refund';
 import { RefundRepository } from './refund.repository';
 
 export interface SettleRefundCommand {
@@ -14,25 +16,33 @@ export interface SettleRefundCommand {
 /**
  * Upstream executed a refund. When it is the refund that closes its order, the order is REFUNDED
  * and the saga ends with OrderRefunded; the refund of an extra or unmatched payment only settles.
+ * A refund settled with another amount than requested is no record's fault and no rule can settle
+ * it: it is recorded as MISMATCHED and the saga waits on ops (ManualHandlingRequired, with a
+ * deadline), instead of a dead letter nobody connects to the customer's money.
  */
 @Injectable()
 export class SettleRefundUsecase {
   constructor(
     private readonly refunds: RefundRepository,
     private readonly orders: OrderRepository,
+    private readonly env: BillingEnvironment,
   ) {}
 
   async execute(command: SettleRefundCommand, tx: Transaction): Promise<void> {
     const refund = await this.refunds.findById(tx.manager, command.refundId);
     if (!refund)
       throw new BillingError('REFUND_NOT_FOUND', `refund ${command.refundId} was never requested`);
-    if (!sameMoney(refund.amount, command.amount)) {
-      throw new BillingError(
-        'REFUND_AMOUNT_MISMATCH',
-        `refund ${refund.refundId} settled ${command.amount.amountMinor} ${command.amount.currency}, ` +
-          `requested ${refund.amount.amountMinor} ${refund.amount.currency}`,
-      );
+    switch (settlementOf(refund, command.amount)) {
+      case 'ALREADY_RECORDED':
+        return;
+      case 'MISMATCH':
+        return this.askOps(refund, command.amount, tx);
+      case 'SETTLE':
+        return this.settle(refund, tx);
     }
+  }
+
+  private async settle(refund: Refund, tx: Transaction): Promise<void> {
     const order = await this.orders.findByIdForUpdate(tx.manager, refund.orderId);
     if (!(await this.refunds.markSettled(tx.manager, refund.refundId, tx.now))) return;
 
@@ -53,5 +63,27 @@ export class SettleRefundUsecase {
         { correlationId: order.id },
       );
     }
+  }
+
+  private async askOps(refund: Refund, settled: Money, tx: Transaction): Promise<void> {
+    if (!(await this.refunds.markMismatched(tx.manager, refund.refundId, settled, tx.now))) return;
+    const deadline = new Date(tx.now.getTime() + this.env.MANUAL_HANDLING_DEADLINE_SECONDS * 1000);
+    tx.publish(
+      ManualHandlingRequired,
+      {
+        orderId: refund.orderId,
+        accountId: refund.accountId,
+        reason: 'REFUND_AMOUNT_MISMATCH',
+        detail:
+          `refund ${refund.refundId} was settled as ${settled.amountMinor} ${settled.currency}, ` +
+          `requested ${refund.amount.amountMinor} ${refund.amount.currency}`,
+        refundId: refund.refundId,
+        requested: { amountMinor: refund.amount.amountMinor, currency: refund.amount.currency },
+        settled: { amountMinor: settled.amountMinor, currency: settled.currency },
+        deadline: deadline.toISOString(),
+        raisedAt: tx.now.toISOString(),
+      },
+      { correlationId: refund.orderId },
+    );
   }
 }

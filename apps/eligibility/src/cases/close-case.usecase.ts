@@ -5,11 +5,12 @@ import { CaseRepository } from './case.repository';
 
 export interface CloseCaseCommand {
   orderId: string;
-  outcome: 'FULFILLED' | 'REFUNDED';
+  outcome: 'FULFILLED' | 'REFUNDED' | 'MANUAL_HANDLING';
 }
 
 /**
- * Ends an order's case when its saga ends, so the account may be reactivated again. Orders that
+ * Ends an order's case when its saga ends (fulfilled, refunded, or handed to ops: whatever ops
+ * decide, nothing more is reactivated for that order), so the account may be reactivated again. Orders that
  * never reached eligibility (a rejected payment) have no case: nothing to do.
  */
 @Injectable()

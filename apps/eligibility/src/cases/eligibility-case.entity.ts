@@ -5,8 +5,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export const CaseStates = ['AWAITING_ACCOUNT', 'VERIFIED', 'IN_REVIEW', 'REJECTED'] as const;
 export type CaseState = (typeof CaseStates)[number];
 
-/** How a case ended: the saga's outcome, or at once when it was rejected. */
-export const CaseOutcomes = ['FULFILLED', 'REFUNDED', 'REJECTED'] as const;
+/**
+ * How a case ended: the saga's outcome, or at once when it was rejected. MANUAL_HANDLING: the saga
+ * waits on ops (ManualHandlingRequired); its reactivation is over, so the account is free again.
+ */
+export const CaseOutcomes = ['FULFILLED', 'REFUNDED', 'REJECTED', 'MANUAL_HANDLING'] as const;
 export type CaseOutcome = (typeof CaseOutcomes)[number];
 
 export interface CaseChangeWindow {

@@ -8,7 +8,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MarkActivationStuckUsecase } from './mark-activation-stuck.usecase';
+import { FailScheduledActivationUsecase } from './fail-scheduled-activation.usecase';
 import { ReactivationCaseRepository } from './reactivation-case.repository';
 import { RunScheduledActivationUsecase } from './run-scheduled-activation.usecase';
 
@@ -31,7 +31,7 @@ export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly uow: UnitOfWork,
     private readonly cases: ReactivationCaseRepository,
     private readonly runScheduled: RunScheduledActivationUsecase,
-    private readonly markStuck: MarkActivationStuckUsecase,
+    private readonly failActivation: FailScheduledActivationUsecase,
   ) {
     this.task = new PeriodicTask(ActivationScheduler.name, intervalMs, () => this.sweep());
   }
@@ -79,12 +79,16 @@ export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDest
         { correlationId: orderId, orderId, code },
         `scheduled activation failed permanently: ${reason}`,
       );
+      // Failing the case is retried on the next sweep if it cannot be written now (it stays SCHEDULED).
       await this.uow
         .run({ correlationId: orderId }, (tx) =>
-          this.markStuck.execute({ orderId, code, reason }, tx),
+          this.failActivation.execute({ orderId, error: { code, message: reason } }, tx),
         )
-        .catch((markError: unknown) =>
-          this.logger.warn(`could not park ${orderId}: ${String(markError)}`),
+        .catch((failError: unknown) =>
+          this.logger.warn(
+            { correlationId: orderId, orderId },
+            `could not fail the activation yet: ${String(failError)}`,
+          ),
         );
     }
   }

@@ -4,9 +4,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * SCHEDULED: waits for its change window (the durable schedule: the sweeper picks it up);
  * ACTIVATING: being reinstated (only ever seen inside the reinstating transaction);
- * RESTORED / FAILED: final; STUCK: reinstating hit a permanent error, ops must look.
+ * RESTORED / FAILED: final (a FAILED case's saga is refunded). A scheduled activation that hits an
+ * error of its own fails too (REACTIVATION_ERROR, the error in `note`): no case waits forever.
  */
-export type ReactivationCaseState = 'SCHEDULED' | 'ACTIVATING' | 'RESTORED' | 'FAILED' | 'STUCK';
+export type ReactivationCaseState = 'SCHEDULED' | 'ACTIVATING' | 'RESTORED' | 'FAILED';
 
 /** One reactivation per order (the primary key): a redelivered EligibilityVerified changes nothing. */
 @Entity({ name: 'reactivation_cases' })
@@ -48,7 +49,7 @@ export class ReactivationCaseEntity {
   @Column({ name: 'cleared_hold_ids', type: 'jsonb', default: () => "'[]'" })
   clearedHoldIds: string[];
 
-  /** Why the case is STUCK, or what is notable about it (e.g. a missed window). */
+  /** What is notable about the case (a missed window, the error a scheduled activation failed on). */
   @Column({ type: 'text', nullable: true })
   note: string | null;
 

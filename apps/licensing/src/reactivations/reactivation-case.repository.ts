@@ -9,6 +9,8 @@ export interface CaseOutcome {
   reasons: ReasonCode[];
   resuspendedLicenseIds: string[];
   clearedHoldIds: string[];
+  /** Kept on the case when given (why it failed); else the case's note stays. */
+  note: string | null;
   completedAt: Date;
 }
 
@@ -84,25 +86,31 @@ export class ReactivationCaseRepository {
       JSON.stringify(outcome.resuspendedLicenseIds),
       JSON.stringify(outcome.clearedHoldIds),
       outcome.completedAt,
+      outcome.note?.slice(0, 2000) ?? null,
     ]);
     return affected(result) === 1;
   }
 
-  /** SCHEDULED → STUCK after a permanent failure, so the sweeper stops retrying and ops can see it. */
-  async markStuck(
+  /**
+   * SCHEDULED → FAILED with the reasons, after its activation failed with an error of its own;
+   * null when the case was not SCHEDULED.
+   */
+  async failScheduled(
     manager: EntityManager,
     orderId: string,
+    reasons: ReasonCode[],
     note: string,
     now: Date,
-  ): Promise<boolean> {
-    const rows = returned<{ order_id: string }>(
+  ): Promise<{ accountId: string } | null> {
+    const rows = returned<{ account_id: string }>(
       await manager.query(
-        `UPDATE reactivation_cases SET state = 'STUCK', note = $2, completed_at = $3
-         WHERE order_id = $1 AND state = 'SCHEDULED' RETURNING order_id`,
-        [orderId, note.slice(0, 2000), now],
+        `UPDATE reactivation_cases SET state = 'FAILED', reasons = $2::jsonb, note = $3,
+                completed_at = $4
+         WHERE order_id = $1 AND state = 'SCHEDULED' RETURNING account_id`,
+        [orderId, JSON.stringify(reasons), note.slice(0, 2000), now],
       ),
     );
-    return rows.length === 1;
+    return rows.length === 1 ? { accountId: rows[0].account_id } : null;
   }
 }
 
@@ -168,6 +176,6 @@ const FIND_CASE = preparedStatement(
 const COMPLETE_CASE = preparedStatement(
   `UPDATE reactivation_cases
    SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
-       cleared_hold_ids = $5::jsonb, completed_at = $6
+       cleared_hold_ids = $5::jsonb, completed_at = $6, note = COALESCE($7::text, note)
    WHERE order_id = $1 AND state = 'ACTIVATING'`,
 );

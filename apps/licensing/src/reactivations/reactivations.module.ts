@@ -3,7 +3,7 @@ import { RegistryModule } from '../registry/registry.module';
 import { ACTIVATION_SWEEP_MS, ActivationScheduler } from './activation.scheduler';
 import { EligibilityVerifiedHandler } from './eligibility-verified.handler';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
-import { MarkActivationStuckUsecase } from './mark-activation-stuck.usecase';
+import { FailScheduledActivationUsecase } from './fail-scheduled-activation.usecase';
 import { ReactivationCaseRepository } from './reactivation-case.repository';
 import { ReactivationsController } from './reactivations.controller';
 import { ReinstateLicensesUsecase } from './reinstate-licenses.usecase';
@@ -24,7 +24,7 @@ export class ReactivationsModule {
         StartReactivationUsecase,
         ReinstateLicensesUsecase,
         RunScheduledActivationUsecase,
-        MarkActivationStuckUsecase,
+        FailScheduledActivationUsecase,
         GetReactivationUsecase,
         ActivationScheduler,
       ],

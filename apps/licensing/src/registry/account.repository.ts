@@ -1,7 +1,7 @@
 import { AccountStatus } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { affected, preparedStatement, returned, runPrepared } from '@app/platform';
+import { preparedStatement, returned, runPrepared } from '@app/platform';
 import { GrantedEntitlement } from '../fingerprint/contract-terms.fingerprint';
 import { AccountEntity } from './account.entity';
 import { ContractEntitlementEntity } from './contract-entitlement.entity';
@@ -264,30 +264,6 @@ export class AccountRepository {
       grantedAt,
     ]);
     return activated.map((row) => row.id);
-  }
-
-  /** ACTIVE → SUSPENDED (compensation), restoring the suspension time it had. */
-  async resuspend(
-    manager: EntityManager,
-    licenseId: string,
-    accountId: string,
-    suspendedAt: Date | null,
-  ): Promise<boolean> {
-    const result = await manager.query<unknown>(
-      `UPDATE licenses SET status = 'SUSPENDED', suspended_at = $3
-       WHERE id = $1 AND account_id = $2 AND status = 'ACTIVE'`,
-      [licenseId, accountId, suspendedAt],
-    );
-    return affected(result) === 1;
-  }
-
-  /** Sets each license's entitlements to exactly those given (none: the license has none). */
-  async setLicenseEntitlements(
-    manager: EntityManager,
-    grants: LicenseGrant[],
-    grantedAt: Date,
-  ): Promise<void> {
-    await this.activateAndEntitle(manager, '', [], grants, grantedAt);
   }
 
   /**

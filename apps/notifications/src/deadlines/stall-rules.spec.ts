@@ -44,6 +44,11 @@ describe('stall rules', () => {
     }
   });
 
+  it('escalates a saga handed to ops at once, so ops and the support contact are told', () => {
+    expect(stallDeadline(at('ManualHandlingRequired'), allow)).toEqual(T0);
+    expect(isStalled(at('ManualHandlingRequired'), allow, T0)).toBe(true);
+  });
+
   it('uses each stage its own allowance', () => {
     expect(stallDeadline(at('EligibilityVerified'), allow)).toEqual(plus(600));
     expect(stallDeadline(at('EntitlementsRestored'), allow)).toEqual(plus(120));

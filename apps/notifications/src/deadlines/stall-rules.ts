@@ -38,6 +38,9 @@ export function stallDeadline(progress: SagaProgress, allow: StallAllowances): D
       return seconds(maxDate(at, progress.windowEndsAt), allow.afterScheduled);
     case 'EntitlementsRestored':
       return seconds(at, allow.afterRestored);
+    case 'ManualHandlingRequired':
+      // Ops must act: escalated at once (ReactivationStalled, ops and the support contact told).
+      return at;
     case 'EligibilityRejected':
     case 'ReactivationFailed':
     case 'PaymentRejected':

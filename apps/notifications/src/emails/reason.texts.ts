@@ -20,6 +20,9 @@ export const REASON_TEXTS: Record<ReasonCode, string> = {
   PAYMENT_AMOUNT_MISMATCH: 'The payment did not match the amount of your order.',
   QUOTE_EXPIRED: 'The price quote had expired when the payment arrived.',
   DUPLICATE_PAYMENT: 'This order had already been paid; the extra payment is returned.',
+  CONTRACT_TERMS_CHANGED:
+    'The terms of your contract changed since your order was checked, so we did not reinstate under them.',
+  REACTIVATION_ERROR: 'We could not complete the reactivation because of an error on our side.',
 };
 
 export function reasonText(code: string): string {

@@ -27,6 +27,7 @@ const STATUS_LABELS: Record<SagaStatus, string> = {
   FULFILLED: 'Completed: services restored',
   REFUNDED: 'Refunded in full',
   STALLED: 'Delayed: our support team is on it',
+  MANUAL_HANDLING: 'Your refund is being checked by our team',
 };
 
 const STAGE_LABELS: Record<string, string> = {
@@ -43,6 +44,7 @@ const STAGE_LABELS: Record<string, string> = {
   SupportContactAssigned: 'Support contact assigned',
   CustomerNotified: 'Email sent',
   ReactivationStalled: 'Delay escalated to support',
+  ManualHandlingRequired: 'Handed to our team to check the refund',
 };
 
 export function statusLabel(status: SagaStatus): string {

@@ -5,6 +5,7 @@ import {
   EligibilityReviewRequired,
   EligibilityVerified,
   EntitlementsRestored,
+  ManualHandlingRequired,
   OrderFulfilled,
   OrderPaid,
   OrderRefunded,
@@ -100,6 +101,14 @@ export class SagaEventHandler {
   @OnEvent(ReactivationFailed)
   async onReactivationFailed(
     @Payload() event: CloudEvent<ReactivationFailed>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.record(event, ctx);
+  }
+
+  @OnEvent(ManualHandlingRequired)
+  async onManualHandlingRequired(
+    @Payload() event: CloudEvent<ManualHandlingRequired>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     await this.record(event, ctx);

@@ -43,6 +43,24 @@ describe('saga status', () => {
     ).toBe('REFUNDED');
   });
 
+  it('is MANUAL_HANDLING when a refund needs ops, shown as such once escalated, REFUNDED if ops settle it', () => {
+    const failed: [TimelineEventType, object] = [
+      'ReactivationFailed',
+      { reasons: ['LICENSE_REVOKED'] },
+    ];
+    const manual: [TimelineEventType, object] = ['ManualHandlingRequired', {}];
+    expect(fold([['OrderPaid', {}], failed, manual])).toBe('MANUAL_HANDLING');
+    expect(fold([['OrderPaid', {}], manual, failed])).toBe('MANUAL_HANDLING');
+    expect(
+      displayedStatus({
+        status: 'MANUAL_HANDLING',
+        progressStage: 'ManualHandlingRequired',
+        stalledStage: 'ManualHandlingRequired',
+      }),
+    ).toBe('MANUAL_HANDLING');
+    expect(fold([['OrderPaid', {}], failed, manual, ['OrderRefunded', {}]])).toBe('REFUNDED');
+  });
+
   it('keeps a fulfilled order fulfilled when a second payment is rejected and refunded', () => {
     const duplicate = { reasons: ['DUPLICATE_PAYMENT'] };
     expect(

@@ -5,6 +5,7 @@ import {
   EligibilityReviewRequired,
   EligibilityVerified,
   EntitlementsRestored,
+  ManualHandlingRequired,
   OrderFulfilled,
   OrderPaid,
   OrderRefunded,
@@ -20,6 +21,7 @@ export const TIMELINE_EVENTS = [
   PaymentRejected,
   OrderFulfilled,
   OrderRefunded,
+  ManualHandlingRequired,
   EligibilityVerified,
   EligibilityRejected,
   EligibilityReviewRequired,
@@ -43,6 +45,8 @@ export const SagaStatuses = [
   'FULFILLED',
   'REFUNDED',
   'STALLED',
+  /** Waiting on ops (ManualHandlingRequired): escalated at once to ops and the support contact. */
+  'MANUAL_HANDLING',
 ] as const;
 export type SagaStatus = (typeof SagaStatuses)[number];
 
@@ -72,6 +76,8 @@ const RANKS: Partial<Record<TimelineEventType, [number, SagaStatus]>> = {
   EligibilityRejected: [6, 'REFUND_PENDING'],
   ReactivationFailed: [6, 'REFUND_PENDING'],
   PaymentRejected: [6, 'REFUND_PENDING'],
+  // Never with OrderFulfilled (a refund path); an OrderRefunded after ops settle it ends the saga.
+  ManualHandlingRequired: [7, 'MANUAL_HANDLING'],
   OrderFulfilled: [7, 'FULFILLED'],
   OrderRefunded: [8, 'REFUNDED'],
 };
@@ -103,7 +109,9 @@ export function displayedStatus(progress: {
   progressStage: string | null;
   stalledStage: string | null;
 }): SagaStatus {
-  if (TERMINAL_STATUSES.includes(progress.status)) return progress.status;
+  // Escalated at once by design: the status says what ops are doing, not "delayed".
+  if (TERMINAL_STATUSES.includes(progress.status) || progress.status === 'MANUAL_HANDLING')
+    return progress.status;
   if (progress.stalledStage !== null && progress.stalledStage === progress.progressStage)
     return 'STALLED';
   return progress.status;

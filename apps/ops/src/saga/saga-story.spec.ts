@@ -19,6 +19,30 @@ function event(type: string, minutesAgo: number, extra: Partial<SagaEvent> = {})
 }
 
 describe('saga verdict', () => {
+  it('shows a saga handed to ops as MANUAL_HANDLING until its deadline, then STUCK', () => {
+    const manual = event('ManualHandlingRequired', 10, {
+      data: {
+        orderId: 'order-1',
+        accountId: 'acc-1',
+        reason: 'REFUND_AMOUNT_MISMATCH',
+        detail: 'refund rf-1 was settled as 4800 EUR, requested 4900 EUR',
+        deadline: new Date(NOW.getTime() + 60 * MINUTE).toISOString(),
+      },
+    });
+    const events = [
+      event('OrderPaid', 40),
+      event('ReactivationFailed', 38),
+      event('RefundRequested', 37),
+      manual,
+    ];
+    const verdict = verdictOf(events, [], NOW, 5 * MINUTE);
+    expect(verdict).toMatchObject({ state: 'MANUAL_HANDLING', nextActor: 'ops' });
+    expect(verdict.summary).toContain('REFUND_AMOUNT_MISMATCH');
+    expect(verdict.summary).toContain('settled as 4800 EUR');
+    const overdue = verdictOf(events, [], new Date(NOW.getTime() + 61 * MINUTE), 5 * MINUTE);
+    expect(overdue.state).toBe('STUCK');
+  });
+
   it('is finished once the order is fulfilled or refunded', () => {
     const verdict = verdictOf(
       [

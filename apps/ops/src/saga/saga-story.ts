@@ -4,6 +4,7 @@ import {
   EligibilityReviewRequired,
   EligibilityVerified,
   EntitlementsRestored,
+  ManualHandlingRequired,
   OrderFulfilled,
   OrderPaid,
   OrderRefunded,
@@ -55,7 +56,9 @@ export interface StoryLine {
   causedBy?: string;
 }
 
-export type VerdictState = 'FINISHED' | 'IN_PROGRESS' | 'WAITING' | 'STUCK' | 'NOT_FOUND';
+/** MANUAL_HANDLING: the saga waits on ops (ManualHandlingRequired) before its deadline. */
+export type VerdictState =
+  'FINISHED' | 'IN_PROGRESS' | 'WAITING' | 'MANUAL_HANDLING' | 'STUCK' | 'NOT_FOUND';
 
 export interface Verdict {
   state: VerdictState;
@@ -123,6 +126,11 @@ const NEXT_STEP: Record<string, NextStep> = {
   [RefundSettled.type]: {
     actor: 'billing',
     expected: 'close the order as refunded (OrderRefunded)',
+  },
+  [ManualHandlingRequired.type]: {
+    actor: 'ops',
+    expected: 'settle it by hand with upstream billing (see the event: reason, refund, amounts)',
+    until: (data) => stringField(data, 'deadline'),
   },
 };
 
@@ -216,6 +224,19 @@ export function verdictOf(
       summary:
         `STUCK at ${stageEvent.type} for ${waited}: ${deadLetter.type ?? 'a record'} was dead-lettered by ` +
         `${deadLetter.group} (${deadLetter.errorCode}: ${deadLetter.reason}); fix the cause, then \`dlq redrive\``,
+    };
+  }
+  if (
+    stageEvent.type === ManualHandlingRequired.type &&
+    until &&
+    Date.parse(until) > now.getTime()
+  ) {
+    return {
+      ...base,
+      state: 'MANUAL_HANDLING',
+      summary:
+        `MANUAL HANDLING since ${stageEvent.time} (${stringField(stageEvent.data, 'reason')}): ` +
+        `ops must act before ${until}: ${stringField(stageEvent.data, 'detail')}`,
     };
   }
   if (until && Date.parse(until) > now.getTime()) {

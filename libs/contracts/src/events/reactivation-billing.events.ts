@@ -5,10 +5,19 @@ import {
   IsIn,
   IsISO8601,
   IsOptional,
+  IsString,
   Matches,
+  MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { AddOn, AddOns, ReasonCode, ReasonCodes } from '../reason-codes';
+import {
+  AddOn,
+  AddOns,
+  ManualHandlingReason,
+  ManualHandlingReasons,
+  ReasonCode,
+  ReasonCodes,
+} from '../reason-codes';
 import { Topics } from '../topics';
 import { ChangeWindowDto, MoneyDto, PersonDto, ReceiptDto } from './common';
 import { IsId } from './ids';
@@ -77,4 +86,30 @@ export class OrderRefunded {
   @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   @IsISO8601({ strict: true }) refundedAt!: string;
+}
+
+/**
+ * The saga cannot end by itself, fulfilled or refunded: ops must act before `deadline`. Its
+ * reactivation is over (nothing more is restored for this order), so the account is free for its
+ * next order; the order stays visible as waiting on ops (timeline, `ops saga`, metrics), and the
+ * support contact is told. Today: upstream settled a refund with another amount than requested.
+ */
+export class ManualHandlingRequired {
+  static readonly type = 'ManualHandlingRequired';
+  static readonly topic = Topics.ReactivationBilling;
+  static readonly version = 1;
+
+  @IsId() orderId!: string;
+  @IsId() accountId!: string;
+  @IsIn(ManualHandlingReasons) reason!: ManualHandlingReason;
+  /** What ops must look at, in words (ids and amounts, never personal data). */
+  @IsString() @MaxLength(500) detail!: string;
+  @IsOptional() @IsId() refundId?: string;
+  /** The refund billing requested (the amount captured). */
+  @IsOptional() @ValidateNested() @Type(() => MoneyDto) requested?: MoneyDto;
+  /** What upstream says it refunded. */
+  @IsOptional() @ValidateNested() @Type(() => MoneyDto) settled?: MoneyDto;
+  /** When ops must have acted; the stall escalation fires then. */
+  @IsISO8601({ strict: true }) deadline!: string;
+  @IsISO8601({ strict: true }) raisedAt!: string;
 }

@@ -1,0 +1,267 @@
+import { AccountStatus, HoldCategory, LicenseStatus } from '@app/contracts';
+import { Transaction } from '@app/messaging';
+import { Injectable } from '@nestjs/common';
+import {
+  contractTermsFingerprint,
+  GrantedEntitlement,
+} from '../fingerprint/contract-terms.fingerprint';
+import { LicensingError } from '../licensing.error';
+import { AccountSnapshotPublisher } from './account-snapshot.publisher';
+import { termsOf } from './account.mapper';
+import { AccountEntity } from './account.entity';
+import { AccountRepository, ContractWithGrants } from './account.repository';
+import { HoldEntity } from './hold.entity';
+import { LicenseEntity } from './license.entity';
+
+/** The account as the registry holds it now. */
+export interface AccountFacts {
+  status: AccountStatus;
+  outstandingBalanceMinor: number;
+}
+
+export interface HoldFacts {
+  holdId: string;
+  category: HoldCategory;
+  state: 'ACTIVE' | 'CLEARED';
+  incidentResolved: boolean | null;
+}
+
+export interface LicenseFacts {
+  licenseId: string;
+  accountId: string;
+  contractId: string;
+  product: string;
+  status: LicenseStatus;
+  expiresAt: Date;
+}
+
+export interface ContractFacts {
+  contractId: string;
+  endsAt: Date;
+  entitlements: GrantedEntitlement[];
+  /** The baseline terms as the rows read now no longer match the fingerprint taken at import. */
+  termsChanged: boolean;
+}
+
+/**
+ * The registry's truth about one account, read under lock by the transaction that will write it:
+ * nothing can change it before that transaction ends.
+ */
+export class LockedAccount {
+  constructor(
+    readonly accountId: string,
+    readonly account: AccountFacts | null,
+    readonly holds: HoldFacts[],
+    /** The account's licenses and any other row of the ids asked for (whoever owns it). */
+    readonly licenses: LicenseFacts[],
+    /** The contracts of the licenses asked for. */
+    readonly contracts: ContractFacts[],
+    /** @internal the rows as read, for the writes and the snapshot. */
+    readonly rows: LockedRows,
+  ) {}
+}
+
+/** What a decided reinstatement writes. */
+export interface ReinstatementPlan {
+  orderId: string;
+  /** Every license of the case with the entitlements its contract grants; `switchOn`: now SUSPENDED. */
+  licenses: { licenseId: string; switchOn: boolean; entitlements: GrantedEntitlement[] }[];
+  /** Active holds of the case to clear. */
+  clearHoldIds: string[];
+}
+
+export interface ReinstatementWritten {
+  clearedHoldIds: string[];
+  /** The fingerprint of each contract of the case, equal before and after the writes. */
+  contracts: { contractId: string; termsFingerprint: string }[];
+  /**
+   * Publishes the account's new snapshot. Left to the caller so that every write of the
+   * reinstatement (the case's too) happens before anything is published: a failed write then
+   * leaves nothing published to undo.
+   */
+  announce: () => void;
+}
+
+interface LockedRows {
+  account: AccountEntity | null;
+  licenses: LicenseEntity[];
+  /** The account's own contracts (for its snapshot). */
+  contracts: ContractWithGrants[];
+  /** Fingerprint of each contract of the case, from its rows as read. */
+  fingerprints: Map<string, string>;
+}
+
+/**
+ * The registry as reactivations see it: one port, two intents. Read the truth under lock; write a
+ * reinstatement that was decided on it. Entities, SQL and the snapshot stay inside the registry.
+ */
+@Injectable()
+export class ReinstatementRegistry {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly snapshots: AccountSnapshotPublisher,
+  ) {}
+
+  /** Locks the account, then its license rows and the case's (by id), and reads what a decision needs. */
+  async lockForReinstatement(
+    tx: Transaction,
+    accountId: string,
+    licenseIds: string[],
+  ): Promise<LockedAccount> {
+    const { manager } = tx;
+    // Lock order everywhere: case (the caller), account, licenses (by id).
+    const account = await this.accounts.lock(manager, accountId);
+    const licenses = await this.accounts.lockLicenses(manager, accountId, licenseIds);
+    const holds = account ? await this.accounts.holdsOf(manager, accountId) : [];
+    const caseContractIds = [
+      ...new Set(licenses.filter((l) => licenseIds.includes(l.id)).map((l) => l.contractId)),
+    ].sort();
+    // One read serves the proof, the decision and the snapshot: the account's contracts and the
+    // case's (a case license may name another account's contract).
+    const read = await this.accounts.readContracts(manager, accountId, caseContractIds);
+    const caseContracts = read.filter(({ contract }) => caseContractIds.includes(contract.id));
+    const fingerprints = fingerprintsOf(caseContracts);
+    return new LockedAccount(
+      accountId,
+      account
+        ? { status: account.status, outstandingBalanceMinor: account.outstandingBalanceMinor }
+        : null,
+      holds.map((hold) => ({
+        holdId: hold.id,
+        category: hold.category,
+        state: hold.state,
+        incidentResolved: hold.incidentResolved,
+      })),
+      licenses.map((l) => ({
+        licenseId: l.id,
+        accountId: l.accountId,
+        contractId: l.contractId,
+        product: l.product,
+        status: l.status,
+        expiresAt: l.expiresAt,
+      })),
+      caseContracts.map(({ contract, entitlements }) => ({
+        contractId: contract.id,
+        endsAt: contract.endsAt,
+        entitlements,
+        termsChanged: fingerprints.get(contract.id) !== contract.termsFingerprint,
+      })),
+      {
+        account,
+        licenses: licenses.filter((l) => l.accountId === accountId),
+        contracts: read.filter(({ contract }) => contract.accountId === accountId),
+        fingerprints,
+      },
+    );
+  }
+
+  /**
+   * Writes a reinstatement decided on `locked` in the same transaction: licenses switched on with
+   * exactly the entitlements given, the holds cleared, the account ACTIVE when no active hold
+   * remains, the contracts' terms proven unchanged, the version bumped; the snapshot is published
+   * by `announce` (see ReinstatementWritten).
+   */
+  async reinstate(
+    tx: Transaction,
+    locked: LockedAccount,
+    plan: ReinstatementPlan,
+  ): Promise<ReinstatementWritten> {
+    const { accountId, rows } = locked;
+    if (!rows.account) {
+      throw new LicensingError(
+        'REGISTRY_INCONSISTENT',
+        `account ${accountId} cannot be reinstated: not in the registry`,
+      );
+    }
+    const switchOn = plan.licenses.filter((l) => l.switchOn).map((l) => l.licenseId);
+    // Already active ones are a no-op, but their entitlements are held to exactly what the contract grants.
+    const activated = await this.accounts.activateAndEntitle(
+      tx.manager,
+      accountId,
+      switchOn,
+      plan.licenses.map((l) => ({
+        licenseId: l.licenseId,
+        entitlements: l.entitlements,
+        orderId: l.switchOn ? plan.orderId : null,
+      })),
+      tx.now,
+    );
+    if (activated.length !== switchOn.length) {
+      throw new LicensingError(
+        'REGISTRY_INCONSISTENT',
+        `switched on ${activated.length} of ${switchOn.length} suspended licenses of ${accountId}`,
+      );
+    }
+    // The holds as they stand after clearing: whether the account becomes ACTIVE, and its snapshot.
+    const { holds, clearedHoldIds } = await this.accounts.clearHoldsAndRead(
+      tx.manager,
+      accountId,
+      plan.clearHoldIds,
+      plan.orderId,
+      tx.now,
+    );
+    const becomesActive =
+      rows.account.status !== 'ACTIVE' && !holds.some((hold) => hold.state === 'ACTIVE');
+    await this.assertTermsUnchanged(tx, rows.fingerprints);
+
+    const bumped = await this.accounts.bumpVersion(
+      tx.manager,
+      accountId,
+      tx.now,
+      becomesActive ? 'ACTIVE' : null,
+    );
+    const switchedOn = new Set(switchOn);
+    return {
+      clearedHoldIds,
+      contracts: [...rows.fingerprints].map(([contractId, termsFingerprint]) => ({
+        contractId,
+        termsFingerprint,
+      })),
+      announce: () =>
+        this.publishSnapshot(tx, rows, holds, bumped, (license) =>
+          switchedOn.has(license.id)
+            ? { ...license, status: 'ACTIVE', suspendedAt: null }
+            : license,
+        ),
+    };
+  }
+
+  private publishSnapshot(
+    tx: Transaction,
+    rows: LockedRows,
+    holds: HoldEntity[],
+    bumped: { version: number; status: AccountStatus },
+    licenseNow: (license: LicenseEntity) => LicenseEntity,
+  ): void {
+    this.snapshots.publishState(tx, {
+      account: { ...rows.account!, ...bumped, updatedAt: tx.now },
+      holds,
+      contracts: rows.contracts,
+      licenses: rows.licenses.map((license) => ({ license: licenseNow(license) })),
+    });
+  }
+
+  /** Proves the reinstatement left every contract's baseline terms as they were: stored rows, read again. */
+  private async assertTermsUnchanged(tx: Transaction, before: Map<string, string>): Promise<void> {
+    const after = fingerprintsOf(
+      await this.accounts.readContracts(tx.manager, null, [...before.keys()]),
+    );
+    for (const [contractId, fingerprint] of before) {
+      if (after.get(contractId) !== fingerprint) {
+        throw new LicensingError(
+          'CONTRACT_TERMS_ALTERED',
+          `reinstating changed the baseline terms of contract ${contractId}; nothing was committed`,
+        );
+      }
+    }
+  }
+}
+
+function fingerprintsOf(contracts: ContractWithGrants[]): Map<string, string> {
+  return new Map(
+    contracts.map(({ contract, entitlements }) => [
+      contract.id,
+      contractTermsFingerprint(termsOf(contract, entitlements)),
+    ]),
+  );
+}
