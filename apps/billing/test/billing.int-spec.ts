@@ -29,6 +29,7 @@ import {
   TEST_SUPPORT_TOKEN,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -146,7 +147,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
         licenseId: `${accountId}-lic-1`,
         contractId: 'ctr-1',
         product: 'Poly Lens',
-        expiresAt: '2028-01-01T00:00:00.000Z',
+        expiresAt: daysFromNow(500),
         entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
       },
     ],

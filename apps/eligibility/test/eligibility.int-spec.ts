@@ -25,6 +25,7 @@ import {
   TEST_SUPPORT_TOKEN,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -47,8 +48,8 @@ function snapshot(accountId: string, overrides: Partial<AccountSnapshot> = {}): 
     contracts: [
       {
         contractId: `${accountId}-ctr`,
-        startsAt: '2025-01-01T00:00:00.000Z',
-        endsAt: '2028-01-01T00:00:00.000Z',
+        startsAt: daysFromNow(-300),
+        endsAt: daysFromNow(900),
         renewalTerms: 'ANNUAL_AUTO',
         termsFingerprint: FINGERPRINT,
         entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
@@ -60,7 +61,7 @@ function snapshot(accountId: string, overrides: Partial<AccountSnapshot> = {}): 
         contractId: `${accountId}-ctr`,
         product: 'Poly Lens',
         status: 'SUSPENDED',
-        expiresAt: '2028-01-01T00:00:00.000Z',
+        expiresAt: daysFromNow(900),
       },
     ],
     version: 1,
@@ -156,7 +157,7 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
     const accountId = `acc-${randomUUID()}`;
     await knowAccount(h, snapshot(accountId));
     const order = orderPaid(accountId, {
-      changeWindow: { startsAt: '2026-12-01T08:00:00.000Z', endsAt: '2026-12-01T10:00:00.000Z' },
+      changeWindow: { startsAt: daysFromNow(2), endsAt: daysFromNow(3) },
     });
     const paid = await h.publisher.event(OrderPaid, order);
 

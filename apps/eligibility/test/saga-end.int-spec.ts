@@ -19,11 +19,9 @@ import {
   startService,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-
-const DAY = 86_400_000;
-const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
 function snapshot(accountId: string): AccountSnapshot {
   return {
@@ -37,8 +35,8 @@ function snapshot(accountId: string): AccountSnapshot {
     contracts: [
       {
         contractId: `${accountId}-ctr`,
-        startsAt: inDays(-300),
-        endsAt: inDays(700),
+        startsAt: daysFromNow(-300),
+        endsAt: daysFromNow(700),
         renewalTerms: 'ANNUAL_AUTO',
         termsFingerprint: 'a'.repeat(64),
         entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
@@ -50,7 +48,7 @@ function snapshot(accountId: string): AccountSnapshot {
         contractId: `${accountId}-ctr`,
         product: 'Poly Lens',
         status: 'SUSPENDED',
-        expiresAt: inDays(500),
+        expiresAt: daysFromNow(500),
       },
     ],
     version: 1,
@@ -119,7 +117,7 @@ describe('eligibility: a saga handed to ops releases the account (real Kafka, re
       accountId,
       reason: 'REFUND_AMOUNT_MISMATCH',
       detail: 'refund rf-1 was settled as 4800 EUR, requested 4900 EUR',
-      deadline: inDays(2),
+      deadline: daysFromNow(2),
       raisedAt: new Date().toISOString(),
     });
     // Same key, same partition: the next order is handled after the manual handling.

@@ -19,15 +19,13 @@ import {
   TEST_SUPPORT_TOKEN,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
-const DAY = 86_400_000;
-/** Relative to now, so the fixtures never expire under the services' real clock. */
-const atMidnight = (ms: number) => new Date(Math.floor(ms / DAY) * DAY).toISOString();
-const CONTRACT_START = atMidnight(Date.now() - 300 * DAY);
-const CONTRACT_END = atMidnight(Date.now() + 900 * DAY);
-const LICENSE_EXPIRY = atMidnight(Date.now() + 500 * DAY);
+const CONTRACT_START = daysFromNow(-300);
+const CONTRACT_END = daysFromNow(900);
+const LICENSE_EXPIRY = daysFromNow(500);
 
 type HoldBody = { holdId: string; category: string; reason: string; state: string };
 

@@ -26,6 +26,7 @@ import {
   TestMailbox,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -58,9 +59,12 @@ function orderPaid(overrides: Partial<OrderPaid> = {}): OrderPaid {
   };
 }
 
+const STUDIO_EXPIRY = daysFromNow(210);
+const LENS_EXPIRY = daysFromNow(390);
+
 function entitlementsRestored(
   paid: OrderPaid,
-  expiresAt = ['2027-06-30T00:00:00.000Z', '2027-12-31T00:00:00.000Z'],
+  expiresAt = [STUDIO_EXPIRY, LENS_EXPIRY],
 ): EntitlementsRestored {
   return {
     orderId: paid.orderId,
@@ -155,12 +159,12 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     for (const part of [
       'Poly Studio X50',
       'lic-studio',
-      '2027-06-30',
+      STUDIO_EXPIRY.slice(0, 10),
       '4K video conferencing',
       'Cloud recording',
       'Poly Lens',
       'lic-lens',
-      '2027-12-31',
+      LENS_EXPIRY.slice(0, 10),
       'Fleet analytics',
     ]) {
       expect(second.text).toContain(part);

@@ -26,6 +26,7 @@ import {
   testInfrastructure,
   TestPublisher,
   TopicRecorder,
+  daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { ConsoleIo } from '../src/cli/console-io';
@@ -56,8 +57,8 @@ function account(accountId: string): AccountSnapshot {
     contracts: [
       {
         contractId: `${accountId}-ctr`,
-        startsAt: '2025-01-01T00:00:00.000Z',
-        endsAt: '2028-01-01T00:00:00.000Z',
+        startsAt: daysFromNow(-300),
+        endsAt: daysFromNow(900),
         renewalTerms: 'ANNUAL_AUTO',
         termsFingerprint: 'a'.repeat(64),
         entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
@@ -69,7 +70,7 @@ function account(accountId: string): AccountSnapshot {
         contractId: `${accountId}-ctr`,
         product: 'Poly Lens',
         status: 'SUSPENDED',
-        expiresAt: '2028-01-01T00:00:00.000Z',
+        expiresAt: daysFromNow(900),
       },
     ],
     version: 1,
@@ -372,7 +373,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
             licenseId: `${accountId}-lic`,
             contractId: `${accountId}-ctr`,
             product: 'Poly Lens',
-            expiresAt: '2028-01-01T00:00:00.000Z',
+            expiresAt: daysFromNow(900),
             entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
           },
         ],

@@ -2,12 +2,8 @@
  * Accounts as ops import them into licensing (PUT /accounts/:id). Each scenario builds its own
  * account with fresh ids, so scenarios sharing one system never touch each other's data.
  */
+import { daysFromNow } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-
-const DAY = 86_400_000;
-/** Midnight UTC `days` from now: fixtures relative to the services' real clock never expire. */
-const daysFromNow = (days: number) =>
-  new Date(Math.floor(Date.now() / DAY) * DAY + days * DAY).toISOString();
 
 export const FAR_FUTURE = daysFromNow(3 * 365);
 export const LICENSE_EXPIRY = daysFromNow(2 * 365);
