@@ -39,8 +39,8 @@ export class GetOrderUsecase {
       return {
         order,
         quote,
-        payments: await this.payments.findByOrder(manager, order.id),
-        failedPayments: await this.payments.findFailuresByOrder(manager, order.id),
+        payments: await this.payments.findByOrder(manager, order.id, order.accountId),
+        failedPayments: await this.payments.findFailuresByOrder(manager, order.id, order.accountId),
         refunds: await this.refunds.findByOrder(manager, order.id),
       };
     });

@@ -6,7 +6,7 @@ import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
 import { Quote } from '../quotes/quote';
 import { RefundIssuer } from '../refunds/refund-issuer';
-import { matchPayment, PaymentDecision } from './payment-matching';
+import { matchPayment, PaymentDecision, paymentTime } from './payment-matching';
 import { PaymentRepository } from './payment.repository';
 
 export interface RecordCapturedPaymentCommand {
@@ -15,6 +15,8 @@ export interface RecordCapturedPaymentCommand {
   accountId: string;
   amount: Money;
   capturedAt: Date;
+  /** When the broker appended the payment's record (see paymentTime). */
+  appendedAt: Date;
 }
 
 /**
@@ -44,7 +46,7 @@ export class RecordCapturedPaymentUsecase {
         price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
       },
       { accountId: command.accountId, amount: command.amount },
-      tx.now,
+      paymentTime(command.capturedAt, command.appendedAt),
     );
 
     if (decision.outcome === 'ACCEPT') {
@@ -111,23 +113,9 @@ export class RecordCapturedPaymentUsecase {
     tx: Transaction,
   ): Promise<void> {
     const amount = { amountMinor: command.amount.amountMinor, currency: command.amount.currency };
-    tx.publish(
-      PaymentRejected,
-      {
-        orderId: command.orderId,
-        accountId: command.accountId,
-        paymentId: command.paymentId,
-        amount,
-        reasons: decision.reasons,
-        // The order this rejection closes is never paid, so no OrderPaid tells notifications whom
-        // to write to. Not for a duplicate (its OrderPaid did) nor an unknown or foreign order.
-        ...(closed && {
-          customer: { name: closed.order.customer.name, email: closed.order.customer.email },
-          region: closed.quote.region,
-        }),
-      },
-      { correlationId: command.orderId },
-    );
+    // A payment naming an unknown order or another account's is only refunded: a PaymentRejected
+    // correlated to that order would reach its owner's timeline, status page and emails.
+    if (decision.ofOrder) this.publishRejected(command, decision, closed, amount, tx);
     const { refundId } = await this.refunds.issue(tx, {
       ...command,
       amount,
@@ -146,5 +134,31 @@ export class RecordCapturedPaymentUsecase {
           `order ${command.orderId} changed while its payment was being rejected`,
         );
     }
+  }
+
+  private publishRejected(
+    command: RecordCapturedPaymentCommand,
+    decision: Extract<PaymentDecision, { outcome: 'REJECT' }>,
+    closed: { order: Order; quote: Quote } | undefined,
+    amount: Money,
+    tx: Transaction,
+  ): void {
+    tx.publish(
+      PaymentRejected,
+      {
+        orderId: command.orderId,
+        accountId: command.accountId,
+        paymentId: command.paymentId,
+        amount,
+        reasons: decision.reasons,
+        // The order this rejection closes is never paid, so no OrderPaid tells notifications whom
+        // to write to. Not for a duplicate (its OrderPaid did).
+        ...(closed && {
+          customer: { name: closed.order.customer.name, email: closed.order.customer.email },
+          region: closed.quote.region,
+        }),
+      },
+      { correlationId: command.orderId },
+    );
   }
 }
