@@ -9,6 +9,8 @@ import { topicSpecs } from '@app/contracts';
 import { ensureTopics, formatTopicTable, TopicCheck } from '@app/messaging';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
+const ALTER_SETTLE_MS = 15_000;
+
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
@@ -16,7 +18,12 @@ async function main(): Promise<void> {
   const altered = await alterConfigs(brokers, prefix, checks);
   if (altered.length > 0) {
     console.log(`kafka: config altered to the spec on ${altered.join(', ')}`);
-    checks = await ensureTopics(brokers, prefix);
+    // The broker applies an alter through its metadata log: it shows a moment later.
+    const until = Date.now() + ALTER_SETTLE_MS;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      checks = await ensureTopics(brokers, prefix);
+    } while (checks.some((c) => c.problems.length > 0) && Date.now() < until);
   }
   console.log(formatTopicTable(checks));
   const bad = checks.filter((c) => c.problems.length > 0);
