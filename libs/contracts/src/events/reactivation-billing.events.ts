@@ -4,6 +4,7 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   Matches,
   ValidateNested,
@@ -24,11 +25,15 @@ export class OrderPaid {
   @IsId() paymentId!: string;
   @Matches(/^[A-Z]{2,8}$/) region!: string;
   @ArrayMinSize(1) @IsId(true) licenseIds!: string[];
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @IsArray() @IsIn(AddOns, { each: true }) addOns!: AddOn[];
-  @IsOptional() @ValidateNested() @Type(() => ChangeWindowDto) changeWindow?: ChangeWindowDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChangeWindowDto)
+  changeWindow?: ChangeWindowDto;
   /** The customer to keep informed: notifications needs it, nobody else reads it. */
-  @ValidateNested() @Type(() => PersonDto) customer!: PersonDto;
+  @IsObject() @ValidateNested() @Type(() => PersonDto) customer!: PersonDto;
   @IsISO8601({ strict: true }) paidAt!: string;
 }
 
@@ -41,7 +46,7 @@ export class PaymentRejected {
   @IsId() orderId!: string;
   @IsId() accountId!: string;
   @IsId() paymentId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   /**
    * The customer to tell, present when the payment matched a known order of the account that it
@@ -50,7 +55,7 @@ export class PaymentRejected {
    * a duplicate payment of an order already paid (its OrderPaid gave the customer). Notifications
    * needs it; nobody else reads it.
    */
-  @IsOptional() @ValidateNested() @Type(() => PersonDto) customer?: PersonDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonDto) customer?: PersonDto;
   /** The region of the order's quote, present with `customer` (the support contact's region). */
   @IsOptional() @Matches(/^[A-Z]{2,8}$/) region?: string;
 }
@@ -62,7 +67,7 @@ export class OrderFulfilled {
 
   @IsId() orderId!: string;
   @IsId() accountId!: string;
-  @ValidateNested() @Type(() => ReceiptDto) receipt!: ReceiptDto;
+  @IsObject() @ValidateNested() @Type(() => ReceiptDto) receipt!: ReceiptDto;
   @IsISO8601({ strict: true }) fulfilledAt!: string;
 }
 
@@ -74,7 +79,7 @@ export class OrderRefunded {
   @IsId() orderId!: string;
   @IsId() accountId!: string;
   @IsId() refundId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   @IsISO8601({ strict: true }) refundedAt!: string;
 }
