@@ -23,6 +23,7 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
+  openCustomer,
   ServiceProcess,
   startService,
   TEST_OPS_TOKEN,
@@ -237,9 +238,17 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       amount: { amountMinor: 7400, currency: 'EUR' },
       addOns: ['SCHEDULED_ACTIVATION'],
       changeWindow,
-      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      customer: { sealed: expect.any(String) },
       paidAt: expect.any(String),
     });
+    // The customer is sealed for notifications: no other consumer group (nor a dead-letter copy)
+    // can read who they are.
+    expect(openCustomer(paid.data.customer)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
+    });
+    const paidRecord = recorder.records.find((r) => r.event?.id === paid.id)!;
+    expect(paidRecord.value?.toString()).not.toMatch(/Ada|ada@example\.com/);
 
     // The same payment re-sent under a new event id changes nothing.
     await pay(o.id, accountId, 7400, 'EUR', payment.data.paymentId);
@@ -336,9 +345,14 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       paymentId: payment.data.paymentId,
       amount: { amountMinor: q.totalMinor - 1, currency: 'JPY' },
       reasons: ['PAYMENT_AMOUNT_MISMATCH'],
-      // The order is closed unpaid: no OrderPaid will name its customer, so the rejection does.
-      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      // The order is closed unpaid: no OrderPaid will name its customer, so the rejection does
+      // (sealed for notifications).
+      customer: { sealed: expect.any(String) },
       region: 'JP',
+    });
+    expect(openCustomer(rejected.data.customer!)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
     });
     const refund = await recorder.waitForEvent<RefundRequested>(
       RefundRequested.type,
@@ -695,7 +709,10 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
       (d) => d.orderId === o.body.id,
     );
     expect(rejected.data.reasons).toEqual(['QUOTE_EXPIRED']);
-    expect(rejected.data.customer).toEqual({ name: 'Ada Customer', email: 'ada@example.com' });
+    expect(openCustomer(rejected.data.customer!)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
+    });
     expect(rejected.data.region).toBe('EU');
     const refund = await recorder.waitForEvent<RefundRequested>(
       RefundRequested.type,

@@ -8,3 +8,4 @@ export * from './wait';
 export { probeOrderPaid } from './probe/probe';
 export * from './mailbox';
 export * from './system';
+export * from './personal-data';

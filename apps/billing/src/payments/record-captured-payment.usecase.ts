@@ -1,5 +1,6 @@
 import { OrderPaid, PaymentRejected } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
+import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
@@ -30,6 +31,8 @@ export class RecordCapturedPaymentUsecase {
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
     private readonly refunds: RefundIssuer,
+    /** Seals the customer for notifications, the one consumer that writes to them. */
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   async execute(
@@ -99,7 +102,7 @@ export class RecordCapturedPaymentUsecase {
           startsAt: order.changeWindow.startsAt.toISOString(),
           endsAt: order.changeWindow.endsAt.toISOString(),
         },
-        customer: { name: order.customer.name, email: order.customer.email },
+        customer: { sealed: sealPerson(this.cipher, order.customer) },
         paidAt: tx.now.toISOString(),
       },
       { correlationId: order.id },
@@ -154,7 +157,7 @@ export class RecordCapturedPaymentUsecase {
         // The order this rejection closes is never paid, so no OrderPaid tells notifications whom
         // to write to. Not for a duplicate (its OrderPaid did).
         ...(closed && {
-          customer: { name: closed.order.customer.name, email: closed.order.customer.email },
+          customer: { sealed: sealPerson(this.cipher, closed.order.customer) },
           region: closed.quote.region,
         }),
       },

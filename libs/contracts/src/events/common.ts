@@ -119,3 +119,19 @@ export class PersonDto {
   @MaxLength(64)
   contactId?: string;
 }
+
+/**
+ * A customer's name and email, encrypted for notifications, the one service that writes to them
+ * (libs/platform PersonalDataCipher over `{"name","email"}`, under the PII key billing and
+ * notifications share; the value names its key id, so keys rotate). Every other consumer group,
+ * dead-letter copy and `ops` output sees only this opaque value.
+ */
+export class SealedPersonDto {
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^v2\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
+    message:
+      'sealed must be a value of the personal data cipher (v2.<key id>.<nonce>.<tag>.<data>)',
+  })
+  sealed!: string;
+}

@@ -11,7 +11,7 @@ import {
 } from 'class-validator';
 import { AddOn, AddOns, ReasonCode, ReasonCodes } from '../reason-codes';
 import { Topics } from '../topics';
-import { ChangeWindowDto, MoneyDto, PersonDto, ReceiptDto } from './common';
+import { ChangeWindowDto, MoneyDto, ReceiptDto, SealedPersonDto } from './common';
 import { IsId } from './ids';
 
 /** A verified payment matched its order exactly: the saga starts. */
@@ -32,8 +32,8 @@ export class OrderPaid {
   @ValidateNested()
   @Type(() => ChangeWindowDto)
   changeWindow?: ChangeWindowDto;
-  /** The customer to keep informed: notifications needs it, nobody else reads it. */
-  @IsObject() @ValidateNested() @Type(() => PersonDto) customer!: PersonDto;
+  /** The customer to keep informed, sealed for notifications: nobody else needs or reads it. */
+  @IsObject() @ValidateNested() @Type(() => SealedPersonDto) customer!: SealedPersonDto;
   @IsISO8601({ strict: true }) paidAt!: string;
 }
 
@@ -52,10 +52,14 @@ export class PaymentRejected {
    * The customer to tell, present when the payment matched a known order of the account that it
    * closes (wrong amount or currency, expired quote or order): that order is never paid, so no
    * OrderPaid carries its customer. Absent for an unknown order, an order of another account, and
-   * a duplicate payment of an order already paid (its OrderPaid gave the customer). Notifications
-   * needs it; nobody else reads it.
+   * a duplicate payment of an order already paid (its OrderPaid gave the customer). Sealed for
+   * notifications, which needs it; nobody else reads it.
    */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonDto) customer?: PersonDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SealedPersonDto)
+  customer?: SealedPersonDto;
   /** The region of the order's quote, present with `customer` (the support contact's region). */
   @IsOptional() @Matches(/^[A-Z]{2,8}$/) region?: string;
 }
