@@ -37,7 +37,11 @@ export class OrderPaid {
   @IsISO8601({ strict: true }) paidAt!: string;
 }
 
-/** A payment did not match its order (or was a duplicate): nothing is reactivated, it is refunded. */
+/**
+ * A payment did not match its account's order (or was a duplicate): nothing is reactivated, it is
+ * refunded. Never published for a payment naming an unknown order or another account's: that one
+ * is only refunded to its payer, so nothing reaches the order's saga.
+ */
 export class PaymentRejected {
   static readonly type = 'PaymentRejected';
   static readonly topic = Topics.ReactivationBilling;
@@ -51,9 +55,8 @@ export class PaymentRejected {
   /**
    * The customer to tell, present when the payment matched a known order of the account that it
    * closes (wrong amount or currency, expired quote or order): that order is never paid, so no
-   * OrderPaid carries its customer. Absent for an unknown order, an order of another account, and
-   * a duplicate payment of an order already paid (its OrderPaid gave the customer). Sealed for
-   * notifications, which needs it; nobody else reads it.
+   * OrderPaid carries its customer. Absent for a duplicate payment of an order already paid (its
+   * OrderPaid gave the customer). Sealed for notifications, which needs it; nobody else reads it.
    */
   @IsOptional()
   @IsObject()
