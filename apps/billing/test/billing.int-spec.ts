@@ -59,6 +59,7 @@ interface OrderBody {
   amount: { amountMinor: number; currency: string };
   payment: { paymentId: string } | null;
   refund: { refundId: string; status: string; reasons: string[] } | null;
+  refunds: { refundId: string }[];
   payments: { paymentId: string; outcome: string; reasons: string[] }[];
   timeline: Record<string, string | null>;
 }
@@ -568,6 +569,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     const victimView = await orderView(victimOrder.id);
     expect(victimView.status).toBe('AWAITING_PAYMENT');
     expect(victimView.payments).toEqual([]);
+    expect(victimView.refunds).toEqual([]);
   });
 
   it('answers bad requests with a reason and keeps customers to their own account', async () => {

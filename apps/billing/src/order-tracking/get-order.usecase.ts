@@ -41,7 +41,10 @@ export class GetOrderUsecase {
         quote,
         payments: await this.payments.findByOrder(manager, order.id, order.accountId),
         failedPayments: await this.payments.findFailuresByOrder(manager, order.id, order.accountId),
-        refunds: await this.refunds.findByOrder(manager, order.id),
+        // A refund of another account's payment naming this order is none of its business.
+        refunds: (await this.refunds.findByOrder(manager, order.id)).filter(
+          (refund) => refund.accountId === order.accountId,
+        ),
       };
     });
   }
