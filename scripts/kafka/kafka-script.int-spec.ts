@@ -8,7 +8,8 @@ import 'reflect-metadata'; // @app/contracts' event classes use decorators needi
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { topicSpecs } from '@app/contracts';
+import { Topics, topicSpecs } from '@app/contracts';
+import { randomBytes } from 'node:crypto';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'kafka', 'kafka.sh');
@@ -18,10 +19,10 @@ const ENV = { ...process.env, KAFKA_TOPIC_PREFIX: '' };
 // The first start in a fresh clone resolves the jars from Maven Central, then waits up to 60 s.
 const START_TIMEOUT_MS = 300_000;
 
-function kafkaSh(command: string): string {
+function kafkaSh(command: string, env: NodeJS.ProcessEnv = ENV): string {
   return execFileSync('bash', [SCRIPT, command], {
     cwd: ROOT,
-    env: ENV,
+    env,
     encoding: 'utf8',
     timeout: START_TIMEOUT_MS,
     // The broker writes its output to files, so the pipes close when the script exits.
@@ -93,4 +94,45 @@ describe('scripts/kafka/kafka.sh', () => {
       await admin.disconnect();
     }
   }, 60_000);
+
+  it('topics converges the config of a topic kept from an earlier version (payments: LogAppendTime)', async () => {
+    // Under a prefix of its own, so the broker's unprefixed topics are left as they are.
+    const prefix = `t${randomBytes(4).toString('hex')}.`;
+    const payments = prefix + Topics.BillingPayments;
+    const admin = new Kafka({
+      clientId: 'kafka-script-spec',
+      brokers: [BROKER],
+      logLevel: logLevel.ERROR,
+    }).admin();
+    await admin.connect();
+    try {
+      const spec = topicSpecs().find((s) => s.name === Topics.BillingPayments)!;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: payments,
+            numPartitions: spec.partitions,
+            replicationFactor: 1,
+            configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+          },
+        ],
+      });
+      const output = kafkaSh('topics', { ...ENV, KAFKA_TOPIC_PREFIX: prefix });
+      expect(output).toContain(`config altered to the spec on ${payments}`);
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: payments,
+            configNames: ['message.timestamp.type'],
+          },
+        ],
+      });
+      expect(described.resources[0].configEntries[0].configValue).toBe('LogAppendTime');
+    } finally {
+      await admin.disconnect();
+    }
+  }, 120_000);
 });

@@ -43,7 +43,7 @@ export class BillingModule {
         loggingModule('billing', env.LOG_LEVEL),
         TypeOrmModule.forRoot(billingDataSourceOptions(env)),
         AuthModule.register(env.API_TOKENS),
-        PersonalDataModule.register(env.PII_ENCRYPTION_KEY),
+        PersonalDataModule.register(env.PII_ENCRYPTION_KEY, env.PII_ENCRYPTION_RETIRED_KEYS),
         HealthModule,
         MessagingModule.forRootAsync({
           useFactory: () =>

@@ -23,6 +23,7 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
+  openCustomer,
   ServiceProcess,
   startService,
   TEST_OPS_TOKEN,
@@ -31,6 +32,7 @@ import {
   TopicRecorder,
   daysFromNow,
 } from '@app/testing';
+import { createEvent } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 
 const SECRET = 'billing-test-upstream-secret';
@@ -54,9 +56,11 @@ interface QuoteBody {
 interface OrderBody {
   id: string;
   status: string;
+  paymentDeadline: string;
   amount: { amountMinor: number; currency: string };
   payment: { paymentId: string } | null;
   refund: { refundId: string; status: string; reasons: string[] } | null;
+  refunds: { refundId: string }[];
   payments: { paymentId: string; outcome: string; reasons: string[] }[];
   timeline: Record<string, string | null>;
 }
@@ -125,6 +129,11 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       capturedAt: new Date().toISOString(),
     };
     return publisher.event(PaymentCaptured, data, { signingSecret: SECRET });
+  }
+
+  /** A PaymentCaptured as upstream would send it, not yet sent. */
+  function eventFor(data: PaymentCaptured, at = new Date()): CloudEvent<PaymentCaptured> {
+    return createEvent(PaymentCaptured, data, { source: 'test', correlationId: data.orderId }, at);
   }
 
   async function orderView(orderId: string): Promise<OrderBody> {
@@ -231,9 +240,17 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       amount: { amountMinor: 7400, currency: 'EUR' },
       addOns: ['SCHEDULED_ACTIVATION'],
       changeWindow,
-      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      customer: { sealed: expect.any(String) },
       paidAt: expect.any(String),
     });
+    // The customer is sealed for notifications: no other consumer group (nor a dead-letter copy)
+    // can read who they are.
+    expect(openCustomer(paid.data.customer)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
+    });
+    const paidRecord = recorder.records.find((r) => r.event?.id === paid.id)!;
+    expect(paidRecord.value?.toString()).not.toMatch(/Ada Customer|ada@example\.com/);
 
     // The same payment re-sent under a new event id changes nothing.
     await pay(o.id, accountId, 7400, 'EUR', payment.data.paymentId);
@@ -330,9 +347,14 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       paymentId: payment.data.paymentId,
       amount: { amountMinor: q.totalMinor - 1, currency: 'JPY' },
       reasons: ['PAYMENT_AMOUNT_MISMATCH'],
-      // The order is closed unpaid: no OrderPaid will name its customer, so the rejection does.
-      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+      // The order is closed unpaid: no OrderPaid will name its customer, so the rejection does
+      // (sealed for notifications).
+      customer: { sealed: expect.any(String) },
       region: 'JP',
+    });
+    expect(openCustomer(rejected.data.customer!)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
     });
     const refund = await recorder.waitForEvent<RefundRequested>(
       RefundRequested.type,
@@ -455,6 +477,100 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     expect(eventsFor(PaymentRejected.type, o.id)).toHaveLength(0);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(0);
     expect((await orderView(o.id)).status).toBe('AWAITING_PAYMENT');
+  });
+
+  /** The dead letter of an event on billing's dead-letter topic. */
+  const deadLetterOf = (eventId: string, what: string) =>
+    recorder.waitFor(
+      (r) => r.topic === DEAD_LETTERS && r.value?.toString().includes(eventId) === true,
+      30_000,
+      what,
+    );
+
+  it('dead-letters a months-old signed payment produced again with its old timestamp', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId);
+    const o = await order(q.id);
+    const monthsAgo = Math.floor(Date.now() / 1000) - 90 * 24 * 3600;
+    // A payment signed months ago, produced again byte for byte with its producer timestamp of
+    // then: freshness must be judged on when the broker appended it, not on what it claims.
+    const event = eventFor(
+      {
+        paymentId: randomUUID(),
+        orderId: o.id,
+        accountId,
+        amount: { amountMinor: q.totalMinor, currency: 'EUR' },
+        capturedAt: new Date(monthsAgo * 1000).toISOString(),
+      },
+      new Date(monthsAgo * 1000),
+    );
+    await publisher.raw(Topics.BillingPayments, accountId, JSON.stringify(event), {
+      signingSecret: SECRET,
+      signedAt: monthsAgo,
+      timestamp: monthsAgo * 1000,
+    });
+    const letter = await deadLetterOf(event.id, 'the dead letter of the replayed payment');
+    expect(letter.headers['dlq-error-code']).toBe('UNAUTHENTICATED');
+    expect(letter.headers['dlq-reason']).toContain('stale');
+    expect((await orderView(o.id)).status).toBe('AWAITING_PAYMENT');
+  });
+
+  it('dead-letters a signed payment whose key and subject name another account than its data', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await quote(accountId);
+    const o = await order(q.id);
+    const other = `acc-${randomUUID()}`;
+    const data = {
+      paymentId: randomUUID(),
+      orderId: o.id,
+      accountId,
+      amount: { amountMinor: q.totalMinor, currency: 'EUR' },
+      capturedAt: new Date().toISOString(),
+    };
+    const rekeyed = { ...eventFor(data), subject: other };
+    await publisher.raw(Topics.BillingPayments, other, JSON.stringify(rekeyed), {
+      signingSecret: SECRET,
+    });
+    const letter = await deadLetterOf(rekeyed.id, 'the dead letter of the re-keyed payment');
+    expect(letter.headers['dlq-error-code']).toBe('UNAUTHENTICATED');
+    expect(letter.headers['dlq-reason']).toContain('name different accounts');
+    expect(letter.headers['dlq-origin-topic']).toBe(Topics.BillingPayments);
+
+    // Behind it on the same key, a payment naming the order from its own account pays it: the
+    // re-keyed one changed nothing before.
+    await pay(o.id, accountId, q.totalMinor);
+    const paid = await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === o.id);
+    expect(paid.data.paymentId).not.toBe(data.paymentId);
+    expect(eventsFor(PaymentRejected.type, o.id)).toHaveLength(0);
+  });
+
+  it("refunds a payment naming another account's order without touching that order's saga", async () => {
+    const victim = `acc-${randomUUID()}`;
+    const victimOrder = await order((await quote(victim)).id);
+    const payer = `acc-${randomUUID()}`;
+    const payerQuote = await quote(payer);
+    const payerOrder = await order(payerQuote.id);
+
+    const foreign = await pay(victimOrder.id, payer, payerQuote.totalMinor);
+    const refund = await recorder.waitForEvent<RefundRequested>(
+      RefundRequested.type,
+      (d) => d.paymentId === foreign.data.paymentId,
+    );
+    expect(refund.data).toMatchObject({
+      accountId: payer,
+      amount: { amountMinor: payerQuote.totalMinor, currency: 'EUR' },
+      reasons: ['PAYMENT_AMOUNT_MISMATCH'],
+    });
+    // Barrier: the payer's own payment, behind the foreign one on the same key, pays its order;
+    // its OrderPaid comes after anything billing published for the foreign one on that key.
+    await pay(payerOrder.id, payer, payerQuote.totalMinor);
+    await recorder.waitForEvent<OrderPaid>(OrderPaid.type, (d) => d.orderId === payerOrder.id);
+
+    expect(eventsFor(PaymentRejected.type, victimOrder.id)).toHaveLength(0);
+    const victimView = await orderView(victimOrder.id);
+    expect(victimView.status).toBe('AWAITING_PAYMENT');
+    expect(victimView.payments).toEqual([]);
+    expect(victimView.refunds).toEqual([]);
   });
 
   it('answers bad requests with a reason and keeps customers to their own account', async () => {
@@ -596,7 +712,10 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
       (d) => d.orderId === o.body.id,
     );
     expect(rejected.data.reasons).toEqual(['QUOTE_EXPIRED']);
-    expect(rejected.data.customer).toEqual({ name: 'Ada Customer', email: 'ada@example.com' });
+    expect(openCustomer(rejected.data.customer!)).toEqual({
+      name: 'Ada Customer',
+      email: 'ada@example.com',
+    });
     expect(rejected.data.region).toBe('EU');
     const refund = await recorder.waitForEvent<RefundRequested>(
       RefundRequested.type,
@@ -609,5 +728,55 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
     });
     expect((await view()).status).toBe('REFUND_PENDING');
     expect(recorder.events(OrderPaid.type)).toHaveLength(0);
+  });
+  it('pays an order with a payment that arrived on time although billing processes it after the deadline', async () => {
+    const accountId = `acc-${randomUUID()}`;
+    const q = await service.http<QuoteBody>('POST', '/quotes', {
+      accountId,
+      region: 'EU',
+      licenseIds: ['lic-1'],
+    });
+    const o = await service.http<OrderBody>('POST', '/orders', {
+      quoteId: q.body.id,
+      customer: { name: 'Ada Customer', email: 'ada@example.com' },
+    });
+    expect(o.status).toBe(201);
+    const deadline = new Date(o.body.paymentDeadline).getTime();
+
+    // Billing is down while upstream captures the payment, on time.
+    const env = service.env;
+    await service.stop();
+    const payment = await publisher.event(
+      PaymentCaptured,
+      {
+        paymentId: randomUUID(),
+        orderId: o.body.id,
+        accountId,
+        amount: { amountMinor: q.body.totalMinor, currency: 'EUR' },
+        capturedAt: new Date().toISOString(),
+      },
+      { signingSecret: SECRET },
+    );
+    expect(Date.now()).toBeLessThan(deadline); // else this run proves nothing
+
+    // Billing comes back once the deadline has passed (its sweep may expire the order first).
+    await new Promise((resolve) => setTimeout(resolve, deadline - Date.now() + 1000));
+    service = await startService('billing', {
+      ...env,
+      DATABASE_URL: env.DATABASE_URL,
+      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
+    });
+
+    const paid = await recorder.waitForEvent<OrderPaid>(
+      OrderPaid.type,
+      (d) => d.orderId === o.body.id,
+    );
+    expect(paid.data.paymentId).toBe(payment.data.paymentId);
+    const view = await service.http<OrderBody>('GET', `/orders/${o.body.id}`);
+    expect(view.body.status).toBe('PAID');
+    expect(view.body.refund).toBeNull();
+    expect(recorder.events<{ orderId: string }>(PaymentRejected.type)).not.toContainEqual(
+      expect.objectContaining({ data: expect.objectContaining({ orderId: o.body.id }) }),
+    );
   });
 });

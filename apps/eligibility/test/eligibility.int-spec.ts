@@ -20,6 +20,7 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
+  sealedCustomer,
   ServiceProcess,
   startService,
   TEST_SUPPORT_TOKEN,
@@ -78,7 +79,7 @@ function orderPaid(accountId: string, overrides: Partial<OrderPaid> = {}): Order
     licenseIds: [`${accountId}-lic-1`],
     amount: { amountMinor: 4900, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Ada Customer', email: 'ada@example.com' },
+    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
     paidAt: new Date().toISOString(),
     ...overrides,
   };

@@ -20,6 +20,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  sealedCustomer,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -64,7 +65,7 @@ function orderPaid(accountId: string): OrderPaid {
     licenseIds: [`${accountId}-lic-1`],
     amount: { amountMinor: 4900, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Ada Customer', email: 'ada@example.com' },
+    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
     paidAt: new Date().toISOString(),
   };
 }

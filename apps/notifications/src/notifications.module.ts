@@ -37,7 +37,7 @@ export class NotificationsModule {
             }),
         }),
         NotificationsMetricsModule,
-        PersonalDataModule.register(env.PII_ENCRYPTION_KEY),
+        PersonalDataModule.register(env.PII_ENCRYPTION_KEY, env.PII_ENCRYPTION_RETIRED_KEYS),
         RosterModule,
         TimelineModule,
         EmailsModule,

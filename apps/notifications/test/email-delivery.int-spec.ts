@@ -22,6 +22,8 @@ import {
   TestMailbox,
   TestPublisher,
   testInfrastructure,
+  sealedCustomer,
+  openCustomer,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -37,7 +39,10 @@ function orderPaid(accountId: string): OrderPaid {
     licenseIds: ['lic-studio'],
     amount: { amountMinor: 14_880, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Jane Doe', email: `jane+${randomUUID().slice(0, 8)}@customer.example` },
+    customer: sealedCustomer({
+      name: 'Jane Doe',
+      email: `jane+${randomUUID().slice(0, 8)}@customer.example`,
+    }),
     paidAt: new Date().toISOString(),
   };
 }
@@ -107,7 +112,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     const admin = testInfrastructure().postgresAdminUrl;
     let outage: Promise<void> | undefined;
     smtp.beforeAnswer = async (mail) => {
-      if (!mail.to.includes(paid.customer.email) || outage) return;
+      if (!mail.to.includes(openCustomer(paid.customer).email) || outage) return;
       // The service's database goes away before the server's answer (as when PostgreSQL stops),
       // for longer than the claim's lease, and comes back.
       await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
@@ -130,7 +135,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     } finally {
       await outage;
     }
-    expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1);
     expect((await emailsOf(paid.orderId))[0].attempts).toBe(1);
     expect(await customerNotifiedIn(paid.orderId)).toBe(1);
   });
@@ -141,7 +146,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     let slowAnswer: Promise<void> | undefined;
     smtp.beforeAnswer = async (mail) => {
       // The first message gets its answer after the lease has run out; later ones at once.
-      if (!mail.to.includes(paid.customer.email) || slowAnswer) return;
+      if (!mail.to.includes(openCustomer(paid.customer).email) || slowAnswer) return;
       slowAnswer = later(LEASE_MS + 1500);
       await slowAnswer;
     };
@@ -153,7 +158,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     await eventually(async () =>
       expect(await emailsOf(paid.orderId)).toMatchObject([{ status: 'SENT' }]),
     );
-    expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1);
     expect(await customerNotifiedIn(paid.orderId)).toBe(1);
   });
 
@@ -191,7 +196,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     // Each answer takes a while (within the SMTP timeout): the order's five emails, claimed
     // together and sent one after the other, take longer than the lease.
     smtp.beforeAnswer = async (mail) => {
-      if (mail.to.includes(paid.customer.email)) await later(700);
+      if (mail.to.includes(openCustomer(paid.customer).email)) await later(700);
     };
     await publisher.event(OrderPaid, paid);
     const rows = await eventually(async () => {
@@ -199,7 +204,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
       expect(emails.map((row) => row.status)).toEqual(Array(5).fill('SENT'));
       return emails;
     }, 60_000);
-    const mails = mailsTo(paid.customer.email);
+    const mails = mailsTo(openCustomer(paid.customer).email);
     expect(mails).toHaveLength(5);
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(5);
     expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1, 1]);
@@ -232,7 +237,9 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
       expect(all.map((row) => row.status)).toEqual(['SENT', 'SENT', 'SENT']);
       return all;
     });
-    expect(orders.map((order) => mailsTo(order.customer.email).length)).toEqual([1, 1, 1]);
+    expect(orders.map((order) => mailsTo(openCustomer(order.customer).email).length)).toEqual([
+      1, 1, 1,
+    ]);
     // They were claimed in one batch (one claim statement, one time), each once.
     expect(new Set(rows.map((row) => new Date(row.claimed_at).getTime())).size).toBe(1);
     expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1]);

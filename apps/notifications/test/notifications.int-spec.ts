@@ -17,8 +17,10 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
+  openCustomer,
   queryDatabase,
   ReceivedMail,
+  sealedCustomer,
   ServiceProcess,
   startService,
   TEST_OPS_TOKEN,
@@ -53,7 +55,10 @@ function orderPaid(overrides: Partial<OrderPaid> = {}): OrderPaid {
     licenseIds: ['lic-studio', 'lic-lens'],
     amount: { amountMinor: 14_880, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Jane Doe', email: `jane+${randomUUID().slice(0, 8)}@customer.example` },
+    customer: sealedCustomer({
+      name: 'Jane Doe',
+      email: `jane+${randomUUID().slice(0, 8)}@customer.example`,
+    }),
     paidAt: new Date().toISOString(),
     ...overrides,
   };
@@ -148,7 +153,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     expect(assigned.data.contact.email).toMatch(/@support\.poly\.example$/);
     expect(assigned.data.contact.contactId).toMatch(/^eu-/);
 
-    const customer = paid.customer.email;
+    const customer = openCustomer(paid.customer).email;
     await eventually(async () => expect(mailsTo(customer)).toHaveLength(2));
     const [first, second] = [...mailsTo(customer)].sort((a, b) =>
       a.subject.includes('Payment') ? -1 : b.subject.includes('Payment') ? 1 : 0,
@@ -196,7 +201,9 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     });
     const marker = orderPaid({ region: 'UK' });
     await publisher.event(OrderPaid, marker);
-    await eventually(async () => expect(mailsTo(marker.customer.email)).toHaveLength(1));
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(marker.customer).email)).toHaveLength(1),
+    );
     await recorder.settle(1500);
     expect(mailsTo(customer)).toHaveLength(2);
     expect(
@@ -295,8 +302,10 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       reasons: ['OUTSTANDING_BALANCE', 'LICENSE_NOT_OWNED'],
       rejectedAt: new Date().toISOString(),
     });
-    await eventually(async () => expect(mailsTo(paid.customer.email)).toHaveLength(2));
-    const rejection = mailsTo(paid.customer.email).find((m) =>
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(2),
+    );
+    const rejection = mailsTo(openCustomer(paid.customer).email).find((m) =>
       m.subject.includes('could not reactivate'),
     )!;
     expect(rejection.text).toContain('outstanding balance');
@@ -312,9 +321,13 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       reasons: ['OUTSTANDING_BALANCE', 'LICENSE_NOT_OWNED'],
       refundedAt: new Date().toISOString(),
     });
-    await eventually(async () => expect(mailsTo(paid.customer.email)).toHaveLength(3));
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(3),
+    );
     expect(
-      mailsTo(paid.customer.email).some((m) => m.text.includes('We refunded JPY 12,000')),
+      mailsTo(openCustomer(paid.customer).email).some((m) =>
+        m.text.includes('We refunded JPY 12,000'),
+      ),
     ).toBe(true);
     await eventually(async () => {
       const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
@@ -324,9 +337,11 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
 
   it('retries an email the SMTP server turns away for a while, and sends it once', async () => {
     const paid = orderPaid({ region: 'EU', accountId: 'acc-eu-retry' });
-    smtp.failures.set(paid.customer.email, 2);
+    smtp.failures.set(openCustomer(paid.customer).email, 2);
     await publisher.event(OrderPaid, paid);
-    await eventually(async () => expect(mailsTo(paid.customer.email)).toHaveLength(1));
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1),
+    );
     // The SMTP server has the mail before the service records it as sent.
     await eventually(async () => {
       const [row] = await queryDatabase<{ status: string; attempts: number }>(
@@ -341,7 +356,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       (d) => d.orderId === paid.orderId,
     );
     await recorder.settle(1000);
-    expect(mailsTo(paid.customer.email)).toHaveLength(1);
+    expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1);
     const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
     expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
   });
@@ -378,7 +393,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       paymentId: randomUUID(),
       amount: { amountMinor: 9_900, currency: 'USD' },
       reasons: ['PAYMENT_AMOUNT_MISMATCH'],
-      customer,
+      customer: sealedCustomer(customer),
       region: 'US',
     };
     const rejectedEvent = await publisher.event(PaymentRejected, rejected);
@@ -432,7 +447,10 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       paymentId: randomUUID(),
       amount: { amountMinor: 500, currency: 'EUR' },
       reasons: ['QUOTE_EXPIRED'],
-      customer: { name: 'Noa Levi', email: `noa+${randomUUID().slice(0, 8)}@customer.example` },
+      customer: sealedCustomer({
+        name: 'Noa Levi',
+        email: `noa+${randomUUID().slice(0, 8)}@customer.example`,
+      }),
     };
     await publisher.event(PaymentRejected, rejected);
     const assigned = await recorder.waitForEvent<{
@@ -440,7 +458,9 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       contact: { contactId: string };
     }>('SupportContactAssigned', (d) => d.orderId === rejected.orderId);
     expect(assigned.data.contact.contactId).toMatch(/^eu-/);
-    await eventually(async () => expect(mailsTo(rejected.customer!.email)).toHaveLength(1));
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(rejected.customer!).email)).toHaveLength(1),
+    );
   });
 
   it('schedules a renewal reminder per restored license when the order bought them', async () => {
@@ -456,8 +476,12 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     await publisher.event(EntitlementsRestored, entitlementsRestored(paid, [soon, later]));
     await publisher.event(OrderPaid, paid);
 
-    await eventually(async () => expect(mailsTo(paid.customer.email)).toHaveLength(3));
-    const reminder = mailsTo(paid.customer.email).find((m) => m.subject.includes('expires on'))!;
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(3),
+    );
+    const reminder = mailsTo(openCustomer(paid.customer).email).find((m) =>
+      m.subject.includes('expires on'),
+    )!;
     expect(reminder.subject).toContain('Poly Studio X50');
     expect(reminder.text).toContain(soon.slice(0, 10));
     const rows = await eventually(async () => {
@@ -497,7 +521,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     );
     const escalation = mailsTo(OPS_EMAIL).find((m) => m.subject.includes(paid.orderId))!;
     expect(escalation.to.some((address) => address.endsWith('@support.poly.example'))).toBe(true);
-    expect(escalation.text).not.toContain(paid.customer.email);
+    expect(escalation.text).not.toContain(openCustomer(paid.customer).email);
     await eventually(async () => {
       const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
       expect(timeline.body.status).toBe('STALLED');

@@ -21,6 +21,7 @@ import {
   createTestTopics,
   eventually,
   queryDatabase,
+  sealedCustomer,
   ServiceProcess,
   startService,
   testInfrastructure,
@@ -86,7 +87,7 @@ function orderPaid(accountId: string): OrderPaid {
     licenseIds: [`${accountId}-lic`],
     amount: { amountMinor: 4900, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Ada Customer', email: 'ada@example.com' },
+    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
     paidAt: new Date().toISOString(),
   };
 }
@@ -218,6 +219,9 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     const shown = await ops('dlq', 'show', failed.id);
     expect(shown.stdout).toContain('locked for maintenance');
     expect(shown.stdout).toContain(handledPaid.id);
+    // The customer is sealed for notifications: the dead letter shows which key, never who.
+    expect(shown.stdout).toContain('(sealed, key ');
+    expect(shown.stdout).not.toMatch(/Ada Customer|ada@example\.com/);
 
     // A dry run sends nothing.
     const dry = await opsJson<{ outcomes: { action: string }[] }>(

@@ -38,6 +38,16 @@ export interface TopicSpec {
 
 export const DEFAULT_PARTITIONS = 6;
 
+const SAGA_TOPIC_CONFIG: Partial<Record<TopicName, Record<string, string>>> = {
+  [Topics.LicensingAccounts]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' },
+  // Upstream signatures are judged fresh against when the broker appended the record: with
+  // LogAppendTime the broker writes that time itself, so a producer cannot choose it.
+  [Topics.BillingPayments]: {
+    'cleanup.policy': 'delete',
+    'message.timestamp.type': 'LogAppendTime',
+  },
+};
+
 /** What the broker must hold: every saga topic, the compacted accounts topic and the dead letters. */
 export function topicSpecs(
   partitions = DEFAULT_PARTITIONS,
@@ -46,10 +56,7 @@ export function topicSpecs(
   const saga = Object.values(Topics).map((name): TopicSpec => ({
     name,
     partitions,
-    config:
-      name === Topics.LicensingAccounts
-        ? { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' }
-        : { 'cleanup.policy': 'delete' },
+    config: SAGA_TOPIC_CONFIG[name] ?? { 'cleanup.policy': 'delete' },
   }));
   const groups = [...Object.values(ConsumerGroups), ...extraGroups];
   const deadLetters = groups.map((group): TopicSpec => ({

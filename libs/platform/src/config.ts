@@ -79,6 +79,17 @@ export class ServiceEnvironment {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PII_ENCRYPTION_KEY must be base64 of 32 bytes' })
   PII_ENCRYPTION_KEY = 'ZGV2LW9ubHktcGlpLWtleS1jaGFuZ2UtbWUtMzJieXQ=';
 
+  /**
+   * Earlier PII_ENCRYPTION_KEYs (base64, comma-separated) after a rotation: they only decrypt what
+   * was encrypted under them (each value names its key's id). Billing and notifications share
+   * the current key: billing seals the customer of `OrderPaid` for notifications.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'PII_ENCRYPTION_RETIRED_KEYS must be base64 keys of 32 bytes, comma-separated',
+  })
+  PII_ENCRYPTION_RETIRED_KEYS?: string;
+
   /** Bearer tokens and their roles: `token:ops,token:support,token:customer:<accountId>`. */
   @IsString()
   @Matches(

@@ -9,3 +9,4 @@ export { probeOrderPaid } from './probe/probe';
 export * from './mailbox';
 export * from './system';
 export * from './clock';
+export * from './personal-data';

@@ -71,7 +71,13 @@ export class TestPublisher {
     topic: string,
     key: string | null,
     value: string | Buffer,
-    options: { headers?: Record<string, string>; signingSecret?: string; signedAt?: number } = {},
+    options: {
+      headers?: Record<string, string>;
+      signingSecret?: string;
+      signedAt?: number;
+      /** The producer's record timestamp (ms); a topic with LogAppendTime replaces it. */
+      timestamp?: number;
+    } = {},
   ): Promise<void> {
     const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
     const headers: Record<string, string> = { ...options.headers };
@@ -82,7 +88,14 @@ export class TestPublisher {
     await this.producer.send({
       topic: this.prefix + topic,
       acks: -1,
-      messages: [{ key, value: bytes, headers }],
+      messages: [
+        {
+          key,
+          value: bytes,
+          headers,
+          ...(options.timestamp !== undefined && { timestamp: String(options.timestamp) }),
+        },
+      ],
     });
   }
 

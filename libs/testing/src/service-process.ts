@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { testInfrastructure } from './infrastructure';
+import { TEST_PII_KEY } from './personal-data';
 
 /** The repository root, from the sources (jest) or from their build in dist/ (the benchmark). */
 function repositoryRoot(): string {
@@ -102,6 +103,7 @@ export async function startService(
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS: testInfrastructure().brokers.join(','),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    PII_ENCRYPTION_KEY: TEST_PII_KEY,
     ...env,
     HTTP_PORT: String(port),
   };

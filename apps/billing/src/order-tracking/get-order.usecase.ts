@@ -39,9 +39,12 @@ export class GetOrderUsecase {
       return {
         order,
         quote,
-        payments: await this.payments.findByOrder(manager, order.id),
-        failedPayments: await this.payments.findFailuresByOrder(manager, order.id),
-        refunds: await this.refunds.findByOrder(manager, order.id),
+        payments: await this.payments.findByOrder(manager, order.id, order.accountId),
+        failedPayments: await this.payments.findFailuresByOrder(manager, order.id, order.accountId),
+        // A refund of another account's payment naming this order is none of its business.
+        refunds: (await this.refunds.findByOrder(manager, order.id)).filter(
+          (refund) => refund.accountId === order.accountId,
+        ),
       };
     });
   }

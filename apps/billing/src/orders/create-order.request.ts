@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsEmail,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -38,11 +39,13 @@ export class CreateOrderRequest {
   @Matches(ID_PATTERN, { message: 'quoteId must be an id ([A-Za-z0-9_-]{1,64})' })
   quoteId!: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => CustomerRequest)
   customer!: CustomerRequest;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeWindowRequest)
   changeWindow?: ChangeWindowRequest;

@@ -1,4 +1,4 @@
-import { matchPayment, PayableOrder } from './payment-matching';
+import { matchPayment, PayableOrder, paymentTime } from './payment-matching';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const order: PayableOrder = {
@@ -24,24 +24,34 @@ describe('matchPayment', () => {
         outcome: 'REJECT',
         reasons: ['PAYMENT_AMOUNT_MISMATCH'],
         closesOrder: true,
+        ofOrder: true,
       });
     }
   });
 
-  it('rejects a payment after the deadline or for an expired order as QUOTE_EXPIRED', () => {
+  it('rejects a payment made at or after the deadline as QUOTE_EXPIRED, expired order or not', () => {
     expect(matchPayment(order, exact, order.paymentDeadline)).toEqual({
       outcome: 'REJECT',
       reasons: ['QUOTE_EXPIRED'],
       closesOrder: true,
+      ofOrder: true,
     });
-    expect(matchPayment({ ...order, status: 'EXPIRED' }, exact, now)).toMatchObject({
-      reasons: ['QUOTE_EXPIRED'],
+    expect(
+      matchPayment({ ...order, status: 'EXPIRED' }, exact, order.paymentDeadline),
+    ).toMatchObject({ reasons: ['QUOTE_EXPIRED'] });
+  });
+
+  it('accepts a payment made before the deadline although the sweep expired its order since', () => {
+    expect(matchPayment({ ...order, status: 'EXPIRED' }, exact, now)).toEqual({
+      outcome: 'ACCEPT',
     });
   });
 
   it('gives every reason at once', () => {
-    const late = { ...exact, amount: { amountMinor: 1, currency: 'EUR' } };
-    expect(matchPayment({ ...order, status: 'EXPIRED' }, late, now)).toMatchObject({
+    const wrong = { ...exact, amount: { amountMinor: 1, currency: 'EUR' } };
+    expect(
+      matchPayment({ ...order, status: 'EXPIRED' }, wrong, order.paymentDeadline),
+    ).toMatchObject({
       reasons: ['QUOTE_EXPIRED', 'PAYMENT_AMOUNT_MISMATCH'],
     });
   });
@@ -52,17 +62,36 @@ describe('matchPayment', () => {
         outcome: 'REJECT',
         reasons: ['DUPLICATE_PAYMENT'],
         closesOrder: false,
+        ofOrder: true,
       });
     }
   });
 
-  it('rejects a payment for an unknown order, or for an order of another account, touching no order', () => {
+  it('rejects a payment for an unknown order, or for an order of another account, touching no order nor its saga', () => {
     const expected = {
       outcome: 'REJECT',
       reasons: ['PAYMENT_AMOUNT_MISMATCH'],
       closesOrder: false,
+      ofOrder: false,
     };
     expect(matchPayment(undefined, exact, now)).toEqual(expected);
     expect(matchPayment(order, { ...exact, accountId: 'acc-2' }, now)).toEqual(expected);
+  });
+});
+
+describe('paymentTime', () => {
+  const appendedAt = new Date('2026-11-23T10:00:00Z');
+  const minutes = (n: number) => new Date(appendedAt.getTime() + n * 60_000);
+
+  it('is the signed capture time when it is shortly before the broker appended the record', () => {
+    expect(paymentTime(minutes(-2), appendedAt)).toEqual(minutes(-2));
+  });
+
+  it('is never after the append time: a capture time in the future buys no time', () => {
+    expect(paymentTime(minutes(60), appendedAt)).toEqual(appendedAt);
+  });
+
+  it('is never more than the signature tolerance (5 min) before the append time', () => {
+    expect(paymentTime(minutes(-600), appendedAt)).toEqual(minutes(-5));
   });
 });

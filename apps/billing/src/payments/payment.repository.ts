@@ -19,7 +19,7 @@ export class PaymentRepository {
 
   /**
    * Records an accepted payment and, in the same statement, marks its order PAID (only from
-   * AWAITING_PAYMENT). `recorded` false: this paymentId was already recorded and nothing changed;
+   * AWAITING_PAYMENT, or EXPIRED: the sweep expired it while its on-time payment waited). `recorded` false: this paymentId was already recorded and nothing changed;
    * `orderPaid` false: the order was not awaiting payment any more.
    */
   async insertAcceptedPayingOrder(
@@ -34,9 +34,17 @@ export class PaymentRepository {
     return { recorded: rows[0].recorded === 1, orderPaid: rows[0].paid === 1 };
   }
 
-  async findByOrder(manager: EntityManager, orderId: string): Promise<Payment[]> {
+  /**
+   * The payments of an order made by its account: a payment another account made naming it was
+   * only refunded to its payer and is none of the order's business.
+   */
+  async findByOrder(
+    manager: EntityManager,
+    orderId: string,
+    accountId: string,
+  ): Promise<Payment[]> {
     const rows = await manager.find(PaymentEntity, {
-      where: { orderId },
+      where: { orderId, accountId },
       order: { receivedAt: 'ASC' },
     });
     return rows.map((row) => ({
@@ -61,9 +69,13 @@ export class PaymentRepository {
       .execute();
   }
 
-  async findFailuresByOrder(manager: EntityManager, orderId: string): Promise<PaymentFailure[]> {
+  async findFailuresByOrder(
+    manager: EntityManager,
+    orderId: string,
+    accountId: string,
+  ): Promise<PaymentFailure[]> {
     const rows = await manager.find(PaymentFailureEntity, {
-      where: { orderId },
+      where: { orderId, accountId },
       order: { receivedAt: 'ASC' },
     });
     return rows.map((row) => ({ ...row }));
@@ -79,9 +91,9 @@ const INSERT_ACCEPTED_PAYING_ORDER = preparedStatement(
      ON CONFLICT DO NOTHING
      RETURNING payment_id, order_id
    ), paid AS (
-     UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = $9
+     UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = $9, expired_at = NULL
        FROM recorded r
-      WHERE o.id = r.order_id AND o.status = 'AWAITING_PAYMENT'
+      WHERE o.id = r.order_id AND o.status IN ('AWAITING_PAYMENT', 'EXPIRED')
      RETURNING o.id
    )
    SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM paid)::int AS paid`,

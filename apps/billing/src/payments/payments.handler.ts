@@ -26,6 +26,7 @@ export class PaymentsHandler {
         accountId,
         amount: { amountMinor: amount.amountMinor, currency: amount.currency },
         capturedAt: new Date(capturedAt),
+        appendedAt: ctx.record.appendedAt,
       },
       ctx.tx,
     );

@@ -1,12 +1,13 @@
 import { OrderPaid, PaymentRejected } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
+import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
 import { Quote } from '../quotes/quote';
 import { RefundIssuer } from '../refunds/refund-issuer';
-import { matchPayment, PaymentDecision } from './payment-matching';
+import { matchPayment, PaymentDecision, paymentTime } from './payment-matching';
 import { PaymentRepository } from './payment.repository';
 
 export interface RecordCapturedPaymentCommand {
@@ -15,6 +16,8 @@ export interface RecordCapturedPaymentCommand {
   accountId: string;
   amount: Money;
   capturedAt: Date;
+  /** When the broker appended the payment's record (see paymentTime). */
+  appendedAt: Date;
 }
 
 /**
@@ -28,6 +31,8 @@ export class RecordCapturedPaymentUsecase {
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
     private readonly refunds: RefundIssuer,
+    /** Seals the customer for notifications, the one consumer that writes to them. */
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   async execute(
@@ -44,7 +49,7 @@ export class RecordCapturedPaymentUsecase {
         price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
       },
       { accountId: command.accountId, amount: command.amount },
-      tx.now,
+      paymentTime(command.capturedAt, command.appendedAt),
     );
 
     if (decision.outcome === 'ACCEPT') {
@@ -97,7 +102,7 @@ export class RecordCapturedPaymentUsecase {
           startsAt: order.changeWindow.startsAt.toISOString(),
           endsAt: order.changeWindow.endsAt.toISOString(),
         },
-        customer: { name: order.customer.name, email: order.customer.email },
+        customer: { sealed: sealPerson(this.cipher, order.customer) },
         paidAt: tx.now.toISOString(),
       },
       { correlationId: order.id },
@@ -111,23 +116,9 @@ export class RecordCapturedPaymentUsecase {
     tx: Transaction,
   ): Promise<void> {
     const amount = { amountMinor: command.amount.amountMinor, currency: command.amount.currency };
-    tx.publish(
-      PaymentRejected,
-      {
-        orderId: command.orderId,
-        accountId: command.accountId,
-        paymentId: command.paymentId,
-        amount,
-        reasons: decision.reasons,
-        // The order this rejection closes is never paid, so no OrderPaid tells notifications whom
-        // to write to. Not for a duplicate (its OrderPaid did) nor an unknown or foreign order.
-        ...(closed && {
-          customer: { name: closed.order.customer.name, email: closed.order.customer.email },
-          region: closed.quote.region,
-        }),
-      },
-      { correlationId: command.orderId },
-    );
+    // A payment naming an unknown order or another account's is only refunded: a PaymentRejected
+    // correlated to that order would reach its owner's timeline, status page and emails.
+    if (decision.ofOrder) this.publishRejected(command, decision, closed, amount, tx);
     const { refundId } = await this.refunds.issue(tx, {
       ...command,
       amount,
@@ -146,5 +137,31 @@ export class RecordCapturedPaymentUsecase {
           `order ${command.orderId} changed while its payment was being rejected`,
         );
     }
+  }
+
+  private publishRejected(
+    command: RecordCapturedPaymentCommand,
+    decision: Extract<PaymentDecision, { outcome: 'REJECT' }>,
+    closed: { order: Order; quote: Quote } | undefined,
+    amount: Money,
+    tx: Transaction,
+  ): void {
+    tx.publish(
+      PaymentRejected,
+      {
+        orderId: command.orderId,
+        accountId: command.accountId,
+        paymentId: command.paymentId,
+        amount,
+        reasons: decision.reasons,
+        // The order this rejection closes is never paid, so no OrderPaid tells notifications whom
+        // to write to. Not for a duplicate (its OrderPaid did).
+        ...(closed && {
+          customer: { sealed: sealPerson(this.cipher, closed.order.customer) },
+          region: closed.quote.region,
+        }),
+      },
+      { correlationId: command.orderId },
+    );
   }
 }

@@ -5,19 +5,21 @@ import { upstreamSignatureCheck } from './upstream-signature';
 
 const secret = 'test-upstream-secret';
 const verify = upstreamSignatureCheck(secret);
-/** Runs the hook on a record of `topic`, appended when its timestamp says. */
-const check = (topic: string, message: KafkaMessage): void =>
+/** Runs the hook on a record of `topic`, appended when its timestamp says (or at `appendedAt`). */
+const check = (topic: string, message: KafkaMessage, appendedAt?: Date): void =>
   verify(
     {
       topic,
       partition: 0,
       offset: message.offset,
-      key: 'acc-1',
-      appendedAt: new Date(Number(message.timestamp)),
+      key: message.key?.toString() ?? null,
+      appendedAt: appendedAt ?? new Date(Number(message.timestamp)),
     },
     message,
   );
-const value = Buffer.from('{"type":"PaymentCaptured"}');
+const eventOf = (subject: string, accountId: string): Buffer =>
+  Buffer.from(JSON.stringify({ type: 'PaymentCaptured', subject, data: { accountId } }));
+const value = eventOf('acc-1', 'acc-1');
 const at = 1_795_000_000;
 
 function record(
@@ -72,6 +74,38 @@ describe('upstreamSignatureCheck', () => {
     expect(
       failure(() => check(Topics.BillingPayments, record({ 'x-signature': 'garbage' }))),
     ).toMatch(/malformed/);
+  });
+
+  it('judges freshness on the broker append time, not on the timestamp the producer chose', () => {
+    // A months-old signed payment produced again with its old timestamp: appended now.
+    const monthsAgo = at - 90 * 24 * 3600;
+    const replayed = record({ 'x-signature': signPayload(secret, value, monthsAgo) }, monthsAgo);
+    expect(failure(() => check(Topics.BillingPayments, replayed, new Date(at * 1000)))).toMatch(
+      /^UNAUTHENTICATED: x-signature stale/,
+    );
+    // A genuine payment whose producer clock is off: the append time says it is fresh.
+    const skewed = record({ 'x-signature': signPayload(secret, value, at) }, at - 3600);
+    expect(
+      failure(() => check(Topics.BillingPayments, skewed, new Date(at * 1000))),
+    ).toBeUndefined();
+  });
+
+  it('refuses a signed record whose key, subject and data.accountId name different accounts', () => {
+    const signed = (body: Buffer, key: string): KafkaMessage => ({
+      ...record({ 'x-signature': signPayload(secret, body, at) }, at, body),
+      key: Buffer.from(key),
+    });
+    const mismatch = /^UNAUTHENTICATED: key, subject and data.accountId name different accounts/;
+    expect(failure(() => check(Topics.BillingPayments, signed(value, 'acc-2')))).toMatch(mismatch);
+    const subjectElsewhere = eventOf('acc-2', 'acc-1');
+    expect(failure(() => check(Topics.BillingPayments, signed(subjectElsewhere, 'acc-1')))).toMatch(
+      mismatch,
+    );
+    const dataElsewhere = eventOf('acc-1', 'acc-2');
+    expect(failure(() => check(Topics.BillingPayments, signed(dataElsewhere, 'acc-1')))).toMatch(
+      mismatch,
+    );
+    expect(failure(() => check(Topics.BillingPayments, signed(value, 'acc-1')))).toBeUndefined();
   });
 
   it('does not ask for signatures on the saga topics', () => {

@@ -1,9 +1,9 @@
 import { isDuplicatePaymentOnly } from '../timeline/saga-status';
 
-/** What a payment rejection says about its order's customer. */
-export interface RejectedPayment {
+/** What a payment rejection says about its order's customer (sealed in the event, or opened). */
+export interface RejectedPayment<Customer = unknown> {
   reasons: readonly string[];
-  customer?: { name: string; email: string };
+  customer?: Customer;
 }
 
 /**
@@ -11,8 +11,8 @@ export interface RejectedPayment {
  * an order the rejection closes, which is never paid, so no OrderPaid will. A second payment of an
  * order already paid never opens one: its OrderPaid did, with what the order itself was paid.
  */
-export function rejectionOpensCase(
-  rejection: RejectedPayment,
-): rejection is RejectedPayment & { customer: { name: string; email: string } } {
+export function rejectionOpensCase<Customer>(
+  rejection: RejectedPayment<Customer>,
+): rejection is RejectedPayment<Customer> & { customer: Customer } {
   return rejection.customer !== undefined && !isDuplicatePaymentOnly(rejection);
 }

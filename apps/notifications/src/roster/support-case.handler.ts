@@ -6,6 +6,7 @@ import {
   PaymentRejected,
 } from '@app/contracts';
 import { EventContext, OnEvent } from '@app/messaging';
+import { openPerson, PersonalDataCipher } from '@app/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AssignSupportContactUsecase } from './assign-support-contact.usecase';
@@ -18,6 +19,8 @@ export class SupportCaseHandler {
     private readonly assignContact: AssignSupportContactUsecase,
     private readonly closeCase: CloseSupportCaseUsecase,
     private readonly openRejectedPaymentCase: OpenRejectedPaymentCaseUsecase,
+    /** Billing seals the customer for notifications alone (OrderPaid, PaymentRejected). */
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   @OnEvent(OrderPaid)
@@ -31,7 +34,7 @@ export class SupportCaseHandler {
         orderId,
         accountId,
         region,
-        customer: { name: customer.name, email: customer.email },
+        customer: openPerson(this.cipher, customer.sealed),
         paid: { amountMinor: amount.amountMinor, currency: amount.currency },
         addOns,
       },
@@ -50,7 +53,7 @@ export class SupportCaseHandler {
         orderId,
         accountId,
         region,
-        customer: customer && { name: customer.name, email: customer.email },
+        customer: customer && openPerson(this.cipher, customer.sealed),
         amount: { amountMinor: amount.amountMinor, currency: amount.currency },
         reasons: [...reasons],
       },

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsISO8601, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsISO8601, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Topics } from '../topics';
 import { MoneyDto } from './common';
 import { IsId } from './ids';
@@ -13,7 +13,7 @@ export class PaymentCaptured {
   @IsId() paymentId!: string;
   @IsId() orderId!: string;
   @IsId() accountId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @IsISO8601({ strict: true }) capturedAt!: string;
 }
 
@@ -38,6 +38,6 @@ export class RefundSettled {
   @IsId() refundId!: string;
   @IsId() orderId!: string;
   @IsId() accountId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @IsISO8601({ strict: true }) settledAt!: string;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ReasonCode, ReasonCodes } from '../reason-codes';
 import { Topics } from '../topics';
 import { MoneyDto } from './common';
@@ -15,7 +15,7 @@ export class RefundRequested {
   @IsId() orderId!: string;
   @IsId() accountId!: string;
   @IsId() paymentId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   @IsOptional() @IsId() idempotencyKey?: string;
 }

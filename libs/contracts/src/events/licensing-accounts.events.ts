@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -42,7 +43,10 @@ export class ContractSnapshotDto {
   @IsISO8601({ strict: true }) endsAt!: string;
   @IsString() @MaxLength(64) renewalTerms!: string;
   @Matches(/^[0-9a-f]{64}$/) termsFingerprint!: string;
-  @ValidateNested({ each: true }) @Type(() => EntitlementDto) entitlements!: EntitlementDto[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EntitlementDto)
+  entitlements!: EntitlementDto[];
 }
 
 export class LicenseSnapshotDto {
@@ -62,7 +66,7 @@ export class AccountSnapshot {
   @IsId() accountId!: string;
   @Matches(/^[A-Z]{2,8}$/) region!: string;
   @IsIn(AccountStatuses) status!: AccountStatus;
-  @ValidateNested() @Type(() => MoneyDto) outstandingBalance!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) outstandingBalance!: MoneyDto;
   @IsArray() @ValidateNested({ each: true }) @Type(() => HoldSnapshotDto) holds!: HoldSnapshotDto[];
   @IsArray()
   @ValidateNested({ each: true })

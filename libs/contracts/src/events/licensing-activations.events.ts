@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsISO8601, ValidateNested } from 'class-validator';
+import { IsArray, IsISO8601, ValidateNested } from 'class-validator';
 import { IsIn } from 'class-validator';
 import { ReasonCode, ReasonCodes } from '../reason-codes';
 import { Topics } from '../topics';
@@ -15,7 +15,10 @@ export class LicenseReactivated {
   @IsId() licenseId!: string;
   @IsId() accountId!: string;
   @IsId() orderId!: string;
-  @ValidateNested({ each: true }) @Type(() => EntitlementDto) entitlements!: EntitlementDto[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EntitlementDto)
+  entitlements!: EntitlementDto[];
   @IsISO8601({ strict: true }) expiresAt!: string;
 }
 

@@ -4,6 +4,7 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -19,7 +20,7 @@ import {
   ReasonCodes,
 } from '../reason-codes';
 import { Topics } from '../topics';
-import { ChangeWindowDto, MoneyDto, PersonDto, ReceiptDto } from './common';
+import { ChangeWindowDto, MoneyDto, ReceiptDto, SealedPersonDto } from './common';
 import { IsId } from './ids';
 
 /** A verified payment matched its order exactly: the saga starts. */
@@ -33,15 +34,23 @@ export class OrderPaid {
   @IsId() paymentId!: string;
   @Matches(/^[A-Z]{2,8}$/) region!: string;
   @ArrayMinSize(1) @IsId(true) licenseIds!: string[];
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @IsArray() @IsIn(AddOns, { each: true }) addOns!: AddOn[];
-  @IsOptional() @ValidateNested() @Type(() => ChangeWindowDto) changeWindow?: ChangeWindowDto;
-  /** The customer to keep informed: notifications needs it, nobody else reads it. */
-  @ValidateNested() @Type(() => PersonDto) customer!: PersonDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChangeWindowDto)
+  changeWindow?: ChangeWindowDto;
+  /** The customer to keep informed, sealed for notifications: nobody else needs or reads it. */
+  @IsObject() @ValidateNested() @Type(() => SealedPersonDto) customer!: SealedPersonDto;
   @IsISO8601({ strict: true }) paidAt!: string;
 }
 
-/** A payment did not match its order (or was a duplicate): nothing is reactivated, it is refunded. */
+/**
+ * A payment did not match its account's order (or was a duplicate): nothing is reactivated, it is
+ * refunded. Never published for a payment naming an unknown order or another account's: that one
+ * is only refunded to its payer, so nothing reaches the order's saga.
+ */
 export class PaymentRejected {
   static readonly type = 'PaymentRejected';
   static readonly topic = Topics.ReactivationBilling;
@@ -50,16 +59,19 @@ export class PaymentRejected {
   @IsId() orderId!: string;
   @IsId() accountId!: string;
   @IsId() paymentId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   /**
    * The customer to tell, present when the payment matched a known order of the account that it
    * closes (wrong amount or currency, expired quote or order): that order is never paid, so no
-   * OrderPaid carries its customer. Absent for an unknown order, an order of another account, and
-   * a duplicate payment of an order already paid (its OrderPaid gave the customer). Notifications
-   * needs it; nobody else reads it.
+   * OrderPaid carries its customer. Absent for a duplicate payment of an order already paid (its
+   * OrderPaid gave the customer). Sealed for notifications, which needs it; nobody else reads it.
    */
-  @IsOptional() @ValidateNested() @Type(() => PersonDto) customer?: PersonDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SealedPersonDto)
+  customer?: SealedPersonDto;
   /** The region of the order's quote, present with `customer` (the support contact's region). */
   @IsOptional() @Matches(/^[A-Z]{2,8}$/) region?: string;
 }
@@ -71,7 +83,7 @@ export class OrderFulfilled {
 
   @IsId() orderId!: string;
   @IsId() accountId!: string;
-  @ValidateNested() @Type(() => ReceiptDto) receipt!: ReceiptDto;
+  @IsObject() @ValidateNested() @Type(() => ReceiptDto) receipt!: ReceiptDto;
   @IsISO8601({ strict: true }) fulfilledAt!: string;
 }
 
@@ -83,7 +95,7 @@ export class OrderRefunded {
   @IsId() orderId!: string;
   @IsId() accountId!: string;
   @IsId() refundId!: string;
-  @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
+  @IsObject() @ValidateNested() @Type(() => MoneyDto) amount!: MoneyDto;
   @ArrayMinSize(1) @IsIn(ReasonCodes, { each: true }) reasons!: ReasonCode[];
   @IsISO8601({ strict: true }) refundedAt!: string;
 }

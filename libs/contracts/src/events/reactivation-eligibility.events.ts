@@ -3,6 +3,7 @@ import {
   ArrayMinSize,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   ValidateNested,
@@ -22,7 +23,11 @@ export class EligibilityVerified {
   @ArrayMinSize(1) @IsId(true) licenseIds!: string[];
   /** Holds this reactivation clears (all clearable, checked). */
   @IsId(true) holdIds!: string[];
-  @IsOptional() @ValidateNested() @Type(() => ChangeWindowDto) changeWindow?: ChangeWindowDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ChangeWindowDto)
+  changeWindow?: ChangeWindowDto;
   @IsISO8601({ strict: true }) verifiedAt!: string;
 }
 

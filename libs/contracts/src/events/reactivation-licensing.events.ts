@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   Equals,
+  IsArray,
   IsIn,
   IsISO8601,
   IsString,
@@ -33,7 +34,10 @@ export class RestoredLicenseDto {
   @IsId() contractId!: string;
   @IsString() @MaxLength(200) product!: string;
   @IsISO8601({ strict: true }) expiresAt!: string;
-  @ValidateNested({ each: true }) @Type(() => EntitlementDto) entitlements!: EntitlementDto[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => EntitlementDto)
+  entitlements!: EntitlementDto[];
 }
 
 export class ContractTermsDto {
@@ -49,11 +53,15 @@ export class EntitlementsRestored {
 
   @IsId() orderId!: string;
   @IsId() accountId!: string;
+  @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => RestoredLicenseDto)
   licenses!: RestoredLicenseDto[];
-  @ValidateNested({ each: true }) @Type(() => ContractTermsDto) contracts!: ContractTermsDto[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ContractTermsDto)
+  contracts!: ContractTermsDto[];
   @Equals(true) termsUnchanged!: true;
   @IsId(true) clearedHoldIds!: string[];
   @IsISO8601({ strict: true }) restoredAt!: string;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Topics } from '../topics';
 import { PersonDto } from './common';
 import { IsId } from './ids';
@@ -11,7 +11,7 @@ export class SupportContactAssigned {
 
   @IsId() orderId!: string;
   @IsId() accountId!: string;
-  @ValidateNested() @Type(() => PersonDto) contact!: PersonDto;
+  @IsObject() @ValidateNested() @Type(() => PersonDto) contact!: PersonDto;
 }
 
 export class CustomerNotified {

@@ -37,6 +37,7 @@ const POOL: unknown[] = [
   'urn:poly:reactivation:OrderPaid:v1',
   TRACE,
   '0123456789abcdef'.repeat(4),
+  'v2.k3y1d.bm9uY2U.dGFn.Ym9keQ', // a sealed person (SealedPersonDto)
   0,
   1,
   -1,

@@ -39,6 +39,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sealedCustomer } from '../personal-data';
 
 class ProbeEnvironment extends ServiceEnvironment {
   @IsString() PROBE_GROUP = 'probe';
@@ -214,7 +215,7 @@ export function probeOrderPaid(orderId: string, accountId: string, now: Date): O
     licenseIds: ['lic-1'],
     amount: { amountMinor: 4900, currency: 'EUR' },
     addOns: [],
-    customer: { name: 'Probe Customer', email: 'probe@example.test' },
+    customer: sealedCustomer({ name: 'Probe Customer', email: 'probe@example.test' }),
     paidAt: now.toISOString(),
   };
 }
