@@ -2,6 +2,7 @@ import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaEventServer } from './consumer/kafka-event.server';
+import { InboxPruner } from './inbox/inbox.pruner';
 import { kafkaClientConfig, MessagingOptions } from './kafka/messaging.config';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -46,6 +47,12 @@ export class MessagingModule {
             new OutboxRelay(ds, kafka, o, m),
         },
         {
+          provide: InboxPruner,
+          inject: [DataSource, MESSAGING_OPTIONS, MessagingMetrics],
+          useFactory: (ds: DataSource, o: MessagingOptions, m: MessagingMetrics) =>
+            new InboxPruner(ds, o, m),
+        },
+        {
           provide: UnitOfWork,
           inject: [DataSource, OutboxRelay, MESSAGING_OPTIONS],
           useFactory: (ds: DataSource, relay: OutboxRelay, o: MessagingOptions) =>
@@ -68,6 +75,7 @@ export class MessagingModule {
         Kafka,
         MessagingMetrics,
         OutboxRelay,
+        InboxPruner,
         UnitOfWork,
         KafkaEventServer,
       ],
