@@ -148,7 +148,8 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
   };
 
   beforeEach(async () => {
-    prefix = await createTestTopics();
+    // The shared broker sometimes answers metadata for just-created topics late: try again.
+    prefix = await eventually(() => createTestTopics(), 60_000, 500);
     databaseUrl = await createTestDatabase('relay');
     kafka = new Kafka({
       clientId: 'relay-test',
@@ -229,10 +230,11 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
         'SELECT id FROM outbox_messages WHERE octet_length(payload) > 1000',
       );
 
-      await publisher.flush();
+      publisher.start();
+      publisher.wake();
       // Barrier: a row behind on each key; once both are read, anything sent before them is too.
       await write(dataSource, [message(keyA, 'a-sentinel'), message(keyB, 'b-sentinel')]);
-      await publisher.flush();
+      publisher.wake();
       await reader.waitForValues(['a-sentinel', 'b-sentinel']);
 
       const onPartition = (key: string) =>
