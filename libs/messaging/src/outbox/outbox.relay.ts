@@ -180,10 +180,10 @@ export class OutboxRelay implements OnApplicationShutdown {
           await runner.rollbackTransaction();
           return 'busy';
         }
-        rows = await runner.query<OutboxRow[]>(
+        rows = (await runner.query(
           `SELECT id, topic, message_key, payload, headers, event_type, created_at
              FROM outbox_messages ORDER BY id LIMIT ${BATCH_SIZE}`,
-        );
+        )) as OutboxRow[];
         this.metrics.outboxBacklog.set(rows.length);
         this.metrics.outboxOldestAge.set(
           rows.length > 0 ? Math.max(0, (Date.now() - rows[0].created_at.getTime()) / 1000) : 0,
