@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaEventServer } from './consumer/kafka-event.server';
 import { InboxPruner } from './inbox/inbox.pruner';
+import { fixKafkajsIdleTimer } from './kafka/kafkajs-idle-timer';
 import { kafkaClientConfig, MessagingOptions } from './kafka/messaging.config';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -36,8 +37,10 @@ export class MessagingModule {
         {
           provide: Kafka,
           inject: [MESSAGING_OPTIONS],
-          useFactory: (o: MessagingOptions) =>
-            new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN }),
+          useFactory: (o: MessagingOptions) => {
+            fixKafkajsIdleTimer();
+            return new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
+          },
         },
         MessagingMetrics,
         {
