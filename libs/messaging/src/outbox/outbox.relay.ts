@@ -85,6 +85,7 @@ export class OutboxRelay implements OnApplicationShutdown {
   private loop?: Promise<void>;
   private pendingWake = false;
   private wakeUp?: () => void;
+  private interrupt?: () => void;
   private parkedGaugeAt = 0;
 
   constructor(
@@ -124,7 +125,7 @@ export class OutboxRelay implements OnApplicationShutdown {
   async stop(): Promise<void> {
     if (this.running) {
       this.running = false;
-      this.wakeUp?.();
+      this.interrupt?.();
       await this.loop;
     }
     if (this.producer) {
@@ -144,18 +145,26 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   private async run(): Promise<void> {
     let backoffMs = 100;
+    let busyRetryMs = BUSY_RETRY_MS;
     while (this.running) {
+      const sweepMs = this.options.relaySweepMs ?? 1000;
       try {
         this.producer ??= await this.connectProducer();
         const woken = this.pendingWake;
         this.pendingWake = false;
         const outcome = await this.drain();
-        // Another instance's drain may have read before this one's commit: try again soon.
+        // Another instance's drain may have read before this one's commit: try again soon, and
+        // less often while it keeps draining (a broker outage can hold its drain for a while).
         if (outcome === 'busy' && woken) this.pendingWake = true;
         await this.refreshParkedGauge();
         backoffMs = 100;
-        if (!this.pendingWake) await this.sleep(this.options.relaySweepMs ?? 1000);
-        else if (outcome === 'busy') await this.sleep(BUSY_RETRY_MS);
+        if (outcome === 'drained') busyRetryMs = BUSY_RETRY_MS;
+        if (!this.pendingWake) await this.sleep(sweepMs);
+        else if (outcome === 'busy') {
+          // Not cut short by this instance's next commits: it will be tried then anyway.
+          await this.sleep(busyRetryMs, false);
+          busyRetryMs = Math.min(busyRetryMs * 2, sweepMs);
+        }
       } catch (error) {
         this.logger.warn({ err: error, backoffMs }, 'outbox relay failed; retrying');
         await this.sleep(backoffMs);
@@ -377,17 +386,21 @@ export class OutboxRelay implements OnApplicationShutdown {
     return producer;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Sleeps `ms`; stop() ends it, and so does wake() unless `byWake` is false. */
+  private sleep(ms: number, byWake = true): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
       }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
+      const interrupt = () => {
+        this.interrupt = this.wakeUp = undefined;
         done();
       };
+      this.interrupt = interrupt;
+      this.wakeUp = byWake ? interrupt : undefined;
     });
   }
 }
