@@ -13,7 +13,7 @@ const PRUNE_BATCH = 5000;
  * gains ~10^8 rows a day. Every instance prunes on a timer, oldest first, in bounded batches
  * (SKIP LOCKED: instances never wait for each other). A record redelivered within the horizon is
  * still dropped by the inbox; one older than it is handled again, and only the handlers' own
- * unique constraints stand in its way (README, "Guarantees").
+ * unique constraints stand in its way (README, "Inbox retention").
  */
 export class InboxPruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxPruner.name);

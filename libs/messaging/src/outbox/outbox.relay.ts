@@ -68,10 +68,10 @@ const RECORD_FAULTS = new Set([
  * repeats through their inbox).
  *
  * Order: rows are read in id order, which every committed row has by the time a later-caused
- * row exists (see the README, "Guarantees"); each topic-partition's rows are sent in that order,
+ * row exists (README, "The messaging runtime", Order); each topic-partition's rows are sent in that order,
  * in sends under the broker's size limit; a partition whose send fails keeps its remaining rows
  * for the next drain, the others' rows are published and deleted. A row the broker can never take
- * is moved to `outbox_parked` (metric, log line with ids, `ops outbox parked`).
+ * is moved to `outbox_parked` (metric, log line with ids, `ops outbox`).
  */
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -360,7 +360,7 @@ export class OutboxRelay implements OnApplicationShutdown {
           sizeBytes: message.bytes,
           reason,
         },
-        'outbox row can never be published: parked in outbox_parked (see `ops outbox parked`)',
+        'outbox row can never be published: parked in outbox_parked (see `ops outbox`)',
       );
     }
     if (published.parked.length > 0) this.parkedGaugeAt = 0;

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Rows the broker can never take (above its size limit, or refused as invalid) are moved here by
- * the relay, so the rest of the outbox flows; ops list them (`ops outbox parked`) and decide.
+ * the relay, so the rest of the outbox flows; ops list them (`ops outbox`) and decide.
  */
 export class OutboxParked1764500000001 implements MigrationInterface {
   name = 'OutboxParked1764500000001';
