@@ -4,6 +4,7 @@ import { OpsContext } from './cli/ops-context';
 import { ExitCodes } from './cli/ops-error';
 import { dlqCommand } from './dlq/dlq.command';
 import { lagCommand } from './lag/lag.command';
+import { outboxCommand } from './outbox/outbox.command';
 import { replayCommand } from './replay/replay.command';
 import { sagaCommand } from './saga/saga.command';
 
@@ -15,7 +16,9 @@ export async function runOps(
 ): Promise<number> {
   const context = new OpsContext(io, env);
   const program = new Command('ops')
-    .description('Operate the reactivation saga: inspect sagas, dead letters, replays and lag')
+    .description(
+      'Operate the reactivation saga: inspect sagas, dead letters, replays, lag and outboxes',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(run with --help for usage)');
@@ -24,6 +27,7 @@ export async function runOps(
     dlqCommand(context),
     replayCommand(context),
     lagCommand(context),
+    outboxCommand(context),
   ]) {
     program.addCommand(command);
   }

@@ -12,5 +12,8 @@ export * from './consumer/on-event.decorator';
 export * from './consumer/kafka-event.server';
 export * from './metrics/messaging.metrics';
 export * from './persistence/messaging-tables.migration';
+export * from './persistence/messaging-migrations';
+export * from './inbox/inbox.pruner';
+export * from './outbox/outbox-headers';
 export * from './messaging.module';
 export * from './kafka/topic-admin';

@@ -2,6 +2,8 @@ import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaEventServer } from './consumer/kafka-event.server';
+import { InboxPruner } from './inbox/inbox.pruner';
+import { fixKafkajsIdleTimer } from './kafka/kafkajs-idle-timer';
 import { kafkaClientConfig, MessagingOptions } from './kafka/messaging.config';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -35,8 +37,10 @@ export class MessagingModule {
         {
           provide: Kafka,
           inject: [MESSAGING_OPTIONS],
-          useFactory: (o: MessagingOptions) =>
-            new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN }),
+          useFactory: (o: MessagingOptions) => {
+            fixKafkajsIdleTimer();
+            return new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
+          },
         },
         MessagingMetrics,
         {
@@ -44,6 +48,12 @@ export class MessagingModule {
           inject: [DataSource, Kafka, MESSAGING_OPTIONS, MessagingMetrics],
           useFactory: (ds: DataSource, kafka: Kafka, o: MessagingOptions, m: MessagingMetrics) =>
             new OutboxRelay(ds, kafka, o, m),
+        },
+        {
+          provide: InboxPruner,
+          inject: [DataSource, MESSAGING_OPTIONS, MessagingMetrics],
+          useFactory: (ds: DataSource, o: MessagingOptions, m: MessagingMetrics) =>
+            new InboxPruner(ds, o, m),
         },
         {
           provide: UnitOfWork,
@@ -68,6 +78,7 @@ export class MessagingModule {
         Kafka,
         MessagingMetrics,
         OutboxRelay,
+        InboxPruner,
         UnitOfWork,
         KafkaEventServer,
       ],

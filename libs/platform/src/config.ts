@@ -11,6 +11,15 @@ import {
   validateSync,
 } from 'class-validator';
 
+const DURATION = /^\d+(d|h|m|s)$/;
+const DURATION_UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
+
+/** Milliseconds of a validated duration such as `7d`, `12h`, `30m`, `45s`. */
+export function durationMs(duration: string): number {
+  const unit = duration.slice(-1) as keyof typeof DURATION_UNIT_MS;
+  return Number(duration.slice(0, -1)) * DURATION_UNIT_MS[unit];
+}
+
 /** Settings every service reads from its environment; apps extend it with their own. */
 export class ServiceEnvironment {
   @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
@@ -74,6 +83,23 @@ export class ServiceEnvironment {
   @IsInt()
   @Min(0)
   MESSAGING_OFFSET_COMMIT_INTERVAL_MS = 1000;
+
+  /**
+   * Largest record batch the outbox relay sends to one partition, in bytes; keep it under the
+   * broker's `message.max.bytes` (default 1,048,588). A row above it alone is parked.
+   */
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(1024)
+  MESSAGING_MAX_BATCH_BYTES = 1_000_000;
+
+  /** Replay horizon: how long handled event ids stay in the inbox (`<n>d|h|m|s`). */
+  @Matches(DURATION, { message: 'INBOX_RETENTION must be a duration such as 7d, 12h, 30m' })
+  INBOX_RETENTION = '7d';
+
+  /** How often the inbox is pruned (`<n>d|h|m|s`; 0s = never). */
+  @Matches(DURATION, { message: 'INBOX_PRUNE_INTERVAL must be a duration such as 10m, 30s' })
+  INBOX_PRUNE_INTERVAL = '10m';
 
   /** AES-256-GCM key (base64 of 32 bytes) encrypting customers' names and emails at rest. */
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PII_ENCRYPTION_KEY must be base64 of 32 bytes' })

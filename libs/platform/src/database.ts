@@ -1,4 +1,4 @@
-import { MessagingTables1763900000000 } from '@app/messaging';
+import { messagingMigrations } from '@app/messaging';
 import { DataSourceOptions, MixedList } from 'typeorm';
 
 /**
@@ -17,7 +17,7 @@ export function databaseOptions(params: {
     url: params.url,
     applicationName: `reactivation-${params.service}`,
     entities: params.entities,
-    migrations: [MessagingTables1763900000000, ...params.migrations],
+    migrations: [...messagingMigrations, ...params.migrations],
     migrationsTableName: 'schema_migrations',
     migrationsRun: true,
     migrationsTransactionMode: 'each',

@@ -1,6 +1,6 @@
 import { ConsumerGroup } from '@app/contracts';
 import { MessagingOptions } from '@app/messaging';
-import { ServiceEnvironment } from './config';
+import { durationMs, ServiceEnvironment } from './config';
 
 /** The runtime's options from the validated environment. */
 export function messagingOptionsFrom(
@@ -26,6 +26,9 @@ export function messagingOptionsFrom(
     chunkSize: env.MESSAGING_CHUNK_SIZE,
     partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
     offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS,
+    maxBatchBytes: env.MESSAGING_MAX_BATCH_BYTES,
+    inboxRetentionMs: durationMs(env.INBOX_RETENTION),
+    inboxPruneIntervalMs: durationMs(env.INBOX_PRUNE_INTERVAL),
     ...extra,
   };
 }

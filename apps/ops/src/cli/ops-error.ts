@@ -9,6 +9,8 @@ export const ExitCodes = {
   Refused: 4,
   /** `saga`: the saga is stuck (a script can alert on it). */
   Stuck: 5,
+  /** `outbox`: a service parked rows its relay can never publish (a script can alert on it). */
+  Parked: 6,
 } as const;
 
 /** A failure the operator can act on: what went wrong and what to do about it. */

@@ -30,6 +30,15 @@ export interface MessagingOptions {
   offsetCommitIntervalMs?: number;
   /** Outbox sweep period (the relay is also woken in process after each commit). */
   relaySweepMs?: number;
+  /**
+   * Largest record batch the relay sends to one partition (default 1,000,000 bytes, under the
+   * broker's default `message.max.bytes` of 1,048,588). A row above it alone is parked.
+   */
+  maxBatchBytes?: number;
+  /** How long handled event ids stay in the inbox: the replay horizon (default 7 days). */
+  inboxRetentionMs?: number;
+  /** How often the inbox pruner runs (default every 10 minutes; 0 = never). */
+  inboxPruneIntervalMs?: number;
 }
 
 export function kafkaClientConfig(options: MessagingOptions): KafkaConfig {

@@ -71,4 +71,25 @@ export class MessagingMetrics {
     labelNames: ['topic', 'partition'] as const,
     registers: [this.registry],
   });
+
+  // --- outbox parking and inbox retention (issue 7) ---
+
+  readonly outboxParked = new Counter({
+    name: 'messaging_outbox_parked_total',
+    help: 'Outbox rows the broker can never take, moved to outbox_parked, by topic and reason',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxParkedRows = new Gauge({
+    name: 'messaging_outbox_parked_rows',
+    help: 'Rows in outbox_parked at the last look (every ~30 s): each needs a decision by ops',
+    registers: [this.registry],
+  });
+
+  readonly inboxPruned = new Counter({
+    name: 'messaging_inbox_pruned_total',
+    help: 'Inbox rows deleted because they are older than the replay horizon (INBOX_RETENTION)',
+    registers: [this.registry],
+  });
 }

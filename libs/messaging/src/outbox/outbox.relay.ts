@@ -1,40 +1,92 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Admin, Kafka, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
+import { chunkByBytes, DEFAULT_MAX_BATCH_BYTES, groupInOrder, recordBytes } from './outbox-batches';
+import { decodeHeaders } from './outbox-headers';
 
 interface OutboxRow {
   id: string;
   topic: string;
-  message_key: string;
+  message_key: Buffer;
   payload: Buffer;
-  headers: Record<string, string>;
+  headers: Buffer;
   event_type: string | null;
   created_at: Date;
+}
+
+/** A row bound for one partition (physical topic), with its size in a record batch. */
+interface Outgoing {
+  row: OutboxRow;
+  topic: string;
+  partition: number;
+  bytes: number;
+}
+
+interface Parked {
+  message: Outgoing;
+  reason: string;
+}
+
+/** What one send of rows came to: published, parked for good, or stopped by a failure. */
+interface Published {
+  sent: Outgoing[];
+  parked: Parked[];
+  failure?: unknown;
 }
 
 /** Arbitrary constant: the advisory lock that makes one relay per database the publisher. */
 const RELAY_LOCK_KEY = 7_100_231;
 const BATCH_SIZE = 1000;
+/** Another instance is draining: try again this soon when this one has rows of its own waiting. */
+const BUSY_RETRY_MS = 25;
+/** Partition counts are re-read this often (a topic may gain partitions). */
+const METADATA_MAX_AGE_MS = 300_000;
+/** The parked-rows gauge is refreshed at most this often. */
+const PARKED_GAUGE_EVERY_MS = 30_000;
 
 /**
- * Publishes committed outbox rows to Kafka in commit (id) order, then deletes them.
+ * Broker errors that mean the record itself can never be appended (not the broker's state):
+ * such a record is parked instead of blocking its partition.
+ */
+const RECORD_FAULTS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
+
+/**
+ * Publishes committed outbox rows to Kafka, then deletes them.
  *
  * Woken in process right after each commit, and sweeping periodically to pick up rows left by a
- * crash. A crash between publishing and deleting republishes those rows on restart: consumers
- * drop the duplicates through their inbox. Only the holder of an advisory lock publishes, so two
- * instances of a service never interleave (and reorder) one key's events.
+ * crash or by another instance. Each drain is one database transaction that first takes a
+ * transaction-scoped advisory lock: drains of all instances are serialized, and the lock cannot
+ * outlive the connection that deletes the published rows (a lost connection loses the lock and
+ * the deletion together; its rows are sent again by the next drain, and consumers drop the
+ * repeats through their inbox).
+ *
+ * Order: rows are read in id order, which every committed row has by the time a later-caused
+ * row exists (README, "The messaging runtime", Order); each topic-partition's rows are sent in that order,
+ * in sends under the broker's size limit; a partition whose send fails keeps its remaining rows
+ * for the next drain, the others' rows are published and deleted. A row the broker can never take
+ * is moved to `outbox_parked` (metric, log line with ids, `ops outbox`).
  */
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly topics: TopicNames;
+  private readonly maxBatchBytes: number;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionCounts = new Map<string, { count: number; readAt: number }>();
   private producer?: Producer;
-  private lockHolder?: QueryRunner;
+  private admin?: Admin;
   private running = false;
   private loop?: Promise<void>;
   private pendingWake = false;
   private wakeUp?: () => void;
+  private interrupt?: () => void;
+  private parkedGaugeAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,6 +95,7 @@ export class OutboxRelay implements OnApplicationShutdown {
     private readonly metrics: MessagingMetrics,
   ) {
     this.topics = new TopicNames(options.topicPrefix);
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   }
 
   start(): void {
@@ -57,28 +110,33 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.wakeUp?.();
   }
 
-  /** Publishes everything committed so far (used on shutdown and by tests). */
-  async flush(): Promise<void> {
-    if (this.producer && this.lockHolder) await this.drain();
+  /**
+   * Publishes everything committed so far (used on shutdown and by tests). When another
+   * instance is draining, waits for it (up to `waitMs`) and drains after it.
+   */
+  async flush(waitMs = 5000): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    this.producer ??= await this.connectProducer();
+    while ((await this.drain()) === 'busy' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-    await this.flush().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'final outbox flush failed; rows stay for the next start'),
-    );
+    if (this.running) {
+      this.running = false;
+      this.interrupt?.();
+      await this.loop;
+    }
+    if (this.producer) {
+      await this.flush().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'final outbox flush failed; rows stay for the next start'),
+      );
+    }
     await this.producer?.disconnect();
     this.producer = undefined;
-    if (this.lockHolder && !this.lockHolder.isReleased) {
-      await this.lockHolder
-        .query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY])
-        .catch(() => {});
-      await this.lockHolder.release().catch(() => {});
-    }
-    this.lockHolder = undefined;
+    await this.admin?.disconnect();
+    this.admin = undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -87,84 +145,234 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   private async run(): Promise<void> {
     let backoffMs = 100;
+    let busyRetryMs = BUSY_RETRY_MS;
     while (this.running) {
+      const sweepMs = this.options.relaySweepMs ?? 1000;
       try {
-        if (!(await this.holdLock())) {
-          await this.sleep(this.options.relaySweepMs ?? 1000);
-          continue;
-        }
         this.producer ??= await this.connectProducer();
+        const woken = this.pendingWake;
         this.pendingWake = false;
-        await this.drain();
+        const outcome = await this.drain();
+        // Another instance's drain may have read before this one's commit: try again soon, and
+        // less often while it keeps draining (a broker outage can hold its drain for a while).
+        if (outcome === 'busy' && woken) this.pendingWake = true;
+        await this.refreshParkedGauge();
         backoffMs = 100;
-        if (!this.pendingWake) await this.sleep(this.options.relaySweepMs ?? 1000);
+        if (outcome === 'drained') busyRetryMs = BUSY_RETRY_MS;
+        if (!this.pendingWake) await this.sleep(sweepMs);
+        else if (outcome === 'busy') {
+          // Not cut short by this instance's next commits: it will be tried then anyway.
+          await this.sleep(busyRetryMs, false);
+          busyRetryMs = Math.min(busyRetryMs * 2, sweepMs);
+        }
       } catch (error) {
         this.logger.warn({ err: error, backoffMs }, 'outbox relay failed; retrying');
-        await this.releaseLockHolderIfBroken();
         await this.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
     }
   }
 
-  private async drain(): Promise<void> {
+  /** Publishes and deletes committed rows, a transaction per batch; 'busy' if another drains. */
+  private async drain(): Promise<'drained' | 'busy'> {
     for (;;) {
-      const rows: OutboxRow[] = await this.dataSource.query(
-        `SELECT id, topic, message_key, payload, headers, event_type, created_at
-           FROM outbox_messages ORDER BY id LIMIT ${BATCH_SIZE}`,
-      );
-      this.metrics.outboxBacklog.set(rows.length);
-      this.metrics.outboxOldestAge.set(
-        rows.length > 0 ? Math.max(0, (Date.now() - rows[0].created_at.getTime()) / 1000) : 0,
-      );
-      if (rows.length === 0) return;
-      await this.producer!.sendBatch({
-        acks: -1,
-        topicMessages: this.byTopic(rows),
+      const runner = this.dataSource.createQueryRunner();
+      let rows: OutboxRow[];
+      let published: Published;
+      try {
+        await runner.connect();
+        await runner.startTransaction();
+        const [{ locked }] = (await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          RELAY_LOCK_KEY,
+        ])) as { locked: boolean }[];
+        if (!locked) {
+          await runner.rollbackTransaction();
+          return 'busy';
+        }
+        rows = (await runner.query(
+          `SELECT id, topic, message_key, payload, headers, event_type, created_at
+             FROM outbox_messages ORDER BY id LIMIT ${BATCH_SIZE}`,
+        )) as OutboxRow[];
+        this.metrics.outboxBacklog.set(rows.length);
+        this.metrics.outboxOldestAge.set(
+          rows.length > 0 ? Math.max(0, (Date.now() - rows[0].created_at.getTime()) / 1000) : 0,
+        );
+        if (rows.length === 0) {
+          await runner.commitTransaction();
+          return 'drained';
+        }
+        published = await this.publish(rows);
+        if (published.parked.length > 0) await this.park(runner, published.parked);
+        if (published.sent.length > 0) {
+          await runner.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [
+            published.sent.map((m) => m.row.id),
+          ]);
+        }
+        await runner.commitTransaction();
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+        throw error;
+      } finally {
+        await runner.release();
+      }
+      this.counted(published);
+      if (published.failure) throw asError(published.failure);
+      if (rows.length < BATCH_SIZE) return 'drained';
+    }
+  }
+
+  /** Sends rows per topic-partition (concurrently across partitions, in order within one). */
+  private async publish(rows: OutboxRow[]): Promise<Published> {
+    const outgoing = await this.route(rows);
+    const result: Published = { sent: [], parked: [] };
+    await Promise.all(
+      groupInOrder(outgoing, (m) => `${m.topic}\u0000${m.partition}`).map((partitionRows) =>
+        this.publishPartition(partitionRows, result),
+      ),
+    );
+    return result;
+  }
+
+  private async publishPartition(messages: Outgoing[], result: Published): Promise<void> {
+    const { chunks, oversized } = chunkByBytes(messages, (m) => m.bytes, this.maxBatchBytes);
+    for (const message of oversized) {
+      result.parked.push({
+        message,
+        reason: `TOO_LARGE: ~${message.bytes} bytes, the relay's limit is ${this.maxBatchBytes}`,
       });
-      await this.dataSource.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.id),
-      ]);
-      for (const row of rows)
-        this.metrics.eventsProduced.inc({ type: row.event_type ?? 'raw', topic: row.topic });
-      if (rows.length < BATCH_SIZE) return;
+    }
+    for (const chunk of chunks) {
+      try {
+        await this.send(chunk);
+        result.sent.push(...chunk);
+        continue;
+      } catch (error) {
+        if (!recordFault(error)) {
+          result.failure ??= error;
+          return; // the partition's later rows wait, so they keep their order
+        }
+      }
+      // The broker refused the batch for a record's fault: find which, one at a time.
+      for (const message of chunk) {
+        try {
+          await this.send([message]);
+          result.sent.push(message);
+        } catch (error) {
+          const fault = recordFault(error);
+          if (!fault) {
+            result.failure ??= error;
+            return;
+          }
+          result.parked.push({ message, reason: `${fault}: refused by the broker` });
+        }
+      }
     }
   }
 
-  private byTopic(rows: OutboxRow[]): { topic: string; messages: Message[] }[] {
-    const grouped = new Map<string, Message[]>();
-    for (const row of rows) {
+  private async send(messages: Outgoing[]): Promise<void> {
+    await this.producer!.send({
+      topic: messages[0].topic,
+      acks: -1,
+      messages: messages.map(({ row, partition }) => ({
+        partition,
+        key: row.message_key,
+        value: row.payload,
+        headers: decodeHeaders(row.headers),
+      })),
+    });
+  }
+
+  /** Each row's physical topic and partition (the producer's default partitioner, by key). */
+  private async route(rows: OutboxRow[]): Promise<Outgoing[]> {
+    const topics = [...new Set(rows.map((row) => this.topics.physical(row.topic)))];
+    const counts = await this.partitionCountsOf(topics);
+    return rows.map((row) => {
       const topic = this.topics.physical(row.topic);
-      let messages = grouped.get(topic);
-      if (!messages) grouped.set(topic, (messages = []));
-      messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
-    }
-    return [...grouped].map(([topic, messages]) => ({ topic, messages }));
+      return {
+        row,
+        topic,
+        partition: this.partitioner({
+          topic,
+          partitionMetadata: counts.get(topic)!,
+          message: { key: row.message_key, value: null },
+        }),
+        bytes: recordBytes(row.message_key, row.payload, row.headers),
+      };
+    });
   }
 
-  private async holdLock(): Promise<boolean> {
-    if (this.lockHolder && !this.lockHolder.isReleased) return true;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-      RELAY_LOCK_KEY,
-    ])) as { locked: boolean }[];
-    if (!locked) {
-      await runner.release();
-      return false;
+  private async partitionCountsOf(topics: string[]): Promise<Map<string, PartitionMetadata[]>> {
+    const now = Date.now();
+    const stale = topics.filter((t) => {
+      const known = this.partitionCounts.get(t);
+      return !known || now - known.readAt > METADATA_MAX_AGE_MS;
+    });
+    if (stale.length > 0) {
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      const metadata = await this.admin.fetchTopicMetadata({ topics: stale });
+      for (const topic of metadata.topics) {
+        this.partitionCounts.set(topic.name, { count: topic.partitions.length, readAt: now });
+      }
     }
-    this.lockHolder = runner;
-    return true;
+    return new Map(
+      topics.map((t) => [t, partitionMetadata(this.partitionCounts.get(t)?.count ?? 0, t)]),
+    );
   }
 
-  private async releaseLockHolderIfBroken(): Promise<void> {
-    if (!this.lockHolder) return;
-    try {
-      await this.lockHolder.query('SELECT 1');
-    } catch {
-      await this.lockHolder.release().catch(() => {});
-      this.lockHolder = undefined;
+  /** Moves rows the broker can never take out of the way, in the drain's transaction. */
+  private async park(runner: QueryRunner, parked: Parked[]): Promise<void> {
+    await runner.query(
+      `WITH moved AS (
+         DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])
+         RETURNING id, topic, message_key, payload, headers, event_type, created_at)
+       INSERT INTO outbox_parked
+         (id, topic, partition, message_key, payload, headers, event_type, created_at, size_bytes, reason)
+       SELECT moved.id, moved.topic, p.partition, moved.message_key, moved.payload, moved.headers,
+              moved.event_type, moved.created_at, p.size_bytes, p.reason
+         FROM moved JOIN unnest($1::bigint[], $2::int[], $3::int[], $4::text[])
+                        AS p(id, partition, size_bytes, reason) ON p.id = moved.id`,
+      [
+        parked.map((p) => p.message.row.id),
+        parked.map((p) => p.message.partition),
+        parked.map((p) => p.message.bytes),
+        parked.map((p) => p.reason),
+      ],
+    );
+  }
+
+  private counted(published: Published): void {
+    for (const { row } of published.sent)
+      this.metrics.eventsProduced.inc({ type: row.event_type ?? 'raw', topic: row.topic });
+    for (const { message, reason } of published.parked) {
+      const code = reason.split(':')[0];
+      this.metrics.outboxParked.inc({ topic: message.row.topic, reason: code });
+      // Ids and sizes only: the key and payload may hold personal data.
+      this.logger.error(
+        {
+          outboxId: message.row.id,
+          topic: message.row.topic,
+          partition: message.partition,
+          eventType: message.row.event_type,
+          sizeBytes: message.bytes,
+          reason,
+        },
+        'outbox row can never be published: parked in outbox_parked (see `ops outbox`)',
+      );
     }
+    if (published.parked.length > 0) this.parkedGaugeAt = 0;
+  }
+
+  private async refreshParkedGauge(): Promise<void> {
+    if (Date.now() - this.parkedGaugeAt < PARKED_GAUGE_EVERY_MS) return;
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM outbox_parked',
+    );
+    this.metrics.outboxParkedRows.set(n);
+    this.parkedGaugeAt = Date.now();
   }
 
   private async connectProducer(): Promise<Producer> {
@@ -178,17 +386,54 @@ export class OutboxRelay implements OnApplicationShutdown {
     return producer;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Sleeps `ms`; stop() ends it, and so does wake() unless `byWake` is false. */
+  private sleep(ms: number, byWake = true): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
       }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
+      const interrupt = () => {
+        this.interrupt = this.wakeUp = undefined;
         done();
       };
+      this.interrupt = interrupt;
+      this.wakeUp = byWake ? interrupt : undefined;
     });
   }
+}
+
+function asError(failure: unknown): Error {
+  return failure instanceof Error ? failure : new Error(String(failure));
+}
+
+/** The broker's error type when it refused a record for the record's own fault. */
+function recordFault(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined; e;) {
+    if (typeof e.type === 'string' && RECORD_FAULTS.has(e.type)) return e.type;
+    e = e.cause === e ? undefined : (e.cause as typeof e | undefined);
+  }
+  return undefined;
+}
+
+const metadataByCount = new Map<number, PartitionMetadata[]>();
+
+/** What the default partitioner reads of a topic: its number of partitions. */
+function partitionMetadata(count: number, topic: string): PartitionMetadata[] {
+  if (count === 0) throw new Error(`topic ${topic} has no partitions (does it exist?)`);
+  let metadata = metadataByCount.get(count);
+  if (!metadata) {
+    metadata = Array.from({ length: count }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      offlineReplicas: [],
+      partitionErrorCode: 0,
+    }));
+    metadataByCount.set(count, metadata);
+  }
+  return metadata;
 }

@@ -1,0 +1,393 @@
+/**
+ * The outbox relay in process against the real broker and PostgreSQL: rows written with
+ * writeOutbox, published by one or two OutboxRelay instances, read back byte for byte.
+ */
+import { Topics } from '@app/contracts';
+import {
+  MessagingMetrics,
+  messagingMigrations,
+  MessagingOptions,
+  OutboxMessage,
+  OutboxRelay,
+  writeOutbox,
+} from '@app/messaging';
+import {
+  createTestDatabase,
+  createTestTopics,
+  eventually,
+  queryDatabase,
+  testInfrastructure,
+} from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { Consumer, Kafka, logLevel, PartitionMetadata, Partitioners } from 'kafkajs';
+import { DataSource } from 'typeorm';
+
+const TOPIC = Topics.ReactivationBilling;
+const BROKER_MAX_MESSAGE_BYTES = 1_048_588; // the broker's default message.max.bytes
+
+interface RawRecord {
+  partition: number;
+  offset: number;
+  key: Buffer;
+  value: Buffer;
+  headers: Record<string, Buffer>;
+}
+
+/** Every record of a topic, with its key, headers and value as the exact bytes on the broker. */
+class RawReader {
+  readonly records: RawRecord[] = [];
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(kafka: Kafka, topic: string): Promise<RawReader> {
+    const consumer = kafka.consumer({ groupId: `raw-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const reader = new RawReader(consumer);
+    await consumer.connect();
+    await eventually(() => consumer.subscribe({ topics: [topic], fromBeginning: true }), 15_000);
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const headers: Record<string, Buffer> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {}))
+          headers[name] = value as Buffer;
+        reader.records.push({
+          partition,
+          offset: Number(message.offset),
+          key: message.key!,
+          value: message.value!,
+          headers,
+        });
+      },
+    });
+    return reader;
+  }
+
+  /** Records whose value is text, as text (test rows carry readable payloads). */
+  values(): string[] {
+    return this.records.map((r) => r.value.toString('utf8'));
+  }
+
+  async waitForValues(values: string[], timeoutMs = 30_000): Promise<void> {
+    await eventually(
+      async () => {
+        const seen = new Set(this.values());
+        const missing = values.filter((v) => !seen.has(v));
+        if (missing.length > 0) throw new Error(`not yet published: ${missing.join(', ')}`);
+      },
+      timeoutMs,
+      50,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+function message(key: string | Buffer, value: string | Buffer): OutboxMessage {
+  return {
+    topic: TOPIC,
+    key,
+    payload: Buffer.isBuffer(value) ? value : Buffer.from(value),
+    headers: { 'content-type': 'text/plain' },
+    eventType: null,
+  };
+}
+
+describe('outbox relay (real Kafka, real PostgreSQL)', () => {
+  let prefix: string;
+  let databaseUrl: string;
+  let kafka: Kafka;
+  let reader: RawReader;
+  const dataSources: DataSource[] = [];
+  const relays: OutboxRelay[] = [];
+
+  const connect = async (applicationName: string): Promise<DataSource> => {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: databaseUrl,
+      applicationName,
+      migrations: messagingMigrations,
+      migrationsTableName: 'schema_migrations',
+      migrationsTransactionMode: 'each',
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    dataSources.push(dataSource);
+    return dataSource;
+  };
+  const relay = (
+    dataSource: DataSource,
+    options: Partial<MessagingOptions> = {},
+  ): { relay: OutboxRelay; metrics: MessagingMetrics } => {
+    const metrics = new MessagingMetrics();
+    const created = new OutboxRelay(
+      dataSource,
+      kafka,
+      {
+        source: 'test',
+        group: 'relay-test',
+        clientId: 'relay-test',
+        brokers: testInfrastructure().brokers,
+        topicPrefix: prefix,
+        relaySweepMs: 100,
+        ...options,
+      },
+      metrics,
+    );
+    relays.push(created);
+    return { relay: created, metrics };
+  };
+  const write = (dataSource: DataSource, messages: OutboxMessage[]) =>
+    dataSource.transaction((manager) => writeOutbox(manager, messages));
+  const outboxCount = async () => {
+    const [{ n }] = await queryDatabase<{ n: string }>(
+      databaseUrl,
+      'SELECT count(*) AS n FROM outbox_messages',
+    );
+    return Number(n);
+  };
+
+  beforeEach(async () => {
+    // The shared broker sometimes answers metadata for just-created topics late: try again.
+    prefix = await eventually(() => createTestTopics(), 60_000, 500);
+    databaseUrl = await createTestDatabase('relay');
+    kafka = new Kafka({
+      clientId: 'relay-test',
+      brokers: testInfrastructure().brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    reader = await RawReader.start(kafka, prefix + TOPIC);
+    // Topics created a moment ago may not be in every metadata answer yet.
+    await eventually(() => partitionsOf(kafka, prefix + TOPIC), 15_000, 200);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await Promise.all(dataSources.splice(0).map((d) => d.destroy()));
+    await reader.stop();
+  });
+
+  it('publishes keys, header names and values and payloads holding NUL and invalid UTF-8 byte for byte', async () => {
+    const dataSource = await connect('relay-bytes');
+    const { relay: publisher } = relay(dataSource);
+    const key = Buffer.from([0x61, 0x00, 0xff, 0xfe, 0x62]);
+    const reason = Buffer.from([0x00, 0xc3, 0x28, 0x41, 0x00]);
+    const payload = Buffer.from([0x00, 0xff, 0x7b, 0x22, 0x00]);
+    await write(dataSource, [
+      {
+        topic: TOPIC,
+        key,
+        payload,
+        headers: { 'dlq-reason': reason, 'x\u0000name': 'text with \u0000 NUL', empty: '' },
+        eventType: null,
+      },
+      // A key given as text may hold NUL too (jsonb and text refuse it: 22P05, 22021).
+      {
+        topic: TOPIC,
+        key: 'acct\u0000nul',
+        payload: Buffer.from('second'),
+        headers: {},
+        eventType: null,
+      },
+    ]);
+
+    await publisher.flush();
+
+    await eventually(async () => expect(reader.records).toHaveLength(2), 30_000, 50);
+    const [first, second] = [...reader.records].sort((a, b) => a.value.length - b.value.length);
+    expect(first.key.equals(key)).toBe(true);
+    expect(first.value.equals(payload)).toBe(true);
+    expect(Object.keys(first.headers)).toEqual(['dlq-reason', 'x\u0000name', 'empty']);
+    expect(first.headers['dlq-reason'].equals(reason)).toBe(true);
+    expect(first.headers['x\u0000name'].equals(Buffer.from('text with \u0000 NUL'))).toBe(true);
+    expect(first.headers.empty.length).toBe(0);
+    expect(second.key.equals(Buffer.from('acct\u0000nul'))).toBe(true);
+    expect(second.headers).toEqual({});
+    expect(await outboxCount()).toBe(0);
+  });
+
+  it.each([
+    ['seen as too large by the relay', {}],
+    // The relay's limit set above the broker's: the broker refuses the row, the relay finds it.
+    ['refused by the broker', { maxBatchBytes: 4 * BROKER_MAX_MESSAGE_BYTES }],
+  ])(
+    'parks a row the broker can never take (%s) and publishes every other row exactly once, in order',
+    async (_, options: Partial<MessagingOptions>) => {
+      const dataSource = await connect('relay-parking');
+      const { relay: publisher, metrics } = relay(dataSource, options);
+      const big = Buffer.alloc(BROKER_MAX_MESSAGE_BYTES + 100_000, 'x');
+      // Key a's rows share a partition with the big one; key b's are on another partition.
+      const [keyA, keyB] = await twoKeysOnDistinctPartitions(kafka, prefix + TOPIC);
+      await write(dataSource, [
+        message(keyA, 'a1'),
+        message(keyB, 'b1'),
+        message(keyA, big),
+        message(keyA, 'a2'),
+        message(keyB, 'b2'),
+      ]);
+      const [{ id: bigId }] = await queryDatabase<{ id: string }>(
+        databaseUrl,
+        'SELECT id FROM outbox_messages WHERE octet_length(payload) > 1000',
+      );
+
+      publisher.start();
+      publisher.wake();
+      // Barrier: a row behind on each key; once both are read, anything sent before them is too.
+      await write(dataSource, [message(keyA, 'a-sentinel'), message(keyB, 'b-sentinel')]);
+      publisher.wake();
+      await reader.waitForValues(['a-sentinel', 'b-sentinel']);
+
+      const onPartition = (key: string) =>
+        reader.records
+          .filter((r) => r.key.toString() === key)
+          .sort((x, y) => x.offset - y.offset)
+          .map((r) => r.value.toString());
+      expect(onPartition(keyA)).toEqual(['a1', 'a2', 'a-sentinel']);
+      expect(onPartition(keyB)).toEqual(['b1', 'b2', 'b-sentinel']);
+      expect(await outboxCount()).toBe(0);
+
+      // The big row is parked where ops see it: the table, the metric.
+      const parked = await queryDatabase<{
+        id: string;
+        topic: string;
+        size: number;
+        reason: string;
+      }>(databaseUrl, 'SELECT id, topic, octet_length(payload) AS size, reason FROM outbox_parked');
+      expect(parked).toEqual([
+        { id: bigId, topic: TOPIC, size: big.length, reason: expect.any(String) },
+      ]);
+      expect(parked[0].reason).toMatch(/^(TOO_LARGE|MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE)/);
+      const parkedMetric = await metrics.outboxParked.get();
+      expect(parkedMetric.values.map((v) => [v.labels.topic, v.value])).toEqual([[TOPIC, 1]]);
+    },
+  );
+
+  it('serializes two relays after the first lost the connection holding its lock: every row once, each key in order', async () => {
+    const first = await connect('relay-first');
+    const { relay: relayA } = relay(first);
+    relayA.start();
+    await write(first, [message('warm-up', 'warm-up')]);
+    relayA.wake();
+    await reader.waitForValues(['warm-up']);
+    await eventually(async () => expect(await outboxCount()).toBe(0));
+
+    // The first relay's connections die (a network cut, a PostgreSQL admin), the lock's included.
+    const killed = await queryDatabase<{ pid: number }>(
+      databaseUrl,
+      `SELECT pg_terminate_backend(pid) AS killed, pid FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'relay-first'`,
+    );
+    expect(killed.length).toBeGreaterThan(0);
+
+    // A second instance starts its relay and publishes.
+    const second = await connect('relay-second');
+    const { relay: relayB } = relay(second);
+    relayB.start();
+    await write(second, [message('second-up', 'second-up')]);
+    relayB.wake();
+    await reader.waitForValues(['second-up']);
+
+    // Both relays run and both drain at once: they must not publish the same rows twice.
+    const keys = Array.from({ length: 30 }, (_, k) => `acct-${k}`);
+    const rows = keys.flatMap((key) =>
+      Array.from({ length: 100 }, (_, n) => message(key, `${key}#${n}`)),
+    );
+    await write(second, rows);
+    await Promise.all([relayA.flush(), relayB.flush()]);
+    await eventually(async () => expect(await outboxCount()).toBe(0));
+    // Barrier on every partition: a sentinel per key, read after everything sent before it.
+    await write(
+      first,
+      keys.map((key) => message(key, `${key}#sentinel`)),
+    );
+    relayA.wake();
+    await reader.waitForValues(keys.map((key) => `${key}#sentinel`));
+
+    for (const key of keys) {
+      const published = reader.records
+        .filter((r) => r.key.toString() === key)
+        .sort((x, y) => x.offset - y.offset)
+        .map((r) => r.value.toString());
+      expect(published).toEqual([
+        ...Array.from({ length: 100 }, (_, n) => `${key}#${n}`),
+        `${key}#sentinel`,
+      ]);
+    }
+  });
+
+  it('loses nothing and keeps each key in order when the connection of a drain in progress is terminated', async () => {
+    const first = await connect('relay-first');
+    const second = await connect('relay-second');
+    const { relay: relayA } = relay(first);
+    const keys = Array.from({ length: 20 }, (_, k) => `acct-${k}`);
+    const expected = (key: string) => Array.from({ length: 250 }, (_, n) => `${key}#${n}`);
+    await write(
+      first,
+      keys.flatMap((key) => expected(key).map((value) => message(key, value))),
+    );
+    relayA.start();
+    relayA.wake();
+
+    // The drain in progress holds the relay's advisory lock: cut its connection.
+    const [holder] = await eventually(
+      async () => {
+        const held = await queryDatabase<{ pid: number }>(
+          databaseUrl,
+          `SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()`,
+        );
+        if (held.length === 0) throw new Error('no drain holds the lock yet');
+        return held;
+      },
+      20_000,
+      5,
+    );
+    await queryDatabase(databaseUrl, 'SELECT pg_terminate_backend($1)', [holder.pid]);
+    const { relay: relayB } = relay(second);
+    relayB.start();
+
+    await write(
+      second,
+      keys.map((key) => message(key, `${key}#sentinel`)),
+    );
+    relayB.wake();
+    await reader.waitForValues(
+      keys.map((key) => `${key}#sentinel`),
+      60_000,
+    );
+    await eventually(async () => expect(await outboxCount()).toBe(0));
+
+    // What the cut drain had sent may come twice (the inbox drops repeats); the first copies
+    // are every row, in order.
+    for (const key of keys) {
+      const published = reader.records
+        .filter((r) => r.key.toString() === key)
+        .sort((x, y) => x.offset - y.offset)
+        .map((r) => r.value.toString());
+      expect([...new Set(published)]).toEqual([...expected(key), `${key}#sentinel`]);
+    }
+  });
+});
+
+async function partitionsOf(kafka: Kafka, topic: string): Promise<PartitionMetadata[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0].partitions;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Two keys the default partitioner puts on different partitions of the topic. */
+async function twoKeysOnDistinctPartitions(kafka: Kafka, topic: string): Promise<[string, string]> {
+  const partitions = await partitionsOf(kafka, topic);
+  const partitionOf = Partitioners.DefaultPartitioner();
+  const of = (key: string) =>
+    partitionOf({ topic, partitionMetadata: partitions, message: { key, value: null } });
+  const other = Array.from({ length: 100 }, (_, i) => `acct-b${i}`).find(
+    (key) => of(key) !== of('acct-a'),
+  )!;
+  return ['acct-a', other];
+}
