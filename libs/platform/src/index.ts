@@ -3,6 +3,7 @@ export * from './database';
 export * from './prepared-statement';
 export * from './messaging-options';
 export * from './bootstrap';
+export * from './http/http-error.filter';
 export * from './logging';
 export * from './health/health.module';
 export * from './auth/auth.guard';

@@ -1,12 +1,10 @@
 import { ID_PATTERN } from '@app/contracts';
 import { assertMayAccessAccount, CurrentPrincipal, Principal, Roles } from '@app/platform';
-import { BadRequestException, Controller, Get, Param, UseFilters } from '@nestjs/common';
-import { BillingHttpErrorFilter } from '../billing-http-error.filter';
+import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
 import { GetOrderUsecase } from './get-order.usecase';
 import { OrderDetailsResponse, toOrderDetailsResponse } from './order-details.response';
 
 @Controller('orders')
-@UseFilters(BillingHttpErrorFilter)
 export class OrderTrackingController {
   constructor(private readonly getOrder: GetOrderUsecase) {}
 

@@ -1,13 +1,11 @@
 import { Roles } from '@app/platform';
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EligibilityHttpErrorFilter } from '../eligibility-http-error.filter';
 import { Account } from './account.model';
 import { GetAccountUsecase } from './get-account.usecase';
 
 /** The account as eligibility last saw it (read-only; licensing owns the registry). */
 @Controller('accounts')
-@UseFilters(EligibilityHttpErrorFilter)
 export class AccountsController {
   constructor(
     private readonly getAccount: GetAccountUsecase,

@@ -1,12 +1,10 @@
 import { Roles } from '@app/platform';
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EligibilityHttpErrorFilter } from '../eligibility-http-error.filter';
 import { CaseResponse } from './case.response';
 import { GetCaseUsecase } from './get-case.usecase';
 
 @Controller('cases')
-@UseFilters(EligibilityHttpErrorFilter)
 export class CasesController {
   constructor(
     private readonly getCase: GetCaseUsecase,

@@ -1,8 +1,7 @@
 import { UnitOfWork } from '@app/messaging';
 import { Roles } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EligibilityHttpErrorFilter } from '../eligibility-http-error.filter';
 import { DecideReviewUsecase } from './decide-review.usecase';
 import { GetReviewUsecase } from './get-review.usecase';
 import { ListReviewsUsecase } from './list-reviews.usecase';
@@ -12,7 +11,6 @@ import { ReviewResponse } from './review.response';
 
 /** Compliance reviews: ops check documents and decide; support may look. */
 @Controller('reviews')
-@UseFilters(EligibilityHttpErrorFilter)
 export class ReviewsController {
   constructor(
     private readonly listReviews: ListReviewsUsecase,

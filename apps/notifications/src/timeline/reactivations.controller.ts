@@ -8,9 +8,7 @@ import {
   NotFoundException,
   Param,
   Query,
-  UseFilters,
 } from '@nestjs/common';
-import { NotificationsHttpErrorFilter } from '../notifications-http-error.filter';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsError } from '../notifications.error';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
@@ -24,7 +22,6 @@ function orderIdOf(raw: string): string {
 }
 
 @Controller('reactivations')
-@UseFilters(NotificationsHttpErrorFilter)
 export class ReactivationsController {
   constructor(
     private readonly getReactivation: GetReactivationUsecase,

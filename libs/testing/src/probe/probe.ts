@@ -259,7 +259,7 @@ if (require.main === module) {
     HTTP_PORT: '3999',
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/probe',
   });
-  bootstrapService(ProbeModule.register(env), env.HTTP_PORT).catch((error: unknown) => {
+  bootstrapService(ProbeModule.register(env), env).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
