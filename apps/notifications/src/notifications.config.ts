@@ -20,6 +20,9 @@ export class NotificationsEnvironment extends ServiceEnvironment {
   @MinLength(16)
   STATUS_PAGE_SECRET!: string;
 
+  /** Days a status page link (sent in an email) opens the page; each email carries a new link. */
+  @EnvNumber() @IsInt() @Min(1) @Max(365) STATUS_PAGE_LINK_TTL_DAYS = 30;
+
   /** Public base URL of this service, for the status page links in emails. */
   @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
     message: 'STATUS_PAGE_BASE_URL must be an http(s) URL without trailing /',

@@ -1,5 +1,5 @@
 import { ID_PATTERN } from '@app/contracts';
-import { assertMayAccessAccount, CurrentPrincipal, Principal, Roles } from '@app/platform';
+import { CurrentPrincipal, readableAccountOf, Principal, Roles } from '@app/platform';
 import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
 import { GetOrderUsecase } from './get-order.usecase';
 import { OrderDetailsResponse, toOrderDetailsResponse } from './order-details.response';
@@ -16,8 +16,7 @@ export class OrderTrackingController {
   ): Promise<OrderDetailsResponse> {
     if (!ID_PATTERN.test(id))
       throw new BadRequestException('id must be an id ([A-Za-z0-9_-]{1,64})');
-    const details = await this.getOrder.execute(id);
-    assertMayAccessAccount(principal, details.order.accountId);
+    const details = await this.getOrder.execute(id, readableAccountOf(principal));
     return toOrderDetailsResponse(details);
   }
 }

@@ -7,7 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Public } from '../auth/auth.guard';
+import { Public, Roles } from '../auth/auth.guard';
 
 const processMetrics = new Registry();
 collectDefaultMetrics({ register: processMetrics });
@@ -22,7 +22,7 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
-@Public()
+/** Health is public (orchestrators probe it); metrics need the ops role or a metrics token. */
 @Controller()
 export class HealthController {
   // Read when the module is built, so a bad value stops the service at boot.
@@ -38,6 +38,7 @@ export class HealthController {
 
   /** The process is alive (no dependency checked: a restart would not fix a dependency). */
   @Get('health/live')
+  @Public()
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -45,6 +46,7 @@ export class HealthController {
 
   /** Ready to do work: database answers, the consumer is in its group and not too far behind. */
   @Get('health/ready')
+  @Public()
   @HealthCheck()
   ready() {
     return this.health.check([
@@ -70,6 +72,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @Roles('metrics')
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   async scrape(): Promise<string> {
     return Registry.merge([processMetrics, this.metrics.registry]).metrics();
