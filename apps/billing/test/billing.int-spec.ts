@@ -501,9 +501,29 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       body: expect.objectContaining({ code: 'QUOTE_NOT_FOUND' }),
     });
     const othersOrder = await order(othersQuote.id);
-    expect(
-      (await service.http('GET', `/orders/${othersOrder.id}`, undefined, CUSTOMER_TOKEN)).status,
-    ).toBe(403);
+    // Another account's order answers exactly as an order that does not exist (no existence oracle).
+    const foreign = await service.http<object>(
+      'GET',
+      `/orders/${othersOrder.id}`,
+      undefined,
+      CUSTOMER_TOKEN,
+    );
+    const unknown = await service.http<object>(
+      'GET',
+      `/orders/${othersOrder.id}x`,
+      undefined,
+      CUSTOMER_TOKEN,
+    );
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toEqual({
+      statusCode: 404,
+      code: 'ORDER_NOT_FOUND',
+      message: `order ${othersOrder.id} does not exist`,
+    });
+    expect(unknown.body).toEqual({
+      ...foreign.body,
+      message: `order ${othersOrder.id}x does not exist`,
+    });
     expect((await service.http('GET', `/orders/${othersOrder.id}`, undefined, null)).status).toBe(
       401,
     );
