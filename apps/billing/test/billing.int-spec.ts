@@ -197,9 +197,11 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       status: 400,
       body: expect.objectContaining({ code: 'CHANGE_WINDOW_REQUIRED' }),
     });
+    // Within the 90 days a change window may lie ahead.
+    const startsAt = new Date(Date.now() + 10 * 86_400_000);
     const changeWindow = {
-      startsAt: '2030-01-10T22:00:00.000Z',
-      endsAt: '2030-01-11T02:00:00.000Z',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 4 * 3600_000).toISOString(),
     };
     const o = await order(q.id, { changeWindow });
     expect(o).toMatchObject({
