@@ -4,6 +4,7 @@ export * from './prepared-statement';
 export * from './messaging-options';
 export * from './bootstrap';
 export * from './http/http-error.filter';
+export * from './http/id-param';
 export * from './logging';
 export * from './health/health.module';
 export * from './auth/auth.guard';

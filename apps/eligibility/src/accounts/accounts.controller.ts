@@ -1,5 +1,5 @@
-import { Roles } from '@app/platform';
-import { Controller, Get, Param } from '@nestjs/common';
+import { IdParam, Roles } from '@app/platform';
+import { Controller, Get } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Account } from './account.model';
 import { GetAccountUsecase } from './get-account.usecase';
@@ -14,7 +14,7 @@ export class AccountsController {
 
   @Get(':accountId')
   @Roles('support')
-  async get(@Param('accountId') accountId: string): Promise<Account> {
+  async get(@IdParam('accountId') accountId: string): Promise<Account> {
     // Account is a plain read model already (ids, states, dates: no personal data).
     return this.getAccount.execute({ accountId }, this.dataSource.manager);
   }

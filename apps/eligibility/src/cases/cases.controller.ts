@@ -1,5 +1,5 @@
-import { Roles } from '@app/platform';
-import { Controller, Get, Param } from '@nestjs/common';
+import { IdParam, Roles } from '@app/platform';
+import { Controller, Get } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseResponse } from './case.response';
 import { GetCaseUsecase } from './get-case.usecase';
@@ -14,7 +14,7 @@ export class CasesController {
   /** The eligibility case of an order: its state and every reason found. */
   @Get(':orderId')
   @Roles('support')
-  get(@Param('orderId') orderId: string): Promise<CaseResponse> {
+  get(@IdParam('orderId') orderId: string): Promise<CaseResponse> {
     return this.getCase.execute({ orderId }, this.dataSource.manager);
   }
 }

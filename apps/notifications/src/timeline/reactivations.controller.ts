@@ -1,7 +1,13 @@
 import { ID_PATTERN } from '@app/contracts';
-import { CurrentPrincipal, Principal, Public, readableAccountOf, Roles } from '@app/platform';
 import {
-  BadRequestException,
+  CurrentPrincipal,
+  IdParam,
+  Principal,
+  Public,
+  Roles,
+  readableAccountOf,
+} from '@app/platform';
+import {
   Controller,
   Get,
   Header,
@@ -16,12 +22,6 @@ import { OpenStatusPageUsecase } from './open-status-page.usecase';
 import { ReactivationView, renderStatusPage } from './reactivation.view';
 import { RevokeStatusPageLinksUsecase } from './revoke-status-page-links.usecase';
 
-function orderIdOf(raw: string): string {
-  if (!ID_PATTERN.test(raw))
-    throw new BadRequestException('orderId must be an id ([A-Za-z0-9_-]{1,64})');
-  return raw;
-}
-
 @Controller('reactivations')
 export class ReactivationsController {
   constructor(
@@ -34,10 +34,10 @@ export class ReactivationsController {
   @Get(':orderId')
   @Roles('customer', 'support')
   async show(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReactivationView> {
-    return this.getReactivation.execute(orderIdOf(orderId), readableAccountOf(principal));
+    return this.getReactivation.execute(orderId, readableAccountOf(principal));
   }
 
   /** Every status page link of the order sent so far stops working (a link leaked). */
@@ -45,9 +45,9 @@ export class ReactivationsController {
   @HttpCode(200)
   @Roles('support')
   async revokeLinks(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
   ): Promise<{ orderId: string; revokedUpTo: string }> {
-    return this.revokeStatusPageLinks.execute(orderIdOf(orderId));
+    return this.revokeStatusPageLinks.execute(orderId);
   }
 
   /** The page the emails link to: no login, the link's token is the credential. */
