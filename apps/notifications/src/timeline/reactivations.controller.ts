@@ -7,16 +7,8 @@ import {
   Roles,
   readableAccountOf,
 } from '@app/platform';
-import {
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { NotificationsError } from '../notifications.error';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
 import { OpenStatusPageUsecase } from './open-status-page.usecase';
 import { ReactivationView, renderStatusPage } from './reactivation.view';
@@ -61,9 +53,9 @@ export class ReactivationsController {
     @Param('orderId') orderId: string,
     @Query('t') token?: unknown,
   ): Promise<string> {
-    // Same answer for a malformed id, a wrong token and an unknown order.
+    // Same answer for a malformed id, a missing or wrong token and an unknown order.
     if (!ID_PATTERN.test(orderId) || typeof token !== 'string')
-      throw new NotFoundException('no such status page');
+      throw new NotificationsError('REACTIVATION_NOT_FOUND', 'no such status page');
     return renderStatusPage(await this.openStatusPage.execute(orderId, token));
   }
 }
