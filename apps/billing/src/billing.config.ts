@@ -20,9 +20,9 @@ export class BillingEnvironment extends ServiceEnvironment {
   /** How often unpaid orders past their deadline are marked EXPIRED. */
   @EnvNumber()
   @IsInt()
-  @Min(1)
-  @Max(3600)
-  ORDER_EXPIRY_SWEEP_SECONDS = 30;
+  @Min(50)
+  @Max(3_600_000)
+  ORDER_EXPIRY_SWEEP_MS = 30_000;
 
   /** Shared secret of the upstream billing system's x-signature (HMAC-SHA256). */
   @Secret('dev-upstream-secret')

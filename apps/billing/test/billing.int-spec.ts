@@ -569,7 +569,7 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
       KAFKA_TOPIC_PREFIX: prefix,
       UPSTREAM_SIGNING_SECRET: SECRET,
       PAYMENT_DEADLINE_SECONDS: '10',
-      ORDER_EXPIRY_SWEEP_SECONDS: '1',
+      ORDER_EXPIRY_SWEEP_MS: '1000',
     });
     publisher = await TestPublisher.connect(prefix);
     recorder = await TopicRecorder.start(prefix, [

@@ -40,10 +40,12 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   500: 'INTERNAL_ERROR',
 };
 
-/** body-parser's failures: they reach the filter as plain errors with a `type`. */
+/**
+ * body-parser's failures other than malformed JSON reach the filter as plain errors with a `type`
+ * (Nest turns malformed JSON into a BadRequestException itself: 400 BAD_REQUEST).
+ */
 const CODE_OF_BODY_ERROR: Readonly<Record<string, string>> = {
   'entity.too.large': 'PAYLOAD_TOO_LARGE',
-  'entity.parse.failed': 'MALFORMED_JSON',
   'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
   'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
 };
@@ -90,9 +92,7 @@ function bodyParserFailure(error: unknown): HttpErrorBody | undefined {
     message:
       type === 'entity.too.large'
         ? 'the request body is larger than this service accepts'
-        : type === 'entity.parse.failed'
-          ? 'the request body is not valid JSON'
-          : 'the request body cannot be read',
+        : 'the request body cannot be read',
   };
 }
 
