@@ -240,7 +240,7 @@ const INPUT_ROWS: Row[] = [
   // Bodies: oversized, not JSON.
   { attack: 'an oversized body (200 kB)', service: 'billing', method: 'POST', path: () => '/quotes', as: 'support', raw: OVERSIZED_BODY, status: 413, code: 'PAYLOAD_TOO_LARGE' },
   { attack: 'an oversized account import (200 kB)', service: 'licensing', method: 'PUT', path: () => `/accounts/${OWN_ACCOUNT}`, as: 'ops', raw: OVERSIZED_BODY, status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  { attack: 'a body that is not JSON', service: 'billing', method: 'POST', path: () => '/orders', as: 'customer', raw: '{"quoteId": ', status: 400, code: 'MALFORMED_JSON' },
+  { attack: 'a body that is not JSON', service: 'billing', method: 'POST', path: () => '/orders', as: 'customer', raw: '{"quoteId": ', status: 400, code: 'BAD_REQUEST' },
 
   // Unknown fields: refused, not ignored.
   { attack: 'an unknown field in a quote', service: 'billing', method: 'POST', path: () => '/quotes', as: 'customer', body: () => quoteBody({ isAdmin: true }), status: 400, code: 'VALIDATION_FAILED' },
