@@ -13,3 +13,4 @@ export * from './personal-data.cipher';
 export * from './personal-data.module';
 export * from './periodic-task';
 export * from './raw-query-result';
+export * from './bigint.transformer';

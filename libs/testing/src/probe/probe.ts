@@ -25,6 +25,7 @@ import {
   AuthModule,
   bootstrapService,
   databaseOptions,
+  EnvNumber,
   HealthModule,
   loadConfig,
   loggingModule,
@@ -46,7 +47,7 @@ class ProbeEnvironment extends ServiceEnvironment {
   /** A producer only emits; a consumer only handles. */
   @IsIn(['producer', 'consumer']) PROBE_ROLE: 'producer' | 'consumer' = 'consumer';
 
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(0)
   PROBE_HANDLER_DELAY_MS = 0;
