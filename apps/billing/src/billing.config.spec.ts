@@ -12,11 +12,14 @@ describe('billing configuration', () => {
     expect(() => loadBillingConfig(rest)).toThrow(/UPSTREAM_SIGNING_SECRET: required/);
   });
 
-  it('refuses the development signing secret outside development', () => {
-    expect(() =>
-      loadBillingConfig({ ...OWN_SECRETS, UPSTREAM_SIGNING_SECRET: 'dev-upstream-secret' }),
-    ).toThrow(/UPSTREAM_SIGNING_SECRET: is a development value/);
-  });
+  it.each(['dev-upstream-secret', 'test-upstream-secret'])(
+    'refuses the signing secret %s (written in this repository) outside development',
+    (value) => {
+      expect(() => loadBillingConfig({ ...OWN_SECRETS, UPSTREAM_SIGNING_SECRET: value })).toThrow(
+        /UPSTREAM_SIGNING_SECRET: is a development value/,
+      );
+    },
+  );
 
   it('uses the development secrets when the run says it is development', () => {
     expect(loadBillingConfig({ POLY_ENV: 'development' }).UPSTREAM_SIGNING_SECRET).toBe(

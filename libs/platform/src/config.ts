@@ -33,13 +33,18 @@ interface SecretSpec {
 
 const SECRETS = new WeakMap<object, Map<string, SecretSpec>>();
 
+/** The values of the development and test runs start so: never accepted outside development. */
+const DEVELOPMENT_VALUE = /^(dev|test)-/;
+
 /**
  * Marks a secret: it has a default in development only; outside development a missing value, or
- * a value written in this repository, stops the service at boot naming the variable.
+ * a value written in this repository (its development value, anything `dev-…` or `test-…`), stops
+ * the service at boot naming the variable.
  */
 export function Secret(
   development: string,
-  isDevelopmentValue: (value: string) => boolean = (value) => value === development,
+  isDevelopmentValue: (value: string) => boolean = (value) =>
+    value === development || DEVELOPMENT_VALUE.test(value),
 ): PropertyDecorator {
   return (target, property) => {
     const own = SECRETS.get(target) ?? new Map<string, SecretSpec>();
@@ -62,9 +67,6 @@ export function secretsOf(envClass: new () => object): Map<string, SecretSpec> {
     for (const [name, spec] of SECRETS.get(prototype) ?? []) all.set(name, spec);
   return all;
 }
-
-/** The tokens of the development and test runs: never accepted outside development. */
-const DEVELOPMENT_TOKEN = /^(dev|test)-/;
 
 /** Settings every service reads from its environment; apps extend it with their own. */
 export class ServiceEnvironment {
@@ -151,7 +153,7 @@ export class ServiceEnvironment {
    * (`metrics` may only scrape /metrics). Outside development no token may be a `dev-`/`test-` one.
    */
   @Secret('dev-ops-token:ops,dev-support-token:support', (value) =>
-    value.split(',').some((entry) => DEVELOPMENT_TOKEN.test(entry.trim())),
+    value.split(',').some((entry) => DEVELOPMENT_VALUE.test(entry.trim())),
   )
   @IsString()
   @Matches(
