@@ -32,29 +32,33 @@ const OWN = {
 };
 
 describe('a service refuses to boot with missing or development secrets (as a process)', () => {
+  // [service, what the refusal says, the environment it is started with]
   it.each([
-    ['billing', {}, 'UPSTREAM_SIGNING_SECRET: required'],
-    ['billing', { ...OWN }, 'UPSTREAM_SIGNING_SECRET: required'],
+    ['billing', 'UPSTREAM_SIGNING_SECRET: required', {}],
+    ['billing', 'UPSTREAM_SIGNING_SECRET: required', { ...OWN }],
     [
       'billing',
-      { ...OWN, UPSTREAM_SIGNING_SECRET: 'dev-upstream-secret' },
       'UPSTREAM_SIGNING_SECRET: is a development value',
+      { ...OWN, UPSTREAM_SIGNING_SECRET: 'dev-upstream-secret' },
     ],
-    ['notifications', { ...OWN }, 'STATUS_PAGE_SECRET: required'],
-    ['eligibility', { PII_ENCRYPTION_KEY: OWN.PII_ENCRYPTION_KEY }, 'API_TOKENS: required'],
+    ['notifications', 'STATUS_PAGE_SECRET: required', { ...OWN }],
+    ['eligibility', 'API_TOKENS: required', { PII_ENCRYPTION_KEY: OWN.PII_ENCRYPTION_KEY }],
     [
       'licensing',
-      { ...OWN, API_TOKENS: 'dev-ops-token:ops,dev-support-token:support' },
       'API_TOKENS: is a development value',
+      { ...OWN, API_TOKENS: 'dev-ops-token:ops,dev-support-token:support' },
     ],
     [
       'licensing',
-      { ...OWN, KAFKA_SASL_USERNAME: 'licensing', KAFKA_SASL_PASSWORD: 'pw' },
       'KAFKA_SASL_MECHANISM: required with',
+      { ...OWN, KAFKA_SASL_USERNAME: 'licensing', KAFKA_SASL_PASSWORD: 'pw' },
     ],
-  ])('%s with %j exits non-zero naming the variable', async (service, env, expected) => {
-    const ended = await boot(service, env);
-    expect(ended.output).toContain(expected);
-    expect(ended.code).toBe(1);
-  });
+  ] as [string, string, Record<string, string>][])(
+    '%s exits non-zero saying "%s"',
+    async (service, expected, env) => {
+      const ended = await boot(service, env);
+      expect(ended.output).toContain(expected);
+      expect(ended.code).toBe(1);
+    },
+  );
 });
