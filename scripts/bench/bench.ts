@@ -342,7 +342,10 @@ async function http<T>(base: string, method: string, path: string, body?: unknow
  * total seconds and count, and per transaction (chunk) the total seconds, count and mean size.
  */
 async function handlerMetrics(base: string): Promise<Record<string, string>> {
-  const text = await (await fetch(base + '/metrics')).text();
+  // /metrics asks for credentials (the ops role or a metrics scrape token).
+  const text = await (
+    await fetch(base + '/metrics', { headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` } })
+  ).text();
   const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
   const result: Record<string, string> = {};
   for (const match of text.matchAll(

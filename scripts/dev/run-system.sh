@@ -43,6 +43,9 @@ fi
 bash "$ROOT/scripts/dev/infra-up.sh"
 
 # What every service runs with; anything already exported wins (e.g. LOG_LEVEL=debug npm start).
+# POLY_ENV=development is what allows the development secrets below (and the services' own
+# development defaults for PII_ENCRYPTION_KEY and STATUS_PAGE_SECRET); without it they refuse them.
+export POLY_ENV="${POLY_ENV:-development}"
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 export UPSTREAM_SIGNING_SECRET="${UPSTREAM_SIGNING_SECRET:-dev-upstream-secret}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"

@@ -1,28 +1,53 @@
 /**
  * CLI: create and verify the saga's topics.
  *   node -r ts-node/register/transpile-only -r tsconfig-paths/register scripts/kafka/create-topics.ts
- * Env: KAFKA_BROKERS (comma-separated, default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX (default empty).
+ * Env: KAFKA_BROKERS (comma-separated, default 127.0.0.1:9092), KAFKA_TOPIC_PREFIX (default empty);
+ * on an authenticated broker KAFKA_SSL=true and KAFKA_SASL_MECHANISM (plain, scram-sha-256,
+ * scram-sha-512) with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, all three or none.
  * A topic that exists with another config than specified is altered to it (a broker kept from
  * an earlier version converges); exits 1 when a topic has other partitions than specified.
  */
 import { topicSpecs } from '@app/contracts';
 import { ensureTopics, formatTopicTable, TopicCheck } from '@app/messaging';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, SASLOptions } from 'kafkajs';
 
 const ALTER_SETTLE_MS = 15_000;
+
+interface Connection {
+  ssl: boolean;
+  sasl?: SASLOptions;
+}
+
+/** SASL from the environment: all three variables or none (one missing is an error, not "off"). */
+function saslFrom(env: NodeJS.ProcessEnv): SASLOptions | undefined {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username } = env;
+  const password = env.KAFKA_SASL_PASSWORD;
+  if (!mechanism && !username && !password) return undefined;
+  if (!mechanism || !username || !password)
+    throw new Error(
+      'KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together',
+    );
+  if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512')
+    throw new Error('KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512');
+  return { mechanism, username, password };
+}
 
 async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-  let checks = await ensureTopics(brokers, prefix);
-  const altered = await alterConfigs(brokers, prefix, checks);
+  const connection: Connection = {
+    ssl: process.env.KAFKA_SSL === 'true',
+    sasl: saslFrom(process.env),
+  };
+  let checks = await ensureTopics(brokers, prefix, [], connection);
+  const altered = await alterConfigs(brokers, prefix, checks, connection);
   if (altered.length > 0) {
     console.log(`kafka: config altered to the spec on ${altered.join(', ')}`);
     // The broker applies an alter through its metadata log: it shows a moment later.
     const until = Date.now() + ALTER_SETTLE_MS;
     do {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      checks = await ensureTopics(brokers, prefix);
+      checks = await ensureTopics(brokers, prefix, [], connection);
     } while (checks.some((c) => c.problems.length > 0) && Date.now() < until);
   }
   console.log(formatTopicTable(checks));
@@ -47,13 +72,19 @@ async function alterConfigs(
   brokers: string[],
   prefix: string,
   checks: TopicCheck[],
+  connection: Connection,
 ): Promise<string[]> {
   const specs = new Map(topicSpecs().map((s) => [prefix + s.name, s]));
   const drifted = checks.filter(
     (c) => c.partitions === c.expectedPartitions && c.problems.length > 0 && specs.has(c.topic),
   );
   if (drifted.length === 0) return [];
-  const admin = new Kafka({ clientId: 'create-topics', brokers, logLevel: logLevel.ERROR }).admin();
+  const admin = new Kafka({
+    clientId: 'create-topics',
+    brokers,
+    logLevel: logLevel.ERROR,
+    ...connection,
+  }).admin();
   await admin.connect();
   try {
     await admin.alterConfigs({

@@ -1,47 +1,44 @@
-import { loadConfig, ServiceEnvironment } from '@app/platform';
-import { Transform } from 'class-transformer';
+import { EnvNumber, loadConfig, Secret, ServiceEnvironment } from '@app/platform';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-
-const toNumber = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : Number(value);
 
 /** Billing's environment, validated at boot. */
 export class BillingEnvironment extends ServiceEnvironment {
   /** How long a quote's price stays locked for placing an order. */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(10)
   @Max(7 * 24 * 3600)
   QUOTE_TTL_SECONDS = 900;
 
   /** How long an order waits for its payment before it expires. */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(10)
   @Max(30 * 24 * 3600)
   PAYMENT_DEADLINE_SECONDS = 86_400;
 
   /** How often unpaid orders past their deadline are marked EXPIRED. */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
-  @Min(1)
-  @Max(3600)
-  ORDER_EXPIRY_SWEEP_SECONDS = 30;
+  @Min(50)
+  @Max(3_600_000)
+  ORDER_EXPIRY_SWEEP_MS = 30_000;
 
   /**
    * How long ops have to act on a saga that needs manual handling (a refund settled with another
    * amount) before it is escalated as stalled to ops and the support contact.
    */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(30 * 24 * 3600)
   MANUAL_HANDLING_DEADLINE_SECONDS = 2 * 86_400;
 
   /** Shared secret of the upstream billing system's x-signature (HMAC-SHA256). */
+  @Secret('dev-upstream-secret')
   @IsString()
   @MinLength(8)
-  UPSTREAM_SIGNING_SECRET = 'dev-upstream-secret';
+  UPSTREAM_SIGNING_SECRET!: string;
 }
 
 export function loadBillingConfig(env: NodeJS.ProcessEnv = process.env): BillingEnvironment {

@@ -1,10 +1,6 @@
-import { loadConfig, ServiceEnvironment } from '@app/platform';
+import { EnvNumber, loadConfig, ServiceEnvironment } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
-import { Transform } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-
-const toNumber = ({ value }: { value: unknown }): unknown =>
-  value === undefined ? undefined : Number(value);
 
 /** Eligibility's environment, validated at boot. */
 export class EligibilityEnvironment extends ServiceEnvironment {
@@ -15,13 +11,13 @@ export class EligibilityEnvironment extends ServiceEnvironment {
   SUPPORTED_REGIONS = 'EU,US,UK,JP';
 
   /** How long ops have to decide a compliance review before it is rejected (DOCUMENTS_EXPIRED). */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(1)
   REVIEW_DEADLINE_SECONDS = 172_800;
 
   /** How often the review deadline sweep looks for overdue reviews. */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(50)
   @Max(3_600_000)
@@ -31,13 +27,13 @@ export class EligibilityEnvironment extends ServiceEnvironment {
    * How long an order for an account not known yet waits for the account's snapshot (it comes on
    * another topic and may be overtaken) before it is rejected with ACCOUNT_NOT_FOUND. 0: no wait.
    */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(0)
   ACCOUNT_WAIT_SECONDS = 60;
 
   /** How often orders awaiting their account are looked for (deadline passed, account known). */
-  @Transform(toNumber)
+  @EnvNumber()
   @IsInt()
   @Min(50)
   @Max(3_600_000)

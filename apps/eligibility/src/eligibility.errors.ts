@@ -5,6 +5,8 @@ export type EligibilityErrorCode =
   | 'REVIEW_NOT_FOUND'
   | 'DOCUMENT_NOT_REQUIRED'
   | 'REVIEW_ALREADY_DECIDED'
+  /** An approval after the review's deadline (the deadline sweep rejects the order). */
+  | 'REVIEW_DEADLINE_PASSED'
   | 'DOCUMENTS_NOT_VERIFIED'
   | 'ACCOUNT_NOT_KNOWN';
 

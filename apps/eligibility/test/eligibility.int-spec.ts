@@ -385,7 +385,7 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
       status: 409,
       body: expect.objectContaining({
         code: 'DOCUMENTS_NOT_VERIFIED',
-        missingDocuments: ['proof-of-address'],
+        details: { missingDocuments: ['proof-of-address'] },
       }),
     });
     const unknownDocument = await h.service.http(

@@ -1,11 +1,10 @@
-import { loadConfig, ServiceEnvironment } from '@app/platform';
-import { Transform } from 'class-transformer';
+import { EnvNumber, loadConfig, ServiceEnvironment } from '@app/platform';
 import { IsInt, Max, Min } from 'class-validator';
 
 /** Licensing's environment, validated at boot. */
 export class LicensingEnvironment extends ServiceEnvironment {
   /** How often the scheduler looks for scheduled activations whose change window has opened. */
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(50)
   @Max(60_000)

@@ -23,4 +23,9 @@ export class LicensingError extends CodedError {
     super(message);
     this.name = 'LicensingError';
   }
+
+  /** What an HTTP answer lists beside the message (the platform's error filter reads it). */
+  get details(): Record<string, unknown> {
+    return { problems: this.reasons };
+  }
 }

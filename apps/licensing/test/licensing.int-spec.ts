@@ -170,13 +170,14 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
 
     const dangling = accountBody([{ licenseId: `${accountId}-l2`, status: 'ACTIVE' }], accountId);
     dangling.licenses[0].contractId = 'no-such-contract';
-    const invalid = await service.http<{ message: string[] }>(
+    const invalid = await service.http<{ code: string; details: { problems: string[] } }>(
       'PUT',
       `/accounts/${accountId}`,
       dangling,
     );
     expect(invalid.status).toBe(400);
-    expect(invalid.body.message).toEqual([
+    expect(invalid.body.code).toBe('INVALID_ACCOUNT');
+    expect(invalid.body.details.problems).toEqual([
       `license ${accountId}-l2 refers to contract no-such-contract, not in this account`,
     ]);
     expect(

@@ -1,22 +1,63 @@
 import { ConfigError } from '@app/platform';
 import { loadNotificationsConfig, smtpTimeoutMs } from './notifications.config';
 
+const OWN_SECRETS = {
+  PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+  API_TOKENS: 'Zk3q9v0AOw8mX1yR2uE5tNcH:ops',
+  STATUS_PAGE_SECRET: 'a-status-page-secret-of-the-deployment',
+};
+
+describe('notifications configuration', () => {
+  it('refuses to start outside development without the status page secret', () => {
+    const { STATUS_PAGE_SECRET: _, ...rest } = OWN_SECRETS;
+    expect(() => loadNotificationsConfig(rest)).toThrow(/STATUS_PAGE_SECRET: required/);
+  });
+
+  it('refuses the development status page secret and PII key outside development', () => {
+    expect(() =>
+      loadNotificationsConfig({
+        ...OWN_SECRETS,
+        STATUS_PAGE_SECRET: 'dev-status-page-secret-change-me',
+        PII_ENCRYPTION_KEY: 'ZGV2LW9ubHktcGlpLWtleS1jaGFuZ2UtbWUtMzJieXQ=',
+      }),
+    ).toThrow(
+      /STATUS_PAGE_SECRET: is a development value[\s\S]*PII_ENCRYPTION_KEY|PII_ENCRYPTION_KEY: is a development value[\s\S]*STATUS_PAGE_SECRET/,
+    );
+  });
+
+  it('starts with secrets of its own', () => {
+    expect(loadNotificationsConfig(OWN_SECRETS).STATUS_PAGE_SECRET).toBe(
+      OWN_SECRETS.STATUS_PAGE_SECRET,
+    );
+  });
+});
+
 describe('notifications configuration: SMTP timeouts below the email lease', () => {
   it('gives up on SMTP after 30 s by default, well inside the 120 s lease', () => {
-    expect(smtpTimeoutMs(loadNotificationsConfig({}))).toBe(30_000);
+    expect(smtpTimeoutMs(loadNotificationsConfig(OWN_SECRETS))).toBe(30_000);
   });
 
   it('halves a lease shorter than a minute', () => {
-    expect(smtpTimeoutMs(loadNotificationsConfig({ EMAIL_CLAIM_TIMEOUT_MS: '2000' }))).toBe(1000);
+    expect(
+      smtpTimeoutMs(loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_CLAIM_TIMEOUT_MS: '2000' })),
+    ).toBe(1000);
   });
 
   it('refuses to start with an SMTP timeout not below the lease', () => {
     expect(() =>
-      loadNotificationsConfig({ EMAIL_CLAIM_TIMEOUT_MS: '5000', EMAIL_SMTP_TIMEOUT_MS: '5000' }),
+      loadNotificationsConfig({
+        ...OWN_SECRETS,
+        EMAIL_CLAIM_TIMEOUT_MS: '5000',
+        EMAIL_SMTP_TIMEOUT_MS: '5000',
+      }),
     ).toThrow(ConfigError);
     expect(
       smtpTimeoutMs(
-        loadNotificationsConfig({ EMAIL_CLAIM_TIMEOUT_MS: '5000', EMAIL_SMTP_TIMEOUT_MS: '4000' }),
+        loadNotificationsConfig({
+          ...OWN_SECRETS,
+          EMAIL_CLAIM_TIMEOUT_MS: '5000',
+          EMAIL_SMTP_TIMEOUT_MS: '4000',
+        }),
       ),
     ).toBe(4000);
   });

@@ -1,10 +1,6 @@
-import { ConfigError, loadConfig, ServiceEnvironment } from '@app/platform';
+import { ConfigError, EnvNumber, loadConfig, Secret, ServiceEnvironment } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min } from 'class-validator';
-
-const toNumber = ({ value }: { value: unknown }): unknown =>
-  value === undefined ? undefined : Number(value);
 
 /** Notifications's environment, validated at boot. */
 export class NotificationsEnvironment extends ServiceEnvironment {
@@ -19,7 +15,13 @@ export class NotificationsEnvironment extends ServiceEnvironment {
   OPS_EMAIL = 'ops@poly.example';
 
   /** Key of the HMAC that makes a status page link unguessable (`?t=`). */
-  @IsString() @MinLength(16) STATUS_PAGE_SECRET = 'dev-status-page-secret-change-me';
+  @Secret('dev-status-page-secret-change-me')
+  @IsString()
+  @MinLength(16)
+  STATUS_PAGE_SECRET!: string;
+
+  /** Days a status page link (sent in an email) opens the page; each email carries a new link. */
+  @EnvNumber() @IsInt() @Min(1) @Max(365) STATUS_PAGE_LINK_TTL_DAYS = 30;
 
   /** Public base URL of this service, for the status page links in emails. */
   @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
@@ -28,41 +30,41 @@ export class NotificationsEnvironment extends ServiceEnvironment {
   STATUS_PAGE_BASE_URL = 'http://127.0.0.1:3004';
 
   /** A renewal reminder is sent this many days before a restored license expires. */
-  @Transform(toNumber) @IsInt() @Min(1) @Max(365) RENEWAL_REMINDER_DAYS = 30;
+  @EnvNumber() @IsInt() @Min(1) @Max(365) RENEWAL_REMINDER_DAYS = 30;
 
   /** Seconds a saga may stay paid (waiting for eligibility) before it is reported stalled. */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_PAID = 600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_PAID = 600;
   /** Seconds a verified saga may wait for licensing to reinstate or schedule. */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_VERIFIED = 600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_VERIFIED = 600;
   /** Seconds of grace after the change window ends for a scheduled activation. */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_SCHEDULED = 600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_SCHEDULED = 600;
   /** Seconds of grace after a review's own deadline (eligibility expires it; this catches it not doing so). */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_REVIEW_DEADLINE = 600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_REVIEW_DEADLINE = 600;
   /** Seconds between restored entitlements and billing's OrderFulfilled. */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_RESTORED = 600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_RESTORED = 600;
   /** Seconds a refund may stay requested (rejection seen) before it is reported stalled. */
-  @Transform(toNumber) @IsInt() @Min(1) STALL_AFTER_REFUND_REQUESTED = 3600;
+  @EnvNumber() @IsInt() @Min(1) STALL_AFTER_REFUND_REQUESTED = 3600;
 
   /** How often the stall sweeper looks for overdue sagas. */
-  @Transform(toNumber) @IsInt() @Min(50) @Max(3_600_000) STALL_SWEEP_MS = 15_000;
+  @EnvNumber() @IsInt() @Min(50) @Max(3_600_000) STALL_SWEEP_MS = 15_000;
 
   /** Periodic sweep of the email queue (besides the wake-up after each commit). */
-  @Transform(toNumber) @IsInt() @Min(50) @Max(3_600_000) EMAIL_SWEEP_MS = 1000;
+  @EnvNumber() @IsInt() @Min(50) @Max(3_600_000) EMAIL_SWEEP_MS = 1000;
   /** First retry delay after an SMTP failure; doubles each attempt (capped at 15 minutes). */
-  @Transform(toNumber) @IsInt() @Min(10) EMAIL_RETRY_BASE_MS = 2000;
+  @EnvNumber() @IsInt() @Min(10) EMAIL_RETRY_BASE_MS = 2000;
   /** Attempts before an email is given up (FAILED, visible to ops). */
-  @Transform(toNumber) @IsInt() @Min(1) @Max(100) EMAIL_MAX_ATTEMPTS = 10;
+  @EnvNumber() @IsInt() @Min(1) @Max(100) EMAIL_MAX_ATTEMPTS = 10;
   /**
    * Lease of a claimed email: its sender renews it while it works on the message; a lease not
    * renewed for this long (its sender died) lets another sender take the message over.
    */
-  @Transform(toNumber) @IsInt() @Min(1000) EMAIL_CLAIM_TIMEOUT_MS = 120_000;
+  @EnvNumber() @IsInt() @Min(1000) EMAIL_CLAIM_TIMEOUT_MS = 120_000;
   /**
    * SMTP connection, greeting and socket (inactivity) timeouts. Below the lease, so that a send
    * gives up before another sender could take its message over. Default: 30 s, or half the lease
    * when that is shorter.
    */
-  @IsOptional() @Transform(toNumber) @IsInt() @Min(100) EMAIL_SMTP_TIMEOUT_MS?: number;
+  @IsOptional() @EnvNumber() @IsInt() @Min(100) EMAIL_SMTP_TIMEOUT_MS?: number;
 }
 
 /** The SMTP timeouts in effect (see EMAIL_SMTP_TIMEOUT_MS). */

@@ -31,6 +31,7 @@ import {
   daysFromNow,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { statusPageToken } from '../src/timeline/status-page.token';
 
 const STATUS_SECRET = 'notifications-test-status-secret';
 const OPS_EMAIL = 'ops-desk@poly.example';
@@ -260,10 +261,31 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     await eventually(async () =>
       expect((await service.http('GET', `/reactivations/${other.orderId}`)).status).toBe(200),
     );
-    expect(
-      (await service.http('GET', `/reactivations/${other.orderId}`, undefined, CUSTOMER_TOKEN))
-        .status,
-    ).toBe(403);
+    // Another account's order answers exactly as an order that does not exist (no existence oracle).
+    const foreign = await service.http<object>(
+      'GET',
+      `/reactivations/${other.orderId}`,
+      undefined,
+      CUSTOMER_TOKEN,
+    );
+    expect(foreign).toEqual({
+      status: 404,
+      body: {
+        statusCode: 404,
+        code: 'REACTIVATION_NOT_FOUND',
+        message: `no reactivation for order ${other.orderId}`,
+      },
+    });
+    const unknown = await service.http(
+      'GET',
+      '/reactivations/no-such-order',
+      undefined,
+      CUSTOMER_TOKEN,
+    );
+    expect(unknown.body).toEqual({
+      ...foreign.body,
+      message: 'no reactivation for order no-such-order',
+    });
     expect(
       (await service.http('GET', `/reactivations/${paid.orderId}`, undefined, null)).status,
     ).toBe(401);
@@ -280,6 +302,37 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     expect((await fetch(`${service.url}/reactivations/${paid.orderId}/status.html`)).status).toBe(
       404,
     );
+    // A link past its expiry, even genuinely signed, no longer opens the page.
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    const expired = statusPageToken(paid.orderId, STATUS_SECRET, {
+      issuedAt: longAgo,
+      expiresAt: new Date(longAgo.getTime() + 30 * 86_400_000),
+    });
+    expect(
+      (await fetch(`${service.url}/reactivations/${paid.orderId}/status.html?t=${expired}`)).status,
+    ).toBe(404);
+    // Support revokes the links sent so far: the emailed link stops working; a customer may not.
+    expect(
+      (
+        await service.http(
+          'POST',
+          `/reactivations/${paid.orderId}/status-page/revocation`,
+          undefined,
+          CUSTOMER_TOKEN,
+        )
+      ).status,
+    ).toBe(403);
+    const revoked = await service.http(
+      'POST',
+      `/reactivations/${paid.orderId}/status-page/revocation`,
+      undefined,
+      TEST_SUPPORT_TOKEN,
+    );
+    expect(revoked.status).toBe(200);
+    expect((await fetch(service.url + link)).status).toBe(404);
+    // Metrics need credentials: none is 401, a customer's is 403, the ops token reads them.
+    expect((await service.http('GET', '/metrics', undefined, null)).status).toBe(401);
+    expect((await service.http('GET', '/metrics', undefined, CUSTOMER_TOKEN)).status).toBe(403);
     const metrics = await service.http<string>('GET', '/metrics');
     expect(metrics.body).toMatch(
       /saga_stage_duration_seconds_count\{stage="EntitlementsRestored"\} [1-9]/,

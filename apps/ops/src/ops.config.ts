@@ -1,5 +1,6 @@
-import { plainToInstance } from 'class-transformer';
-import { IsString, Matches, validateSync } from 'class-validator';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, validateSync } from 'class-validator';
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { OpsError } from './cli/ops-error';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
@@ -28,14 +29,38 @@ export class OpsEnvironment {
   @Matches(POSTGRES_URL, { message: 'NOTIFICATIONS_DATABASE_URL must be a postgres:// URL' })
   NOTIFICATIONS_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_notifications';
 
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  /** The ops user on an authenticated broker: all three or none. */
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+  @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
+  @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
+
   brokers(): string[] {
     return this.KAFKA_BROKERS.split(',');
+  }
+
+  kafkaConnection(): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+    const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username } = this;
+    const password = this.KAFKA_SASL_PASSWORD;
+    const sasl =
+      mechanism && username && password
+        ? ({ mechanism, username, password } as SASLOptions)
+        : undefined;
+    return { ssl: this.KAFKA_SSL, sasl };
   }
 }
 
 export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsEnvironment {
+  const sasl = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+  // The optional SASL fields have no default, so no own key on a fresh instance: named here.
   const given = Object.fromEntries(
-    Object.keys(new OpsEnvironment())
+    [...Object.keys(new OpsEnvironment()), ...sasl]
       .filter((name) => env[name] !== undefined && env[name] !== '')
       .map((name) => [name, env[name]]),
   );
@@ -43,8 +68,11 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsEnvironment {
   if (env.KAFKA_TOPIC_PREFIX !== undefined) given.KAFKA_TOPIC_PREFIX = env.KAFKA_TOPIC_PREFIX;
   const config = plainToInstance(OpsEnvironment, given);
   const errors = validateSync(config);
-  if (errors.length > 0) {
+  const saslGiven = sasl.filter((name) => given[name] !== undefined);
+  if (errors.length > 0 || (saslGiven.length > 0 && saslGiven.length < sasl.length)) {
     const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    if (saslGiven.length > 0 && saslGiven.length < sasl.length)
+      problems.push(`${sasl.join(', ')} go together (SASL needs all three)`);
     throw new OpsError(
       `invalid environment: ${problems.join('; ')}`,
       'fix the variable and run again',

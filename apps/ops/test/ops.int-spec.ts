@@ -449,7 +449,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
   });
 
   it('exposes the counters of this run on /metrics', async () => {
-    const metrics = await eligibility.http<string>('GET', '/metrics', undefined, null);
+    const metrics = await eligibility.http<string>('GET', '/metrics');
     expect(metrics.status).toBe(200);
     const sample = (pattern: RegExp) => Number(pattern.exec(metrics.body)?.[1] ?? NaN);
     // Since its restart: the three missed orders handled, the rewound and republished copies recognised.

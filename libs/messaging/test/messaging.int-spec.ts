@@ -126,7 +126,7 @@ describe.each([
     await recorder.settle(2000);
     expect(await effects(consumerDb)).toEqual({ total: 300, distinct: 300 });
     // The producer's metrics tell what its relay published and that nothing waits in its outbox.
-    const metrics = await producer.http<string>('GET', '/metrics', undefined, null);
+    const metrics = await producer.http<string>('GET', '/metrics');
     expect(metrics.body).toMatch(
       /messaging_events_produced_total\{type="OrderPaid",topic="reactivation\.billing\.v1"\} 300/,
     );

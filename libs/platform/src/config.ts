@@ -20,9 +20,77 @@ export function durationMs(duration: string): number {
   return Number(duration.slice(0, -1)) * DURATION_UNIT_MS[unit];
 }
 
+/**
+ * The one parser of a number from the environment: `@EnvNumber() @IsInt() @Min(1) X = 10`.
+ * A value that is not a number becomes NaN, which the validators then refuse naming the variable.
+ */
+export const EnvNumber = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    value === undefined || typeof value === 'number' ? value : Number(value),
+  );
+
+/** How a run says what it is: only `development` (npm start, the tests) gets development secrets. */
+export const RUN_MODES = ['development', 'production'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+interface SecretSpec {
+  /** The value a development run gets when the variable is not set. */
+  development: string;
+  /** True for a value written in this repository (the development one and its like). */
+  isDevelopmentValue: (value: string) => boolean;
+}
+
+const SECRETS = new WeakMap<object, Map<string, SecretSpec>>();
+
+/** The values of the development and test runs start so: never accepted outside development. */
+const DEVELOPMENT_VALUE = /^(dev|test)-/;
+
+/**
+ * Marks a secret: it has a default in development only; outside development a missing value, or
+ * a value written in this repository (its development value, anything `dev-…` or `test-…`), stops
+ * the service at boot naming the variable.
+ */
+export function Secret(
+  development: string,
+  isDevelopmentValue: (value: string) => boolean = (value) =>
+    value === development || DEVELOPMENT_VALUE.test(value),
+): PropertyDecorator {
+  return (target, property) => {
+    const own = SECRETS.get(target) ?? new Map<string, SecretSpec>();
+    own.set(String(property), { development, isDevelopmentValue });
+    SECRETS.set(target, own);
+  };
+}
+
+/** The secrets of an environment class, its parents' included. */
+export function secretsOf(envClass: new () => object): Map<string, SecretSpec> {
+  const all = new Map<string, SecretSpec>();
+  const chain: object[] = [];
+  for (
+    let p: object | null = envClass.prototype as object;
+    p;
+    p = Object.getPrototypeOf(p) as object | null
+  )
+    chain.unshift(p);
+  for (const prototype of chain)
+    for (const [name, spec] of SECRETS.get(prototype) ?? []) all.set(name, spec);
+  return all;
+}
+
 /** Settings every service reads from its environment; apps extend it with their own. */
 export class ServiceEnvironment {
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  /** `development` only for npm start and the tests: it allows the development secrets below. */
+  @IsIn(RUN_MODES, { message: `POLY_ENV must be one of ${RUN_MODES.join(', ')}` })
+  POLY_ENV: RunMode = 'production';
+
+  /**
+   * The address HTTP listens on: the loopback interface unless told otherwise (the container
+   * image sets 0.0.0.0, so that the ports compose publishes reach the service).
+   */
+  @Matches(/^[0-9A-Za-z.:_-]+$/, { message: 'HTTP_HOST must be an address or host name' })
+  HTTP_HOST = '127.0.0.1';
+
+  @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -31,7 +99,7 @@ export class ServiceEnvironment {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL!: string;
 
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(2)
   @Max(100)
@@ -58,7 +126,7 @@ export class ServiceEnvironment {
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
 
   /** Records per consumer transaction. */
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(5000)
@@ -68,7 +136,7 @@ export class ServiceEnvironment {
    * Partitions handled at once, each in its own transaction. As many as a topic has partitions
    * (6): at 25 sagas/s, p50/p95/p99 304/697/905 ms against 504/1209/1526 ms with 3 (docs/performance.md).
    */
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(64)
@@ -79,7 +147,7 @@ export class ServiceEnvironment {
    * batch: each commit is a broker write with an fsync. A crash re-delivers at most this much,
    * which the inbox drops. 0 = after every batch.
    */
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(0)
   MESSAGING_OFFSET_COMMIT_INTERVAL_MS = 1000;
@@ -88,7 +156,7 @@ export class ServiceEnvironment {
    * Largest record batch the outbox relay sends to one partition, in bytes; keep it under the
    * broker's `message.max.bytes` (default 1,048,588). A row above it alone is parked.
    */
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(1024)
   MESSAGING_MAX_BATCH_BYTES = 1_000_000;
@@ -102,8 +170,9 @@ export class ServiceEnvironment {
   INBOX_PRUNE_INTERVAL = '10m';
 
   /** AES-256-GCM key (base64 of 32 bytes) encrypting customers' names and emails at rest. */
+  @Secret('ZGV2LW9ubHktcGlpLWtleS1jaGFuZ2UtbWUtMzJieXQ=')
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PII_ENCRYPTION_KEY must be base64 of 32 bytes' })
-  PII_ENCRYPTION_KEY = 'ZGV2LW9ubHktcGlpLWtleS1jaGFuZ2UtbWUtMzJieXQ=';
+  PII_ENCRYPTION_KEY!: string;
 
   /**
    * Earlier PII_ENCRYPTION_KEYs (base64, comma-separated) after a rotation: they only decrypt what
@@ -116,21 +185,64 @@ export class ServiceEnvironment {
   })
   PII_ENCRYPTION_RETIRED_KEYS?: string;
 
-  /** Bearer tokens and their roles: `token:ops,token:support,token:customer:<accountId>`. */
+
+  /**
+   * Bearer tokens and their roles: `token:ops,token:support,token:metrics,token:customer:<accountId>`
+   * (`metrics` may only scrape /metrics). Outside development no token may be a `dev-`/`test-` one.
+   */
+  @Secret('dev-ops-token:ops,dev-support-token:support', (value) =>
+    value.split(',').some((entry) => DEVELOPMENT_VALUE.test(entry.trim())),
+  )
   @IsString()
   @Matches(
-    /^[^,:\s]+:(ops|support|customer:[A-Za-z0-9_-]+)(,[^,:\s]+:(ops|support|customer:[A-Za-z0-9_-]+))*$/,
+    /^[^,:\s]+:(ops|support|metrics|customer:[A-Za-z0-9_-]+)(,[^,:\s]+:(ops|support|metrics|customer:[A-Za-z0-9_-]+))*$/,
     {
-      message: 'API_TOKENS must be token:role[:accountId],... with role ops, support or customer',
+      message:
+        'API_TOKENS must be token:role[:accountId],... with role ops, support, metrics or customer',
     },
   )
-  API_TOKENS = 'dev-ops-token:ops,dev-support-token:support';
+  API_TOKENS!: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 }
 
 export class ConfigError extends Error {}
+
+const SASL_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+
+/** Secrets: development values in development only; elsewhere each must be set, and not to those. */
+function secretProblems(
+  envClass: new () => object,
+  raw: Record<string, unknown>,
+  mode: unknown,
+): string[] {
+  const problems: string[] = [];
+  for (const [name, spec] of secretsOf(envClass)) {
+    const value = raw[name];
+    if (mode === 'development') {
+      if (value === undefined) raw[name] = spec.development;
+    } else if (value === undefined) {
+      problems.push(
+        `  ${name}: required (a secret: it has a default only when POLY_ENV=development)`,
+      );
+    } else if (typeof value === 'string' && spec.isDevelopmentValue(value)) {
+      problems.push(
+        `  ${name}: is a development value written in the repository; set a secret of your own`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** SASL is all three variables or none: one missing must not silently turn authentication off. */
+function saslProblems(raw: Record<string, unknown>): string[] {
+  const set = SASL_VARIABLES.filter((name) => raw[name] !== undefined);
+  if (set.length === 0 || set.length === SASL_VARIABLES.length) return [];
+  return SASL_VARIABLES.filter((name) => raw[name] === undefined).map(
+    (name) => `  ${name}: required with ${set.join(' and ')} (SASL needs all three)`,
+  );
+}
 
 /**
  * Reads and validates the environment at boot: a service with bad config refuses to start and
@@ -144,13 +256,14 @@ export function loadConfig<T extends object>(
   const raw: Record<string, unknown> = { ...defaults };
   for (const [name, value] of Object.entries(env))
     if (value !== undefined && value !== '') raw[name] = value;
+  const problems = [...secretProblems(envClass, raw, raw.POLY_ENV), ...saslProblems(raw)];
   const config = plainToInstance(envClass, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
-  if (errors.length > 0) {
-    const details = errors
-      .map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`)
-      .join('\n');
-    throw new ConfigError(`invalid configuration:\n${details}`);
-  }
+  problems.push(
+    ...errors
+      .filter((e) => !problems.some((p) => p.startsWith(`  ${e.property}:`)))
+      .map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+  );
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return config;
 }

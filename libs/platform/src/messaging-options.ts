@@ -15,6 +15,7 @@ export function messagingOptionsFrom(
     brokers: env.KAFKA_BROKERS.split(','),
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     ssl: env.KAFKA_SSL,
+    // loadConfig refuses one or two of the three: SASL is all of them or none.
     sasl:
       env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
         ? {

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
 /**
  * The clock of a durable deadline: runs `work` every `everyMs`, never two passes at once; a pass
@@ -49,5 +49,33 @@ export class PeriodicTask {
         });
     }, this.everyMs);
     this.timer.unref();
+  }
+}
+
+/**
+ * The one shape of a service's periodic sweep (deadlines, expiries, schedules): extend it, give a
+ * name and an interval in milliseconds, implement `sweep()`. It starts once the application has
+ * booted and stops (waiting for the pass in hand) when the module is destroyed, before the
+ * database and the messaging runtime close; a long sweep checks `stopping` to end early.
+ */
+export abstract class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly task: PeriodicTask;
+
+  protected constructor(name: string, everyMs: number) {
+    this.task = new PeriodicTask(name, everyMs, () => this.sweep());
+  }
+
+  protected abstract sweep(): Promise<unknown>;
+
+  protected get stopping(): boolean {
+    return this.task.stopping;
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.task.stop();
   }
 }

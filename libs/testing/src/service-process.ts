@@ -99,6 +99,8 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
   const fullEnv: Record<string, string> = {
+    // Says so explicitly: only a development run gets the development secrets.
+    POLY_ENV: 'development',
     API_TOKENS: `${TEST_OPS_TOKEN}:ops,${TEST_SUPPORT_TOKEN}:support`,
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS: testInfrastructure().brokers.join(','),

@@ -29,11 +29,13 @@ export class GetOrderUsecase {
     private readonly refunds: RefundRepository,
   ) {}
 
-  async execute(orderId: string): Promise<OrderDetails> {
+  /** `readableAccount`: a customer's own account; another account's order is "not found" too. */
+  async execute(orderId: string, readableAccount?: string): Promise<OrderDetails> {
     // One snapshot, so the order, its payments and refunds agree with each other.
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const order = await this.orders.findById(manager, orderId);
-      if (!order) throw new BillingError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+      if (!order || (readableAccount !== undefined && order.accountId !== readableAccount))
+        throw new BillingError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
       const quote = await this.quotes.findById(manager, order.quoteId);
       if (!quote) throw new Error(`order ${order.id} lacks its quote ${order.quoteId}`);
       return {

@@ -1,25 +1,19 @@
-import { ID_PATTERN } from '@app/contracts';
-import { assertMayAccessAccount, CurrentPrincipal, Principal, Roles } from '@app/platform';
-import { BadRequestException, Controller, Get, Param, UseFilters } from '@nestjs/common';
-import { BillingHttpErrorFilter } from '../billing-http-error.filter';
+import { CurrentPrincipal, IdParam, Principal, Roles, readableAccountOf } from '@app/platform';
+import { Controller, Get } from '@nestjs/common';
 import { GetOrderUsecase } from './get-order.usecase';
 import { OrderDetailsResponse, toOrderDetailsResponse } from './order-details.response';
 
 @Controller('orders')
-@UseFilters(BillingHttpErrorFilter)
 export class OrderTrackingController {
   constructor(private readonly getOrder: GetOrderUsecase) {}
 
   @Get(':id')
   @Roles('customer', 'support')
   async get(
-    @Param('id') id: string,
+    @IdParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<OrderDetailsResponse> {
-    if (!ID_PATTERN.test(id))
-      throw new BadRequestException('id must be an id ([A-Za-z0-9_-]{1,64})');
-    const details = await this.getOrder.execute(id);
-    assertMayAccessAccount(principal, details.order.accountId);
+    const details = await this.getOrder.execute(id, readableAccountOf(principal));
     return toOrderDetailsResponse(details);
   }
 }

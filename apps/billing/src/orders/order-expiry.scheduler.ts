@@ -1,36 +1,23 @@
 import { UnitOfWork } from '@app/messaging';
-import { PeriodicTask } from '@app/platform';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Sweeper } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
 import { BillingEnvironment } from '../billing.config';
 import { ExpireUnpaidOrdersUsecase } from './expire-unpaid-orders.usecase';
 
-/** Runs the payment-deadline sweep every ORDER_EXPIRY_SWEEP_SECONDS (state lives in the table). */
+/** Runs the payment-deadline sweep every ORDER_EXPIRY_SWEEP_MS (state lives in the table). */
 @Injectable()
-export class OrderExpiryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrderExpiryScheduler extends Sweeper {
   private readonly logger = new Logger(OrderExpiryScheduler.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly expireUnpaidOrders: ExpireUnpaidOrdersUsecase,
     env: BillingEnvironment,
   ) {
-    this.task = new PeriodicTask(
-      OrderExpiryScheduler.name,
-      env.ORDER_EXPIRY_SWEEP_SECONDS * 1000,
-      () => this.sweep(),
-    );
+    super(OrderExpiryScheduler.name, env.ORDER_EXPIRY_SWEEP_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
-  }
-
-  private async sweep(): Promise<void> {
+  protected async sweep(): Promise<void> {
     let expired: number;
     do {
       expired = await this.uow.run({ correlationId: 'order-expiry' }, (tx) =>
@@ -38,6 +25,6 @@ export class OrderExpiryScheduler implements OnApplicationBootstrap, OnApplicati
       );
       if (expired > 0)
         this.logger.log(`expired ${expired} unpaid orders past their payment deadline`);
-    } while (expired === ExpireUnpaidOrdersUsecase.BATCH && !this.task.stopping);
+    } while (expired === ExpireUnpaidOrdersUsecase.BATCH && !this.stopping);
   }
 }

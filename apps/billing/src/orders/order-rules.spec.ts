@@ -37,4 +37,13 @@ describe('checkChangeWindow', () => {
     expect(codeOf(() => checkChangeWindow(true, past, now))).toBe('CHANGE_WINDOW_INVALID');
     expect(codeOf(() => checkChangeWindow(true, empty, now))).toBe('CHANGE_WINDOW_INVALID');
   });
+
+  it('refuses a window that ends more than 90 days ahead (no deadline would ever fire for 2099)', () => {
+    const lastDay = { startsAt: at('2027-02-20T10:00:00Z'), endsAt: at('2027-02-21T10:00:00Z') };
+    const beyond = { startsAt: at('2027-02-21T09:00:00Z'), endsAt: at('2027-02-21T10:00:01Z') };
+    const far = { startsAt: at('2099-01-01T00:00:00Z'), endsAt: at('2099-01-01T04:00:00Z') };
+    expect(codeOf(() => checkChangeWindow(true, lastDay, now))).toBeUndefined();
+    expect(codeOf(() => checkChangeWindow(true, beyond, now))).toBe('CHANGE_WINDOW_INVALID');
+    expect(codeOf(() => checkChangeWindow(true, far, now))).toBe('CHANGE_WINDOW_INVALID');
+  });
 });

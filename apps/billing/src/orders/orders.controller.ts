@@ -1,13 +1,11 @@
 import { UnitOfWork } from '@app/messaging';
 import { CurrentPrincipal, Principal, Roles } from '@app/platform';
-import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
-import { BillingHttpErrorFilter } from '../billing-http-error.filter';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { CreateOrderRequest } from './create-order.request';
 import { CreateOrderUsecase } from './create-order.usecase';
 import { PlacedOrderResponse, toPlacedOrderResponse } from './order.response';
 
 @Controller('orders')
-@UseFilters(BillingHttpErrorFilter)
 export class OrdersController {
   constructor(
     private readonly uow: UnitOfWork,

@@ -1,13 +1,11 @@
 import { UnitOfWork } from '@app/messaging';
 import { assertMayAccessAccount, CurrentPrincipal, Principal, Roles } from '@app/platform';
-import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
-import { BillingHttpErrorFilter } from '../billing-http-error.filter';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { CreateQuoteRequest } from './create-quote.request';
 import { CreateQuoteUsecase } from './create-quote.usecase';
 import { QuoteResponse, toQuoteResponse } from './quote.response';
 
 @Controller('quotes')
-@UseFilters(BillingHttpErrorFilter)
 export class QuotesController {
   constructor(
     private readonly uow: UnitOfWork,

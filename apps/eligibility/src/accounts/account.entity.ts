@@ -1,11 +1,7 @@
 import { AccountStatus } from '@app/contracts';
+import { bigintToNumber } from '@app/platform';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { AccountContract, AccountHold, AccountLicense } from './account.model';
-
-export const bigintToNumber = {
-  to: (value: number): number => value,
-  from: (value: string | null): number | null => (value === null ? null : Number(value)),
-};
 
 /** The local copy of one account, from the newest AccountSnapshot seen (by `version`). */
 @Entity({ name: 'accounts' })

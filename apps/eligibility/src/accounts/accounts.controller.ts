@@ -1,13 +1,11 @@
-import { Roles } from '@app/platform';
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { IdParam, Roles } from '@app/platform';
+import { Controller, Get } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EligibilityHttpErrorFilter } from '../eligibility-http-error.filter';
 import { Account } from './account.model';
 import { GetAccountUsecase } from './get-account.usecase';
 
 /** The account as eligibility last saw it (read-only; licensing owns the registry). */
 @Controller('accounts')
-@UseFilters(EligibilityHttpErrorFilter)
 export class AccountsController {
   constructor(
     private readonly getAccount: GetAccountUsecase,
@@ -16,7 +14,7 @@ export class AccountsController {
 
   @Get(':accountId')
   @Roles('support')
-  async get(@Param('accountId') accountId: string): Promise<Account> {
+  async get(@IdParam('accountId') accountId: string): Promise<Account> {
     // Account is a plain read model already (ids, states, dates: no personal data).
     return this.getAccount.execute({ accountId }, this.dataSource.manager);
   }

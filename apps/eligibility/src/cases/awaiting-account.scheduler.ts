@@ -1,6 +1,6 @@
 import { UnitOfWork } from '@app/messaging';
-import { PeriodicTask } from '@app/platform';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Sweeper } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EligibilityEnvironment } from '../eligibility.config';
 import { checkCommandOf } from './awaiting-account';
@@ -18,9 +18,8 @@ const SWEEP_BATCH = 100;
  * Each case in its own transaction, decided by a conditional update: safe with several instances.
  */
 @Injectable()
-export class AwaitingAccountScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class AwaitingAccountScheduler extends Sweeper {
   private readonly logger = new Logger(AwaitingAccountScheduler.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly cases: CaseRepository,
@@ -29,17 +28,7 @@ export class AwaitingAccountScheduler implements OnApplicationBootstrap, OnModul
     private readonly dataSource: DataSource,
     env: EligibilityEnvironment,
   ) {
-    this.task = new PeriodicTask(AwaitingAccountScheduler.name, env.ACCOUNT_WAIT_SWEEP_MS, () =>
-      this.sweep(),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
+    super(AwaitingAccountScheduler.name, env.ACCOUNT_WAIT_SWEEP_MS);
   }
 
   /** Decides every awaiting case that can be decided now; returns how many it decided. */
@@ -51,7 +40,7 @@ export class AwaitingAccountScheduler implements OnApplicationBootstrap, OnModul
     );
     let decided = 0;
     for (const awaiting of due) {
-      if (this.task.stopping) break;
+      if (this.stopping) break;
       const { orderId, accountId } = awaiting;
       const state = await this.uow.run({ correlationId: orderId }, (tx) =>
         this.checkEligibility.execute(checkCommandOf(awaiting), tx),

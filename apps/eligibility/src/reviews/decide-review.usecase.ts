@@ -6,7 +6,7 @@ import { eligibilityRejectedOf, eligibilityVerifiedOf } from '../cases/case.even
 import { EligibilityError } from '../eligibility.errors';
 import { ReviewRepository } from './review.repository';
 import { ReviewResponse, toReviewResponse } from './review.response';
-import { decide, ReviewDecision } from './review.rules';
+import { assertApprovableAt, decide, ReviewDecision } from './review.rules';
 
 export interface DecideReviewCommand {
   reviewId: string;
@@ -31,6 +31,7 @@ export class DecideReviewUsecase {
     if (!found) throw new EligibilityError('REVIEW_NOT_FOUND', `no review ${command.reviewId}`);
     const { review } = found;
     const outcome = decide(review, found.documents, command.decision);
+    assertApprovableAt(review, command.decision, now);
 
     const concluded = await this.reviews.conclude(
       manager,

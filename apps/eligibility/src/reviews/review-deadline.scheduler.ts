@@ -1,6 +1,6 @@
 import { UnitOfWork } from '@app/messaging';
-import { PeriodicTask } from '@app/platform';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Sweeper } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EligibilityEnvironment } from '../eligibility.config';
 import { ExpireReviewUsecase } from './expire-review.usecase';
@@ -15,9 +15,8 @@ const SWEEP_BATCH = 100;
  * deadline is a row, not a timer) and is safe with several instances (conditional update).
  */
 @Injectable()
-export class ReviewDeadlineScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class ReviewDeadlineScheduler extends Sweeper {
   private readonly logger = new Logger(ReviewDeadlineScheduler.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly reviews: ReviewRepository,
@@ -26,17 +25,7 @@ export class ReviewDeadlineScheduler implements OnApplicationBootstrap, OnModule
     private readonly dataSource: DataSource,
     env: EligibilityEnvironment,
   ) {
-    this.task = new PeriodicTask(ReviewDeadlineScheduler.name, env.REVIEW_SWEEP_MS, () =>
-      this.sweep(),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
+    super(ReviewDeadlineScheduler.name, env.REVIEW_SWEEP_MS);
   }
 
   /** Expires every overdue review; returns how many it expired. */
@@ -44,7 +33,7 @@ export class ReviewDeadlineScheduler implements OnApplicationBootstrap, OnModule
     const due = await this.reviews.findDue(this.dataSource.manager, new Date(), SWEEP_BATCH);
     let expired = 0;
     for (const { reviewId, orderId } of due) {
-      if (this.task.stopping) break;
+      if (this.stopping) break;
       const result = await this.uow.run({ correlationId: orderId }, (tx) =>
         this.expireReview.execute({ reviewId }, tx),
       );

@@ -1,5 +1,5 @@
 import { EligibilityError } from '../eligibility.errors';
-import { decide, documentsNotVerified } from './review.rules';
+import { assertApprovableAt, decide, documentsNotVerified } from './review.rules';
 
 const open = { reviewId: 'rev-1', state: 'OPEN' as const };
 
@@ -52,5 +52,18 @@ describe('review decisions', () => {
         { documentId: 'b', status: 'PENDING' },
       ]),
     ).toEqual(['b']);
+  });
+
+  it('refuses an approval once the deadline has passed, even before the sweeper expired it', () => {
+    const review = { reviewId: 'rev-1', deadline: new Date('2026-11-30T10:00:00Z') };
+    expect(() =>
+      assertApprovableAt(review, 'approve', new Date('2026-11-30T09:59:59Z')),
+    ).not.toThrow();
+    const late = thrown(() => assertApprovableAt(review, 'approve', review.deadline));
+    expect(late.code).toBe('REVIEW_DEADLINE_PASSED');
+    // A denial after the deadline rejects the order as the sweeper would: it stays allowed.
+    expect(() =>
+      assertApprovableAt(review, 'deny', new Date('2026-12-01T00:00:00Z')),
+    ).not.toThrow();
   });
 });

@@ -24,6 +24,24 @@ export function assertOpen(reviewId: string, state: ReviewState): void {
 }
 
 /**
+ * An approval after the review's deadline is refused, whether or not the deadline sweep has
+ * expired the review yet: the customer was promised a refund at the deadline, not a later approval.
+ */
+export function assertApprovableAt(
+  review: { reviewId: string; deadline: Date },
+  decision: ReviewDecision,
+  now: Date,
+): void {
+  if (decision === 'approve' && now.getTime() >= review.deadline.getTime()) {
+    throw new EligibilityError(
+      'REVIEW_DEADLINE_PASSED',
+      `review ${review.reviewId} passed its deadline; it can no longer be approved`,
+      { deadline: review.deadline.toISOString() },
+    );
+  }
+}
+
+/**
  * What a decision does to a review: approval requires every required document verified; a denial
  * needs no justification beyond ops' judgment.
  */

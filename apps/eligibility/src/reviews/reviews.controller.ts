@@ -1,8 +1,7 @@
 import { UnitOfWork } from '@app/messaging';
-import { Roles } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { IdParam, Roles } from '@app/platform';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EligibilityHttpErrorFilter } from '../eligibility-http-error.filter';
 import { DecideReviewUsecase } from './decide-review.usecase';
 import { GetReviewUsecase } from './get-review.usecase';
 import { ListReviewsUsecase } from './list-reviews.usecase';
@@ -12,7 +11,6 @@ import { ReviewResponse } from './review.response';
 
 /** Compliance reviews: ops check documents and decide; support may look. */
 @Controller('reviews')
-@UseFilters(EligibilityHttpErrorFilter)
 export class ReviewsController {
   constructor(
     private readonly listReviews: ListReviewsUsecase,
@@ -31,15 +29,15 @@ export class ReviewsController {
 
   @Get(':reviewId')
   @Roles('support')
-  get(@Param('reviewId') reviewId: string): Promise<ReviewResponse> {
+  get(@IdParam('reviewId') reviewId: string): Promise<ReviewResponse> {
     return this.getReview.execute({ reviewId }, this.dataSource.manager);
   }
 
   @Post(':reviewId/documents/:documentId')
   @HttpCode(200)
   record(
-    @Param('reviewId') reviewId: string,
-    @Param('documentId') documentId: string,
+    @IdParam('reviewId') reviewId: string,
+    @IdParam('documentId') documentId: string,
     @Body() body: RecordDocumentBody,
   ): Promise<ReviewResponse> {
     return this.uow.run({}, (tx) =>
@@ -51,7 +49,7 @@ export class ReviewsController {
   @Post(':reviewId/decision')
   @HttpCode(200)
   decide(
-    @Param('reviewId') reviewId: string,
+    @IdParam('reviewId') reviewId: string,
     @Body() body: DecideReviewBody,
   ): Promise<ReviewResponse> {
     return this.uow.run({}, (tx) =>

@@ -1,12 +1,6 @@
 import { errorCodeOf, isTransient, UnitOfWork } from '@app/messaging';
-import { PeriodicTask } from '@app/platform';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Sweeper } from '@app/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FailScheduledActivationUsecase } from './fail-scheduled-activation.usecase';
 import { ReactivationCaseRepository } from './reactivation-case.repository';
@@ -21,9 +15,8 @@ const SWEEP_BATCH = 100;
  * with a conditional update, so two instances (or a sweep racing a restart) never run it twice.
  */
 @Injectable()
-export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class ActivationScheduler extends Sweeper {
   private readonly logger = new Logger(ActivationScheduler.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(ACTIVATION_SWEEP_MS) intervalMs: number,
@@ -33,15 +26,7 @@ export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly runScheduled: RunScheduledActivationUsecase,
     private readonly failActivation: FailScheduledActivationUsecase,
   ) {
-    this.task = new PeriodicTask(ActivationScheduler.name, intervalMs, () => this.sweep());
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
+    super(ActivationScheduler.name, intervalMs);
   }
 
   /** One pass over the due cases; never throws (a failed pass is retried on the next tick). */
@@ -54,7 +39,7 @@ export class ActivationScheduler implements OnApplicationBootstrap, OnModuleDest
       return;
     }
     for (const orderId of due) {
-      if (this.task.stopping) return;
+      if (this.stopping) return;
       await this.activate(orderId);
     }
   }

@@ -1,8 +1,7 @@
 import { IsId } from '@app/contracts';
 import { Roles } from '@app/platform';
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LicensingHttpErrorFilter } from '../licensing-http-error.filter';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
 import { ReactivationView } from './reactivation.mapper';
 
@@ -11,7 +10,6 @@ export class OrderIdParams {
 }
 
 @Controller('reactivations')
-@UseFilters(LicensingHttpErrorFilter)
 export class ReactivationsController {
   constructor(
     private readonly manager: EntityManager,

@@ -1,6 +1,6 @@
 import { AccountStatus } from '@app/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintToNumber } from './bigint.transformer';
+import { bigintToNumber } from '@app/platform';
 
 @Entity({ name: 'accounts' })
 export class AccountEntity {

@@ -1,15 +1,13 @@
 import { UnitOfWork } from '@app/messaging';
 import { Roles } from '@app/platform';
-import { Body, Controller, Get, Param, Put, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LicensingHttpErrorFilter } from '../licensing-http-error.filter';
 import { AccountIdParams, AccountImportDto } from './account-import.dto';
 import { AccountView } from './account.mapper';
 import { GetAccountUsecase } from './get-account.usecase';
 import { ImportAccountUsecase } from './import-account.usecase';
 
 @Controller('accounts')
-@UseFilters(LicensingHttpErrorFilter)
 export class AccountsController {
   constructor(
     private readonly uow: UnitOfWork,

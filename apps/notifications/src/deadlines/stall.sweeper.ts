@@ -1,6 +1,6 @@
 import { UnitOfWork } from '@app/messaging';
-import { PeriodicTask } from '@app/platform';
-import { Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Sweeper } from '@app/platform';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
 import { TimelineRepository } from '../timeline/timeline.repository';
@@ -10,9 +10,7 @@ const BATCH = 100;
 
 /** Periodically escalates sagas that have waited at a stage longer than it allows. */
 @Injectable()
-export class StallSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class StallSweeper extends Sweeper {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -20,22 +18,14 @@ export class StallSweeper implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly raiseStall: RaiseStallUsecase,
     env: NotificationsEnvironment,
   ) {
-    this.task = new PeriodicTask(StallSweeper.name, env.STALL_SWEEP_MS, () => this.sweep());
+    super(StallSweeper.name, env.STALL_SWEEP_MS);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
-  }
-
-  private async sweep(): Promise<void> {
+  protected async sweep(): Promise<void> {
     for (;;) {
       const overdue = await this.timeline.overdue(this.dataSource.manager, new Date(), BATCH);
       for (const saga of overdue) {
-        if (this.task.stopping) return;
+        if (this.stopping) return;
         await this.uow.run({ correlationId: saga.orderId }, (tx) =>
           this.raiseStall.execute({ orderId: saga.orderId }, tx),
         );

@@ -109,6 +109,8 @@ export class DeliverEmailsUsecase {
         this.env.STATUS_PAGE_BASE_URL,
         notification.orderId,
         this.env.STATUS_PAGE_SECRET,
+        new Date(),
+        this.env.STATUS_PAGE_LINK_TTL_DAYS * 86_400,
       ),
     });
     const to = toSupport

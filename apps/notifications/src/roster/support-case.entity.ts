@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintToNumber } from '../bigint.transformer';
+import { bigintToNumber } from '@app/platform';
 
 /**
  * One order's support case: the contact assigned to it (exactly one, the order id is the key) and

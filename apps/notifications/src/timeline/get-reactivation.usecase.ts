@@ -17,10 +17,14 @@ export class GetReactivationUsecase {
     private readonly notifications: NotificationRepository,
   ) {}
 
-  async execute(orderId: string): Promise<ReactivationView> {
+  /** `readableAccount`: a customer's own account; another account's order is "not found" too. */
+  async execute(orderId: string, readableAccount?: string): Promise<ReactivationView> {
     const manager = this.dataSource.manager;
     const reactivation = await this.timeline.find(manager, orderId);
-    if (!reactivation)
+    if (
+      !reactivation ||
+      (readableAccount !== undefined && reactivation.accountId !== readableAccount)
+    )
       throw new NotificationsError(
         'REACTIVATION_NOT_FOUND',
         `no reactivation for order ${orderId}`,

@@ -1,46 +1,45 @@
 import { ID_PATTERN } from '@app/contracts';
-import { assertMayAccessAccount, CurrentPrincipal, Principal, Public, Roles } from '@app/platform';
 import {
-  BadRequestException,
-  Controller,
-  Get,
-  Header,
-  NotFoundException,
-  Param,
-  Query,
-  UseFilters,
-} from '@nestjs/common';
-import { NotificationsHttpErrorFilter } from '../notifications-http-error.filter';
-import { NotificationsEnvironment } from '../notifications.config';
+  CurrentPrincipal,
+  IdParam,
+  Principal,
+  Public,
+  Roles,
+  readableAccountOf,
+} from '@app/platform';
+import { Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { NotificationsError } from '../notifications.error';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
+import { OpenStatusPageUsecase } from './open-status-page.usecase';
 import { ReactivationView, renderStatusPage } from './reactivation.view';
-import { isValidStatusPageToken } from './status-page.token';
-
-function orderIdOf(raw: string): string {
-  if (!ID_PATTERN.test(raw))
-    throw new BadRequestException('orderId must be an id ([A-Za-z0-9_-]{1,64})');
-  return raw;
-}
+import { RevokeStatusPageLinksUsecase } from './revoke-status-page-links.usecase';
 
 @Controller('reactivations')
-@UseFilters(NotificationsHttpErrorFilter)
 export class ReactivationsController {
   constructor(
     private readonly getReactivation: GetReactivationUsecase,
-    private readonly env: NotificationsEnvironment,
+    private readonly openStatusPage: OpenStatusPageUsecase,
+    private readonly revokeStatusPageLinks: RevokeStatusPageLinksUsecase,
   ) {}
 
-  /** The timeline of an order: customers see their own account's orders only. */
+  /** The timeline of an order: a customer sees their own account's orders only (others: 404). */
   @Get(':orderId')
   @Roles('customer', 'support')
   async show(
-    @Param('orderId') orderId: string,
+    @IdParam('orderId') orderId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReactivationView> {
-    const view = await this.getReactivation.execute(orderIdOf(orderId));
-    assertMayAccessAccount(principal, view.accountId);
-    return view;
+    return this.getReactivation.execute(orderId, readableAccountOf(principal));
+  }
+
+  /** Every status page link of the order sent so far stops working (a link leaked). */
+  @Post(':orderId/status-page/revocation')
+  @HttpCode(200)
+  @Roles('support')
+  async revokeLinks(
+    @IdParam('orderId') orderId: string,
+  ): Promise<{ orderId: string; revokedUpTo: string }> {
+    return this.revokeStatusPageLinks.execute(orderId);
   }
 
   /** The page the emails link to: no login, the link's token is the credential. */
@@ -50,17 +49,13 @@ export class ReactivationsController {
   @Header('cache-control', 'no-store')
   @Header('referrer-policy', 'no-referrer')
   @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-  async statusPage(@Param('orderId') orderId: string, @Query('t') token?: string): Promise<string> {
-    // Same answer for a wrong token and an unknown order: the page does not reveal which orders exist.
-    const notFound = new NotFoundException('no such status page');
-    if (!ID_PATTERN.test(orderId) || typeof token !== 'string') throw notFound;
-    if (!isValidStatusPageToken(orderId, token, this.env.STATUS_PAGE_SECRET)) throw notFound;
-    try {
-      return renderStatusPage(await this.getReactivation.execute(orderId));
-    } catch (error) {
-      if (error instanceof NotificationsError && error.code === 'REACTIVATION_NOT_FOUND')
-        throw notFound;
-      throw error;
-    }
+  async statusPage(
+    @Param('orderId') orderId: string,
+    @Query('t') token?: unknown,
+  ): Promise<string> {
+    // Same answer for a malformed id, a missing or wrong token and an unknown order.
+    if (!ID_PATTERN.test(orderId) || typeof token !== 'string')
+      throw new NotificationsError('REACTIVATION_NOT_FOUND', 'no such status page');
+    return renderStatusPage(await this.openStatusPage.execute(orderId, token));
   }
 }

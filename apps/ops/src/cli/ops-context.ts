@@ -21,7 +21,11 @@ export class OpsContext {
   }
 
   kafka(): OpsKafka {
-    this.connection ??= new OpsKafka(this.config().brokers(), this.config().KAFKA_TOPIC_PREFIX);
+    this.connection ??= new OpsKafka(
+      this.config().brokers(),
+      this.config().KAFKA_TOPIC_PREFIX,
+      this.config().kafkaConnection(),
+    );
     return this.connection;
   }
 

@@ -1,5 +1,5 @@
 import { TopicNames } from '@app/messaging';
-import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { ExitCodes, explainKafkaError, OpsError } from '../cli/ops-error';
 
 /**
@@ -16,6 +16,8 @@ export class OpsKafka {
   constructor(
     readonly brokers: string[],
     readonly prefix: string,
+    /** TLS and SASL of an authenticated broker (the ops user in compose). */
+    connection: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
   ) {
     this.names = new TopicNames(prefix);
     this.kafka = new Kafka({
@@ -25,6 +27,7 @@ export class OpsKafka {
       connectionTimeout: 3000,
       // An operator waits for an answer: fail within seconds when the broker is down.
       retry: { initialRetryTime: 200, retries: 3 },
+      ...connection,
     });
   }
 

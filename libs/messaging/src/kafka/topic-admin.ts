@@ -3,7 +3,7 @@
  * and verifies partitions and config afterwards. Used by scripts/kafka/create-topics.ts (run by
  * kafka.sh start) and by tests that need the topics under their own prefix.
  */
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { topicSpecs, type TopicSpec } from '@app/contracts';
 
 export interface TopicCheck {
@@ -22,12 +22,19 @@ export async function ensureTopics(
   brokers: string[],
   prefix = '',
   extraGroups: string[] = [],
+  /** TLS and SASL of an authenticated broker (compose: the admin user). */
+  connection: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
 ): Promise<TopicCheck[]> {
   const specs: TopicSpec[] = topicSpecs(undefined, extraGroups).map((s) => ({
     ...s,
     name: prefix + s.name,
   }));
-  const kafka = new Kafka({ clientId: 'ensure-topics', brokers, logLevel: logLevel.ERROR });
+  const kafka = new Kafka({
+    clientId: 'ensure-topics',
+    brokers,
+    logLevel: logLevel.ERROR,
+    ...connection,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -10,7 +10,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 
-export type Role = 'customer' | 'support' | 'ops';
+/** `metrics` may only scrape /metrics (a Prometheus scrape token that can read nothing else). */
+export type Role = 'customer' | 'support' | 'ops' | 'metrics';
 
 /** Who is calling: a role, and for a customer the account they may see. */
 export interface Principal {
@@ -23,7 +24,7 @@ const PUBLIC_KEY = 'reactivation:public';
 
 /** Roles allowed on a route or controller (ops may always act). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-/** A route anyone may call (health, metrics, the customer status page by its secret link). */
+/** A route anyone may call (health, the customer status page by its secret link). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export const CurrentPrincipal = createParamDecorator(
@@ -42,7 +43,7 @@ export function parseApiTokens(spec: string): Map<string, Principal> {
     .map((e) => e.trim())
     .filter(Boolean)) {
     const [token, role, accountId] = entry.split(':');
-    if (!token || !['customer', 'support', 'ops'].includes(role)) {
+    if (!token || !['customer', 'support', 'ops', 'metrics'].includes(role)) {
       throw new Error(`API_TOKENS entry "${entry.split(':')[0]}:…" is not token:role[:accountId]`);
     }
     if (role === 'customer' && !accountId) throw new Error('a customer token needs its accountId');
@@ -88,7 +89,16 @@ export class ApiAuthGuard implements CanActivate {
   }
 }
 
-/** A customer may only see their own account's data; support and ops see all. */
+/**
+ * The one account a caller may read, or undefined for support and ops (all accounts). A read
+ * limited to it answers "not found" for another account's data, exactly as for data that does not
+ * exist, so a customer cannot learn which ids exist.
+ */
+export function readableAccountOf(principal: Principal): string | undefined {
+  return principal.role === 'customer' ? principal.accountId : undefined;
+}
+
+/** A customer may only act for their own account; support and ops for all. */
 export function assertMayAccessAccount(principal: Principal, accountId: string): void {
   if (principal.role === 'customer' && principal.accountId !== accountId) {
     throw new ForbiddenException('this order belongs to another account');

@@ -1,13 +1,14 @@
 import { KafkaEventServer, MessagingMetrics } from '@app/messaging';
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheck,
+  HealthCheckResult,
   HealthCheckService,
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { Public } from '../auth/auth.guard';
+import { Public, Roles } from '../auth/auth.guard';
 
 const processMetrics = new Registry();
 collectDefaultMetrics({ register: processMetrics });
@@ -22,7 +23,29 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
-@Public()
+/** The part of express' response a failed check needs. */
+interface StatusResponse {
+  status(code: number): unknown;
+}
+
+/**
+ * A failed check answers 503 with terminus' report (`{status, info, error, details}`), which
+ * orchestrators and ops read, rather than the API's error body: it is a report, not an error.
+ */
+async function report(
+  check: Promise<HealthCheckResult>,
+  response: StatusResponse,
+): Promise<HealthCheckResult> {
+  try {
+    return await check;
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableException)) throw error;
+    response.status(503);
+    return error.getResponse() as HealthCheckResult;
+  }
+}
+
+/** Health is public (orchestrators probe it); metrics need the ops role or a metrics token. */
 @Controller()
 export class HealthController {
   // Read when the module is built, so a bad value stops the service at boot.
@@ -38,38 +61,44 @@ export class HealthController {
 
   /** The process is alive (no dependency checked: a restart would not fix a dependency). */
   @Get('health/live')
+  @Public()
   @HealthCheck()
-  live() {
-    return this.health.check([]);
+  live(@Res({ passthrough: true }) response: StatusResponse) {
+    return report(this.health.check([]), response);
   }
 
   /** Ready to do work: database answers, the consumer is in its group and not too far behind. */
   @Get('health/ready')
+  @Public()
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1500 }),
-      () => {
-        const kafka = this.indicators.check('kafka');
-        return this.server.isJoined()
-          ? kafka.up()
-          : kafka.down({ reason: 'consumer not in its group' });
-      },
-      async () => {
-        const lag = this.indicators.check('lag');
-        const { values } = await this.metrics.consumerLag.get();
-        const behind = values
-          .filter((v) => v.value > this.maxLag)
-          .map((v) => ({ topic: v.labels.topic, partition: v.labels.partition, lag: v.value }));
-        const max = values.reduce((m, v) => Math.max(m, v.value), 0);
-        return behind.length === 0
-          ? lag.up({ max, bound: this.maxLag })
-          : lag.down({ reason: `consumer lag above ${this.maxLag}`, bound: this.maxLag, behind });
-      },
-    ]);
+  ready(@Res({ passthrough: true }) response: StatusResponse) {
+    return report(
+      this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+        () => {
+          const kafka = this.indicators.check('kafka');
+          return this.server.isJoined()
+            ? kafka.up()
+            : kafka.down({ reason: 'consumer not in its group' });
+        },
+        async () => {
+          const lag = this.indicators.check('lag');
+          const { values } = await this.metrics.consumerLag.get();
+          const behind = values
+            .filter((v) => v.value > this.maxLag)
+            .map((v) => ({ topic: v.labels.topic, partition: v.labels.partition, lag: v.value }));
+          const max = values.reduce((m, v) => Math.max(m, v.value), 0);
+          return behind.length === 0
+            ? lag.up({ max, bound: this.maxLag })
+            : lag.down({ reason: `consumer lag above ${this.maxLag}`, bound: this.maxLag, behind });
+        },
+      ]),
+      response,
+    );
   }
 
   @Get('metrics')
+  @Roles('metrics')
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   async scrape(): Promise<string> {
     return Registry.merge([processMetrics, this.metrics.registry]).metrics();

@@ -25,6 +25,7 @@ import {
   AuthModule,
   bootstrapService,
   databaseOptions,
+  EnvNumber,
   HealthModule,
   loadConfig,
   loggingModule,
@@ -47,7 +48,7 @@ class ProbeEnvironment extends ServiceEnvironment {
   /** A producer only emits; a consumer only handles. */
   @IsIn(['producer', 'consumer']) PROBE_ROLE: 'producer' | 'consumer' = 'consumer';
 
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @EnvNumber()
   @IsInt()
   @Min(0)
   PROBE_HANDLER_DELAY_MS = 0;
@@ -260,7 +261,7 @@ if (require.main === module) {
     HTTP_PORT: '3999',
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/probe',
   });
-  bootstrapService(ProbeModule.register(env), env.HTTP_PORT).catch((error: unknown) => {
+  bootstrapService(ProbeModule.register(env), env).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
