@@ -185,7 +185,6 @@ export class ServiceEnvironment {
   })
   PII_ENCRYPTION_RETIRED_KEYS?: string;
 
-
   /**
    * Bearer tokens and their roles: `token:ops,token:support,token:metrics,token:customer:<accountId>`
    * (`metrics` may only scrape /metrics). Outside development no token may be a `dev-`/`test-` one.
