@@ -8,6 +8,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
 } from 'class-validator';
 
@@ -74,6 +75,15 @@ export class ServiceEnvironment {
   @IsInt()
   @Min(0)
   MESSAGING_OFFSET_COMMIT_INTERVAL_MS = 1000;
+
+  /**
+   * Key of the seal that vouches for a dead letter's original broker append time when ops
+   * redrive it (libs/messaging/src/consumer/origin-seal.ts): the same for every instance of a
+   * service, known to nobody else. A secret: required outside development.
+   */
+  @IsString()
+  @MinLength(32, { message: 'DEAD_LETTER_SEAL_SECRET must be at least 32 characters' })
+  DEAD_LETTER_SEAL_SECRET = 'dev-only-dead-letter-seal-secret-change-me';
 
   /** AES-256-GCM key (base64 of 32 bytes) encrypting customers' names and emails at rest. */
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'PII_ENCRYPTION_KEY must be base64 of 32 bytes' })

@@ -26,6 +26,7 @@ export function messagingOptionsFrom(
     chunkSize: env.MESSAGING_CHUNK_SIZE,
     partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
     offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS,
+    deadLetterSealSecret: env.DEAD_LETTER_SEAL_SECRET,
     ...extra,
   };
 }
