@@ -63,6 +63,16 @@ export function safeHeaderText(text: string, maxLength = MAX_REASON_LENGTH): str
   return safe;
 }
 
+/**
+ * The exact bytes of a key or header value: as text when they are UTF-8 that encodes back to the
+ * same bytes and hold no NUL (text is the same bytes, and any storage takes it), else as a Buffer.
+ */
+function sameBytes(value: Buffer | string): Buffer | string {
+  const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  const text = bytes.toString('utf8');
+  return !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(bytes) ? text : bytes;
+}
+
 export interface DeadLetterCause {
   code: string;
   reason: string;
@@ -92,11 +102,11 @@ export class DeadLetterBuilder {
     for (const [name, value] of Object.entries(message.headers ?? {})) {
       // kafkajs gathers a repeated header name into an array: the dead letter keeps the first.
       const first = Array.isArray(value) ? value[0] : value;
-      if (first !== undefined) headers[name] = Buffer.isBuffer(first) ? first : Buffer.from(first);
+      if (first !== undefined) headers[name] = sameBytes(first);
     }
     return {
       topic: deadLetterTopicOf(this.group),
-      key: message.key ?? '',
+      key: sameBytes(message.key ?? ''),
       payload: message.value ?? Buffer.alloc(0),
       eventType,
       headers: {
