@@ -162,6 +162,60 @@ describe('the consumer under failures (real Kafka, real PostgreSQL, probe proces
     }
   });
 
+  // PostgreSQL raises these from a trigger on the handler's table while a fault row says so: the
+  // handler's statement fails with the real SQLSTATE and message while everything else (inbox,
+  // outbox, dead letters) works, which is when the runtime used to dead-letter the event.
+  it.each([
+    ['53300', 'sorry, too many clients already'],
+    ['40P01', 'deadlock detected'],
+  ])(
+    'retries a valid event while its handling fails with %s (%s) for longer than the old retry budget, never dead-letters it, and applies it once the fault is gone',
+    async (sqlstate, message) => {
+      const consumer = await startConsumer();
+      await queryDatabase(
+        consumerDb,
+        `CREATE TABLE test_fault (sqlstate text NOT NULL, message text NOT NULL);
+         CREATE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+         DECLARE f test_fault; BEGIN
+           SELECT * INTO f FROM test_fault LIMIT 1;
+           IF FOUND THEN RAISE EXCEPTION '%', f.message USING ERRCODE = f.sqlstate; END IF;
+           RETURN NEW;
+         END $$;
+         CREATE TRIGGER test_fault BEFORE INSERT ON probe_effects
+           FOR EACH ROW EXECUTE FUNCTION test_fault();`,
+      );
+      await queryDatabase(consumerDb, 'INSERT INTO test_fault VALUES ($1, $2)', [
+        sqlstate,
+        message,
+      ]);
+      const key = `acct-fault-${sqlstate}`;
+      await publisher.event(OrderPaid, probeOrderPaid(`fault-${sqlstate}`, key, new Date()));
+      await eventually(async () => expect(await retriesOf(consumer)).toBeGreaterThan(0), 30_000);
+      const faultFrom = Date.now();
+      await eventually(
+        async () => {
+          expect(Date.now() - faultFrom).toBeGreaterThan(12_000);
+          expect(await retriesOf(consumer)).toBeGreaterThan(5);
+        },
+        60_000,
+        500,
+      );
+      expect(await handledOrders()).toEqual([]);
+      await queryDatabase(consumerDb, 'DELETE FROM test_fault');
+
+      await eventually(
+        async () => expect(await handledOrders()).toEqual([`fault-${sqlstate}`]),
+        30_000,
+      );
+      await publisher.event(OrderPaid, probeOrderPaid(`poison-after-${sqlstate}`, key, new Date()));
+      await waitForDeadLetters(1);
+      expect(deadLetters().map((r) => r.headers[DeadLetterHeaders.ErrorCode])).toEqual([
+        'PROBE_POISON',
+      ]);
+      expect(await handledOrders()).toEqual([`fault-${sqlstate}`]);
+    },
+  );
+
   it('dead-letters a new bad record at a position dead-lettered before, after the topic was recreated with the databases kept', async () => {
     const key = 'acct-recreated';
     let consumer = await startConsumer();
