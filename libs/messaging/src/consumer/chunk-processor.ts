@@ -69,14 +69,16 @@ export class ChunkProcessor {
     return {
       shouldContinue: control.shouldContinue,
       wait: control.wait,
-      onRetry: (error, attempt, delayMs) => {
-        this.metrics.retries.inc();
-        this.logger.warn(
-          { attempt, delayMs, code: errorCodeOf(error), reason: String(error) },
-          'transient failure, retrying',
-        );
-      },
+      onRetry: (error, attempt, delayMs) => this.retrying(error, attempt, delayMs),
     };
+  }
+
+  private retrying(error: unknown, attempt: number, delayMs: number): void {
+    this.metrics.retries.inc();
+    this.logger.warn(
+      { attempt, delayMs, code: errorCodeOf(error), reason: String(error) },
+      'transient failure, retrying',
+    );
   }
 
   private async commit(records: InboundRecord[]): Promise<void> {
@@ -184,7 +186,7 @@ export class ChunkProcessor {
           retryAll: true,
           onRetry: (error, attempt, delayMs) => {
             if (classifyFailure(error) === 'retry') {
-              this.retryHooks(control).onRetry!(error, attempt, delayMs);
+              this.retrying(error, attempt, delayMs);
               return;
             }
             if (!stalled) this.metrics.deadLetterStalledPartitions.inc();
