@@ -12,6 +12,8 @@ POSTGRES_PASSWORD=$(secret 24)
 PII_ENCRYPTION_KEY=$(openssl rand -base64 32)
 # HMAC of the upstream billing system's x-signature: give the same value to upstream.
 UPSTREAM_SIGNING_SECRET=$(secret 32)
+# HMAC sealing a dead letter's original broker append time (every service; ops never needs it).
+DEAD_LETTER_SEAL_SECRET=$(secret 32)
 # HMAC of the status page links in the customers' emails.
 STATUS_PAGE_SECRET=$(secret 32)
 # Bearer tokens of the HTTP APIs: ops, support, and a Prometheus scrape token (/metrics only).

@@ -14,6 +14,7 @@
  * and reported).
  */
 import {
+  EventSources,
   OrderFulfilled,
   PaymentCaptured,
   SIGNATURE_HEADER,
@@ -525,7 +526,7 @@ async function runSagas(options: Options, settings: Settings): Promise<SagaResul
           amount: { amountMinor: order.amountMinor, currency: order.currency },
           capturedAt: new Date().toISOString(),
         },
-        { source: 'poly.upstream.billing', correlationId: order.orderId },
+        { source: EventSources.UpstreamBilling, correlationId: order.orderId },
         new Date(),
       );
       const value = Buffer.from(JSON.stringify(event));

@@ -1,6 +1,7 @@
 import {
   CloudEvent,
   EventContract,
+  EventSources,
   PaymentCaptured,
   RefundRequested,
   RefundSettled,
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, UPSTREAM_SIGNING_SECRET } from './dev-system';
 
-const SOURCE = 'dev/upstream-billing';
+const SOURCE = EventSources.UpstreamBilling;
 
 /**
  * Plays the upstream billing system for the orders it is told about: publishes their signed

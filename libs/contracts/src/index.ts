@@ -1,6 +1,7 @@
 // The event classes' class-validator decorators need the Reflect metadata API at import time.
 import 'reflect-metadata';
 export * from './topics';
+export * from './producers';
 export * from './reason-codes';
 export * from './envelope';
 export * from './catalog';

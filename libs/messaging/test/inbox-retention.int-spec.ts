@@ -63,6 +63,7 @@ describe('inbox retention (real PostgreSQL)', () => {
         clientId: 'c',
         brokers: [],
         topicPrefix: '',
+        deadLetterSealSecret: 'test-dead-letter-seal-secret-0123456789',
         inboxRetentionMs: 7 * 24 * HOUR_MS,
       },
       metrics,

@@ -128,6 +128,7 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
         group: 'relay-test',
         clientId: 'relay-test',
         brokers: testInfrastructure().brokers,
+        deadLetterSealSecret: 'test-dead-letter-seal-secret-0123456789',
         topicPrefix: prefix,
         relaySweepMs: 100,
         ...options,

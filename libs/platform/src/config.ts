@@ -8,6 +8,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
 } from 'class-validator';
 
@@ -160,6 +161,16 @@ export class ServiceEnvironment {
   @IsInt()
   @Min(1024)
   MESSAGING_MAX_BATCH_BYTES = 1_000_000;
+
+  /**
+   * Key of the seal that vouches for a dead letter's original broker append time when ops
+   * redrive it (libs/messaging/src/consumer/origin-seal.ts): the same for every instance of a
+   * service, known to nobody else. A secret: required outside development.
+   */
+  @Secret('dev-only-dead-letter-seal-secret-change-me')
+  @IsString()
+  @MinLength(32, { message: 'DEAD_LETTER_SEAL_SECRET must be at least 32 characters' })
+  DEAD_LETTER_SEAL_SECRET!: string;
 
   /** Replay horizon: how long handled event ids stay in the inbox (`<n>d|h|m|s`). */
   @Matches(DURATION, { message: 'INBOX_RETENTION must be a duration such as 7d, 12h, 30m' })

@@ -30,6 +30,7 @@ export function messagingOptionsFrom(
     maxBatchBytes: env.MESSAGING_MAX_BATCH_BYTES,
     inboxRetentionMs: durationMs(env.INBOX_RETENTION),
     inboxPruneIntervalMs: durationMs(env.INBOX_PRUNE_INTERVAL),
+    deadLetterSealSecret: env.DEAD_LETTER_SEAL_SECRET,
     ...extra,
   };
 }

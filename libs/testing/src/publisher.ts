@@ -1,4 +1,10 @@
-import { CloudEvent, EventContract, SIGNATURE_HEADER, signPayload } from '@app/contracts';
+import {
+  CloudEvent,
+  EventContract,
+  producerSourceOf,
+  SIGNATURE_HEADER,
+  signPayload,
+} from '@app/contracts';
 import { AccountScoped, createEvent } from '@app/messaging';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { testInfrastructure } from './infrastructure';
@@ -104,7 +110,10 @@ export class TestPublisher {
   }
 }
 
-/** An event as another system would publish it: its saga is its order (or else its account). */
+/**
+ * An event as another system would publish it: its saga is its order (or else its account); its
+ * source is its topic's one producer unless the test says otherwise.
+ */
 function testEvent<C extends EventContract>(
   contract: C,
   data: InstanceType<C> & AccountScoped,
@@ -114,7 +123,7 @@ function testEvent<C extends EventContract>(
     contract,
     data,
     {
-      source: options.source ?? 'test',
+      source: options.source ?? producerSourceOf(contract.topic),
       correlationId:
         options.correlationId ?? (data as { orderId?: string }).orderId ?? data.accountId,
     },

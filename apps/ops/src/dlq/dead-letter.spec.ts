@@ -38,13 +38,18 @@ describe('dead letters', () => {
     expect(() => parseFilters(['colour=red'])).toThrow(/invalid filter/);
   });
 
-  it('redrives with the original headers, without the dead-letter bookkeeping, counting redrives', () => {
+  it('redrives with the original headers and the sealed origin, without the dead-letter bookkeeping, counting redrives', () => {
     const headers = redriveHeaders(
       {
         'content-type': 'application/cloudevents+json; charset=UTF-8',
         'x-signature': Buffer.from('t=1,v1=ab'),
         'dlq-reason': 'boom',
         'dlq-error-code': 'P0001',
+        'dlq-origin-topic': 'billing.payments.v1',
+        'dlq-origin-partition': '2',
+        'dlq-origin-offset': '17',
+        'dlq-origin-appended-at': '2026-11-23T11:00:00.000Z',
+        'dlq-origin-seal': 'c'.repeat(64),
         'dlq-redrive-count': '1',
       },
       1,
@@ -53,6 +58,11 @@ describe('dead letters', () => {
     expect(headers).toEqual({
       'content-type': 'application/cloudevents+json; charset=UTF-8',
       'x-signature': Buffer.from('t=1,v1=ab'),
+      'dlq-origin-topic': 'billing.payments.v1',
+      'dlq-origin-partition': '2',
+      'dlq-origin-offset': '17',
+      'dlq-origin-appended-at': '2026-11-23T11:00:00.000Z',
+      'dlq-origin-seal': 'c'.repeat(64),
       'dlq-redriven-at': '2026-11-23T12:00:00.000Z',
       'dlq-redrive-count': '2',
     });

@@ -1,4 +1,4 @@
-import { DeadLetterHeaders } from '@app/messaging';
+import { DeadLetterHeaders, SEALED_ORIGIN_HEADERS } from '@app/messaging';
 import { IHeaders } from 'kafkajs';
 import { ExitCodes, OpsError } from '../cli/ops-error';
 
@@ -86,8 +86,9 @@ export function matchesFilter(letter: DeadLetter, filter: DeadLetterFilter): boo
 
 /**
  * The headers a redriven record carries: the original record's own (the dead-letter bookkeeping
- * removed), plus when it was redriven and how many times so far (a record failing again and again
- * shows it).
+ * removed), the sealed origin (so the consumer judges freshness on the original append time: only
+ * the service can make or check that seal), plus when it was redriven and how many times so far
+ * (a record failing again and again shows it).
  */
 export function redriveHeaders(
   deadLetterHeaders: IHeaders,
@@ -96,7 +97,8 @@ export function redriveHeaders(
 ): IHeaders {
   const headers: IHeaders = {};
   for (const [name, value] of Object.entries(deadLetterHeaders)) {
-    if (!name.startsWith('dlq-') && value !== undefined) headers[name] = value;
+    if ((!name.startsWith('dlq-') || SEALED_ORIGIN_HEADERS.includes(name)) && value !== undefined)
+      headers[name] = value;
   }
   headers[DeadLetterHeaders.RedrivenAt] = now.toISOString();
   headers[DeadLetterHeaders.RedriveCount] = String(previousRedrives + 1);

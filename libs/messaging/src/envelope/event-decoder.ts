@@ -27,9 +27,18 @@ export function decodeEvent(topic: TopicName | string, value: Buffer | null): De
   try {
     parsed = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    throw new DecodeError('NOT_JSON', `value is not JSON: ${(error as Error).message}`);
+    throw new DecodeError('NOT_JSON', `value is not JSON: ${jsonErrorWithoutInput(error)}`);
   }
   return validateEvent(topic, parsed);
+}
+
+/**
+ * JSON.parse's message without the excerpt of the input it quotes (`Unexpected token 'x',
+ * "...input..." is not valid JSON`): a record's bytes never reach a log line or a header that way.
+ */
+function jsonErrorWithoutInput(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, ".*$/s, '').slice(0, 200);
 }
 
 /** The validated event of a known contract that an already parsed record value holds. */

@@ -17,8 +17,14 @@ export interface MessagingOptions {
   chunkSize?: number;
   /** Partitions handled at once (each in its own transaction). */
   partitionsConsumedConcurrently?: number;
-  /** Attempts of a transiently failing record before it is dead-lettered. */
-  maxAttempts?: number;
+  /**
+   * Key of the HMAC seal that vouches for a dead letter's original append time when it is
+   * redriven (consumer/origin-seal.ts). The service's own secret: every instance of it holds
+   * the same one, nobody else does.
+   */
+  deadLetterSealSecret: string;
+  /** Readiness fails when the consumer has not heard from the broker for this long (ms). */
+  brokerSilenceMs?: number;
   /** Checks a record's authenticity before decoding (throws DecodeError('UNAUTHENTICATED')). */
   authenticate?: (record: RecordOrigin, message: KafkaMessage) => void;
   /** Consumer session timeout: how long a crashed member keeps its partitions. */

@@ -47,9 +47,29 @@ export class MessagingMetrics {
     registers: [this.registry],
   });
 
+  readonly deadLettersSkipped = new Counter({
+    name: 'messaging_dead_letters_skipped_total',
+    help: 'Records not dead-lettered again because the same record was before (a redelivery)',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetterFailures = new Counter({
+    name: 'messaging_dead_letter_failures_total',
+    help: 'Failed attempts to write a dead letter (the partition is held until one succeeds)',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetterStalledPartitions = new Gauge({
+    name: 'messaging_dead_letter_stalled_partitions',
+    help: 'Partitions held because a dead letter cannot be written',
+    registers: [this.registry],
+  });
+
   readonly retries = new Counter({
     name: 'messaging_retries_total',
-    help: 'Transient failures retried',
+    help: 'Failures retried with backoff (infrastructure, conflicts, TransientError)',
     registers: [this.registry],
   });
 

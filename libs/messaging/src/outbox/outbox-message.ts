@@ -18,6 +18,10 @@ export const DeadLetterHeaders = {
   OriginTopic: 'dlq-origin-topic',
   OriginPartition: 'dlq-origin-partition',
   OriginOffset: 'dlq-origin-offset',
+  /** The original record's broker append time (ISO 8601), vouched for by OriginSeal. */
+  OriginAppendedAt: 'dlq-origin-appended-at',
+  /** HMAC over the origin and its append time and value (consumer/origin-seal.ts). */
+  OriginSeal: 'dlq-origin-seal',
   ConsumerGroup: 'dlq-consumer-group',
   Attempts: 'dlq-attempts',
   FailedAt: 'dlq-failed-at',

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
-import { isTransient } from '../errors';
 import { EventOrigin } from '../envelope/event-factory';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { writeOutbox } from '../outbox/outbox.writer';
 import { MessagingOptions } from '../kafka/messaging.config';
+import { RetryPolicy } from '../retry/retry-policy';
 import { Transaction } from './transaction';
 
 /**
@@ -15,12 +15,14 @@ export class UnitOfWork {
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
     private readonly options: MessagingOptions,
+    private readonly retryPolicy = new RetryPolicy(),
   ) {}
 
   /**
    * For HTTP actions and schedulers: `correlationId` is the saga's id (the orderId). With
-   * `attempts` > 1 a transaction that fails transiently (a deadlock, a dropped connection) is
-   * run again from the start, as the consumer does with its chunks: `work` must do nothing
+   * `attempts` > 1 a transaction that fails transiently (a deadlock, a dropped connection; the
+   * runtime's one classifier decides) is run again from the start after the runtime's backoff,
+   * as the consumer does with its chunks: `work` must do nothing
    * outside the transaction that a second run would repeat.
    */
   async run<T>(
@@ -28,19 +30,15 @@ export class UnitOfWork {
     work: (tx: Transaction) => Promise<T>,
     options: { attempts?: number } = {},
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.dataSource.transaction(async (manager) => {
-          const tx = new Transaction(manager, { source: this.options.source, ...origin });
-          const value = await work(tx);
-          await writeOutbox(manager, tx.takeMessages());
-          return value;
-        });
-        this.relay.wake();
-        return result;
-      } catch (error) {
-        if (attempt >= (options.attempts ?? 1) || !isTransient(error)) throw error;
-      }
-    }
+    return this.retryPolicy.withMaxAttempts(options.attempts ?? 1).run(async () => {
+      const result = await this.dataSource.transaction(async (manager) => {
+        const tx = new Transaction(manager, { source: this.options.source, ...origin });
+        const value = await work(tx);
+        await writeOutbox(manager, tx.takeMessages());
+        return value;
+      });
+      this.relay.wake();
+      return result;
+    });
   }
 }

@@ -8,6 +8,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
 import { Public, Roles } from '../auth/auth.guard';
 
 const processMetrics = new Registry();
@@ -45,11 +46,25 @@ async function report(
   }
 }
 
+/**
+ * Readiness fails when the oldest unpublished outbox row is older than this (seconds; env
+ * READY_MAX_OUTBOX_AGE_S): the relay cannot publish (broker lost, refused).
+ */
+export function readyMaxOutboxAgeFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.READY_MAX_OUTBOX_AGE_S ?? '15';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`READY_MAX_OUTBOX_AGE_S must be a whole number of seconds ≥ 1, got "${raw}"`);
+  }
+  return value;
+}
+
 /** Health is public (orchestrators probe it); metrics need the ops role or a metrics token. */
 @Controller()
 export class HealthController {
   // Read when the module is built, so a bad value stops the service at boot.
   private readonly maxLag = readyMaxLagFrom(process.env);
+  private readonly maxOutboxAgeS = readyMaxOutboxAgeFrom(process.env);
 
   constructor(
     private readonly health: HealthCheckService,
@@ -57,6 +72,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly server: KafkaEventServer,
     private readonly metrics: MessagingMetrics,
+    private readonly dataSource: DataSource,
   ) {}
 
   /** The process is alive (no dependency checked: a restart would not fix a dependency). */
@@ -67,7 +83,11 @@ export class HealthController {
     return report(this.health.check([]), response);
   }
 
-  /** Ready to do work: database answers, the consumer is in its group and not too far behind. */
+  /**
+   * Ready to do work: the database answers; the consumer is in its group and hears from the
+   * broker; it is not too far behind; and what the service published leaves its outbox (the
+   * relay reaches the broker).
+   */
   @Get('health/ready')
   @Public()
   @HealthCheck()
@@ -77,9 +97,22 @@ export class HealthController {
         () => this.database.pingCheck('database', { timeout: 1500 }),
         () => {
           const kafka = this.indicators.check('kafka');
-          return this.server.isJoined()
-            ? kafka.up()
-            : kafka.down({ reason: 'consumer not in its group' });
+          const { ready, reason } = this.server.readiness();
+          return ready ? kafka.up() : kafka.down({ reason });
+        },
+        async () => {
+          const outbox = this.indicators.check('outbox');
+          const [oldest] = await this.dataSource.query<{ age: number }[]>(
+            `SELECT extract(epoch FROM now() - created_at)::float8 AS age
+             FROM outbox_messages ORDER BY id LIMIT 1`,
+          );
+          const age = Math.max(0, oldest?.age ?? 0);
+          return age <= this.maxOutboxAgeS
+            ? outbox.up({ oldestAgeS: Math.round(age), bound: this.maxOutboxAgeS })
+            : outbox.down({
+                reason: `unpublished outbox rows older than ${this.maxOutboxAgeS} s`,
+                oldestAgeS: Math.round(age),
+              });
         },
         async () => {
           const lag = this.indicators.check('lag');

@@ -10,7 +10,13 @@
  * set-based.
  */
 import 'reflect-metadata';
-import { CloudEvent, OrderPaid, EligibilityRejected } from '@app/contracts';
+import {
+  CloudEvent,
+  EligibilityRejected,
+  OrderPaid,
+  producerSourceOf,
+  Topics,
+} from '@app/contracts';
 import {
   CodedError,
   EventBatch,
@@ -247,7 +253,15 @@ class ProbeModule {
         AuthModule.register(env.API_TOKENS),
         HealthModule,
         MessagingModule.forRootAsync({
-          useFactory: () => messagingOptionsFrom(env, { name: 'probe', group: env.PROBE_GROUP }),
+          // The producer publishes OrderPaid, so it speaks as that topic's one producer.
+          useFactory: () =>
+            messagingOptionsFrom(
+              env,
+              { name: 'probe', group: env.PROBE_GROUP },
+              env.PROBE_ROLE === 'producer'
+                ? { source: producerSourceOf(Topics.ReactivationBilling) }
+                : {},
+            ),
         }),
       ],
       controllers: probeControllers(env),

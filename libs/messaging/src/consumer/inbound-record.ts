@@ -1,0 +1,64 @@
+import { producerSourceOf } from '@app/contracts';
+import { MessageHandler } from '@nestjs/microservices';
+import { KafkaMessage } from 'kafkajs';
+import { DecodedEvent, decodeEvent } from '../envelope/event-decoder';
+import { DecodeError } from '../errors';
+import { MessagingOptions } from '../kafka/messaging.config';
+import { RecordOrigin } from './event-context';
+import { OriginSeal } from './origin-seal';
+
+/** How the records of one event type are handled: one call per record, or per run of records. */
+export interface EventHandler {
+  handle: MessageHandler;
+  batched: boolean;
+}
+
+/** One record of a batch, decoded (or not) before any database work. */
+export interface InboundRecord {
+  origin: RecordOrigin;
+  message: KafkaMessage;
+  decoded?: DecodedEvent;
+  /** Why the record is not an event this consumer accepts: it is dead-lettered. */
+  failure?: DecodeError;
+  handler?: EventHandler;
+}
+
+/**
+ * Turns a Kafka record into an InboundRecord: its origin (with the original append time when a
+ * redriven record carries a valid seal), authenticated by the service's hook, decoded against
+ * its contract, and from its topic's one producer.
+ */
+export class RecordDecoder {
+  constructor(
+    private readonly seal: OriginSeal,
+    private readonly authenticate: MessagingOptions['authenticate'],
+    private readonly handlerOf: (type: string) => EventHandler | undefined,
+  ) {}
+
+  decode(topic: string, partition: number, message: KafkaMessage): InboundRecord {
+    const origin: RecordOrigin = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      appendedAt:
+        this.seal.originalAppendTime(topic, message) ?? new Date(Number(message.timestamp)),
+    };
+    try {
+      this.authenticate?.(origin, message);
+      const decoded = decodeEvent(topic, message.value);
+      const producer = producerSourceOf(decoded.contract.topic);
+      if (decoded.event.source !== producer) {
+        throw new DecodeError(
+          'WRONG_PRODUCER',
+          `${decoded.contract.type} from source "${decoded.event.source}" refused: ` +
+            `${topic} is produced by "${producer}" only`,
+        );
+      }
+      return { origin, message, decoded, handler: this.handlerOf(decoded.contract.type) };
+    } catch (error) {
+      if (error instanceof DecodeError) return { origin, message, failure: error };
+      throw error;
+    }
+  }
+}
