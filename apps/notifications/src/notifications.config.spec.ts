@@ -5,6 +5,7 @@ const OWN_SECRETS = {
   PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
   API_TOKENS: 'Zk3q9v0AOw8mX1yR2uE5tNcH:ops',
   STATUS_PAGE_SECRET: 'a-status-page-secret-of-the-deployment',
+  DEAD_LETTER_SEAL_SECRET: 'a-dead-letter-seal-secret-of-the-deployment',
 };
 
 describe('notifications configuration', () => {

@@ -13,6 +13,7 @@ const SECRETS = {
   PII_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   API_TOKENS: 'Zk3q9v0AOw8mX1yR2uE5tNcH:ops,Jp4rLs8VbQe2WmYd6TgKa0Xz:metrics',
   APP_SECRET: 'a-secret-of-the-deployment',
+  DEAD_LETTER_SEAL_SECRET: 'a-dead-letter-seal-secret-of-the-deployment',
 };
 
 function load(env: NodeJS.ProcessEnv): AppEnvironment {

@@ -42,6 +42,7 @@ describe('a service refuses to boot with missing or development secrets (as a pr
       { ...OWN, UPSTREAM_SIGNING_SECRET: 'dev-upstream-secret' },
     ],
     ['notifications', 'STATUS_PAGE_SECRET: required', { ...OWN }],
+    ['eligibility', 'DEAD_LETTER_SEAL_SECRET: required', { ...OWN }],
     ['eligibility', 'API_TOKENS: required', { PII_ENCRYPTION_KEY: OWN.PII_ENCRYPTION_KEY }],
     [
       'licensing',
