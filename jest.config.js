@@ -22,6 +22,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.{int-spec,e2e-spec}.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-integration-setup.ts'],
       slowTestThreshold: 30,
     },

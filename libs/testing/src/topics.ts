@@ -1,6 +1,18 @@
 import { ensureTopics } from '@app/messaging';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { testInfrastructure } from './infrastructure';
+
+/** The prefixes this checkout's test runs created; the global teardown deletes their topics. */
+export const TEST_TOPIC_PREFIXES_FILE = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '.cache',
+  'test-topic-prefixes',
+);
 
 /**
  * Every topic of the system under a fresh prefix: a test's services, recorders and publishers
@@ -9,6 +21,8 @@ import { testInfrastructure } from './infrastructure';
  */
 export async function createTestTopics(extraGroups: string[] = []): Promise<string> {
   const prefix = `t${randomBytes(4).toString('hex')}.`;
+  mkdirSync(dirname(TEST_TOPIC_PREFIXES_FILE), { recursive: true });
+  appendFileSync(TEST_TOPIC_PREFIXES_FILE, `${prefix}\n`);
   const checks = await ensureTopics(testInfrastructure().brokers, prefix, extraGroups);
   const bad = checks.filter((check) => check.problems.length > 0);
   if (bad.length > 0) throw new Error(`topics not as specified: ${JSON.stringify(bad)}`);
