@@ -239,7 +239,7 @@ describe('the consumer under failures (real Kafka, real PostgreSQL, probe proces
       first.headers[DeadLetterHeaders.OriginPartition],
     );
     expect(second.value!.toString()).toBe('second bad record');
-    const metrics = await consumer.http<string>('GET', '/metrics', undefined, null);
+    const metrics = await consumer.http<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/messaging_dead_letters_total\{code="NOT_JSON"[^}]*\} 1/);
   });
 
@@ -303,7 +303,7 @@ function redriveHeaders(letter: RecordedRecord): Record<string, string> {
 }
 
 async function retriesOf(service: ServiceProcess): Promise<number> {
-  const metrics = await service.http<string>('GET', '/metrics', undefined, null);
+  const metrics = await service.http<string>('GET', '/metrics');
   const match = /^messaging_retries_total (\d+)/m.exec(metrics.body);
   return match ? Number(match[1]) : 0;
 }

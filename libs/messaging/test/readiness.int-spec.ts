@@ -137,7 +137,7 @@ describe('readiness with a broker that dies (own broker, real PostgreSQL, probe 
 });
 
 async function retriesOf(service: ServiceProcess): Promise<number> {
-  const metrics = await service.http<string>('GET', '/metrics', undefined, null);
+  const metrics = await service.http<string>('GET', '/metrics');
   const match = /^messaging_retries_total (\d+)/m.exec(metrics.body);
   return match ? Number(match[1]) : 0;
 }

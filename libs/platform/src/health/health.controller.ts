@@ -102,11 +102,15 @@ export class HealthController {
         },
         async () => {
           const outbox = this.indicators.check('outbox');
-          const [oldest] = await this.dataSource.query<{ age: number }[]>(
-            `SELECT extract(epoch FROM now() - created_at)::float8 AS age
-             FROM outbox_messages ORDER BY id LIMIT 1`,
-          );
-          const age = Math.max(0, oldest?.age ?? 0);
+          // A database that does not answer is a down check here too, never a 500.
+          const rows = await this.dataSource
+            .query<{ age: number }[]>(
+              `SELECT extract(epoch FROM now() - created_at)::float8 AS age
+                 FROM outbox_messages ORDER BY id LIMIT 1`,
+            )
+            .catch(() => undefined);
+          if (!rows) return outbox.down({ reason: 'outbox not readable' });
+          const age = Math.max(0, rows[0]?.age ?? 0);
           return age <= this.maxOutboxAgeS
             ? outbox.up({ oldestAgeS: Math.round(age), bound: this.maxOutboxAgeS })
             : outbox.down({
