@@ -95,7 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const [kafkaPort, controllerPort, pgPort] = await distinctFreePorts(3);
   log(`seed ${options.seed}; own broker on :${kafkaPort}, own PostgreSQL on :${pgPort}`);
   const [broker, postgres, mailbox] = await Promise.all([
-    OwnBroker.start(kafkaPort, controllerPort, mkdtempSync(join(tmpdir(), 'chaos-kafka-'))),
+    OwnBroker.start(kafkaPort, controllerPort, mkdtempSync(join(tmpdir(), 'chaos-kafka-')), PREFIX),
     OwnPostgres.start(pgPort),
     TestMailbox.start(),
   ]);
@@ -521,7 +521,9 @@ class FaultInjector {
         const restart = (async () => {
           await new Promise((resolve) => setTimeout(resolve, fault.downMs));
           await victim.start();
-        })().finally(() => this.restarts.delete(victim));
+        })()
+          .catch((error: Error) => this.log(`${victim.name} did not come back: ${error.message}`))
+          .finally(() => this.restarts.delete(victim));
         this.restarts.set(victim, restart);
         return `kill -9 ${victim.name} (restart after ${fault.downMs} ms)`;
       }
@@ -553,31 +555,33 @@ class FaultInjector {
     ).map((t) => t.topic.slice(PREFIX.length));
     await admin.disconnect();
     const from = new Date(Date.now() - backMs).toISOString();
-    for (const topic of topics) {
-      await exec(
-        process.execPath,
-        [
-          join(ROOT, 'dist/apps/ops/src/main.js'),
-          'replay',
-          '--group',
-          group,
-          '--topic',
-          topic,
-          '--from',
-          from,
-          '--json',
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            PATH: process.env.PATH ?? '',
-            KAFKA_BROKERS: this.broker.brokers.join(','),
-            KAFKA_TOPIC_PREFIX: PREFIX,
+    await Promise.all(
+      topics.map((topic) =>
+        exec(
+          process.execPath,
+          [
+            join(ROOT, 'dist/apps/ops/src/main.js'),
+            'replay',
+            '--group',
+            group,
+            '--topic',
+            topic,
+            '--from',
+            from,
+            '--json',
+          ],
+          {
+            cwd: ROOT,
+            env: {
+              PATH: process.env.PATH ?? '',
+              KAFKA_BROKERS: this.broker.brokers.join(','),
+              KAFKA_TOPIC_PREFIX: PREFIX,
+            },
+            timeout: 120_000,
           },
-          timeout: 120_000,
-        },
-      );
-    }
+        ),
+      ),
+    );
     await Promise.all(mine.map((i) => i.start()));
     return `replay: ${service}'s group moved back to ${from} on ${topics.length} topics`;
   }

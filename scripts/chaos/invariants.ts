@@ -78,7 +78,7 @@ export function checkInvariants(history: History): InvariantResult[] {
     ),
     licensesReactivated(history),
     registryAgrees(history),
-    emailsOncePerStage(history),
+    emailsOncePerStage(history, byOrder),
     noDeadLetters(history),
     nothingLeft(history),
   ];
@@ -246,7 +246,10 @@ function registryAgrees(history: History): InvariantResult {
   return result('the licensing registry agrees', licenses, 'licenses', bad);
 }
 
-function emailsOncePerStage(history: History): InvariantResult {
+function emailsOncePerStage(
+  history: History,
+  byOrder: Map<string, HistoryEvent[]>,
+): InvariantResult {
   const byCustomer = new Map<string, DrivenSaga>(history.sagas.map((s) => [s.customerEmail, s]));
   const counts = new Map<string, Map<EmailStage | string, number>>();
   let accepted = 0;
@@ -264,7 +267,12 @@ function emailsOncePerStage(history: History): InvariantResult {
   const bad: string[] = [];
   for (const saga of history.sagas) {
     const stages = counts.get(saga.orderId) ?? new Map<string, number>();
-    const expected = OUTCOMES[saga.plan.kind].emails;
+    const outcome = OUTCOMES[saga.plan.kind];
+    const conditional = outcome.emailIfEvent;
+    const expected =
+      conditional && distinct(byOrder.get(saga.orderId), conditional.type).length > 0
+        ? [...outcome.emails, conditional.stage]
+        : outcome.emails;
     const problems: string[] = [];
     for (const stage of expected) {
       const n = stages.get(stage) ?? 0;

@@ -34,7 +34,13 @@ export class OwnBroker {
     return [`127.0.0.1:${this.port}`];
   }
 
-  static async start(port: number, controllerPort: number, runDir: string): Promise<OwnBroker> {
+  /** `prefix`: the topics' prefix (KAFKA_TOPIC_PREFIX); kafka.sh creates them with it. */
+  static async start(
+    port: number,
+    controllerPort: number,
+    runDir: string,
+    prefix: string,
+  ): Promise<OwnBroker> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_PORT: String(port),
@@ -42,8 +48,7 @@ export class OwnBroker {
       KAFKA_RUN_DIR: runDir,
       KAFKA_DATA_DIR: join(runDir, 'data'),
       KAFKA_HEAP: process.env.CHAOS_KAFKA_HEAP ?? '-Xms256m -Xmx768m',
-      // The topics without prefix: nothing else uses this broker.
-      KAFKA_TOPIC_PREFIX: '',
+      KAFKA_TOPIC_PREFIX: prefix,
     };
     const broker = new OwnBroker(port, env, runDir);
     await broker.kafkaSh('start');

@@ -59,15 +59,20 @@ export interface SagaOutcome {
   reasons?: string[];
   /** The stages the customer gets one email each about. */
   emails: EmailStage[];
+  /** A stage emailed once if the order has an event of that type, else never. */
+  emailIfEvent?: { stage: EmailStage; type: string };
 }
 
 export const OUTCOMES: Record<SagaKind, SagaOutcome> = {
   fulfilled: { status: 'FULFILLED', paid: true, refunds: 0, emails: ['paid', 'restored'] },
+  // 'scheduled' only when licensing scheduled it: a window that began before the order was
+  // verified (a slow or faulty run) is met at once, with no ActivationScheduled.
   'change-window': {
     status: 'FULFILLED',
     paid: true,
     refunds: 0,
-    emails: ['paid', 'scheduled', 'restored'],
+    emails: ['paid', 'restored'],
+    emailIfEvent: { stage: 'scheduled', type: 'ActivationScheduled' },
   },
   'review-approved': {
     status: 'FULFILLED',
@@ -102,7 +107,9 @@ export const OUTCOMES: Record<SagaKind, SagaOutcome> = {
     paid: true,
     refunds: 1,
     reasons: ['DUPLICATE_PAYMENT'],
-    emails: ['paid', 'restored', 'secondPayment', 'refunded'],
+    // The second payment's refund settles without an OrderRefunded (the order stays fulfilled),
+    // so no refund email: the second-payment email already says it will be refunded.
+    emails: ['paid', 'restored', 'secondPayment'],
   },
 };
 
@@ -245,7 +252,7 @@ export function planSaga(runId: string, index: number, kind: SagaKind): SagaPlan
   };
   switch (kind) {
     case 'change-window':
-      plan.changeWindowInSeconds = 4;
+      plan.changeWindowInSeconds = 8;
       break;
     case 'review-approved':
     case 'review-denied':

@@ -2,7 +2,7 @@
  * Two (or more) instances of each of the four services, as real processes sharing their service's
  * database and consumer group, and how the suite reaches them: any live instance answers HTTP.
  */
-import { ServiceName, ServiceProcess, startService, TEST_OPS_TOKEN } from '@app/testing';
+import { freePort, ServiceName, ServiceProcess, startService, TEST_OPS_TOKEN } from '@app/testing';
 
 export const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
 
@@ -12,6 +12,7 @@ export class Instance {
   process?: ServiceProcess;
   /** False from a kill until the restarted process is ready. */
   up = false;
+  private port?: string;
 
   constructor(
     readonly service: ServiceName,
@@ -27,16 +28,34 @@ export class Instance {
     return this.process?.url;
   }
 
-  async start(): Promise<void> {
-    // Restarted processes keep their port (its URL is what clients know).
-    const port = this.process ? new URL(this.process.url).port : undefined;
-    this.process = await startService(
-      this.service,
-      { ...this.env, ...(port ? { HTTP_PORT: port } : {}) },
-      // A restart may meet a broker or a database that is down: wait for them.
-      { timeoutMs: 600_000 },
-    );
-    this.up = true;
+  /** Processes that exited before they were ready (a service cannot boot without its broker). */
+  failedStarts = 0;
+
+  /**
+   * Starts the process and waits until it is ready. A service exits at boot when the broker or
+   * the database is down; like a supervisor (systemd, a container's restart policy), start it
+   * again a second later, until `timeoutMs`.
+   */
+  async start(timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // Restarted processes keep their port (its URL is what clients know).
+      const port = this.port ?? String(await freePort());
+      this.port = port;
+      try {
+        this.process = await startService(
+          this.service,
+          { ...this.env, HTTP_PORT: port },
+          { timeoutMs: Math.max(1000, deadline - Date.now()) },
+        );
+        this.up = true;
+        return;
+      } catch (error) {
+        this.failedStarts++;
+        if (Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   async kill(): Promise<void> {
