@@ -555,22 +555,12 @@ class FaultInjector {
     ).map((t) => t.topic.slice(PREFIX.length));
     await admin.disconnect();
     const from = new Date(Date.now() - backMs).toISOString();
-    await Promise.all(
-      topics.map((topic) =>
-        exec(
-          process.execPath,
-          [
-            join(ROOT, 'dist/apps/ops/src/main.js'),
-            'replay',
-            '--group',
-            group,
-            '--topic',
-            topic,
-            '--from',
-            from,
-            '--json',
-          ],
-          {
+    // One after the other: each `ops replay` joins the group for a moment to move its offsets.
+    for (const topic of topics) {
+      const args = ['replay', '--group', group, '--topic', topic, '--from', from, '--json'];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await exec(process.execPath, [join(ROOT, 'dist/apps/ops/src/main.js'), ...args], {
             cwd: ROOT,
             env: {
               PATH: process.env.PATH ?? '',
@@ -578,10 +568,15 @@ class FaultInjector {
               KAFKA_TOPIC_PREFIX: PREFIX,
             },
             timeout: 120_000,
-          },
-        ),
-      ),
-    );
+          });
+          break;
+        } catch (error) {
+          // The group may still be settling after its members left (ops says to run again).
+          if (attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+      }
+    }
     await Promise.all(mine.map((i) => i.start()));
     return `replay: ${service}'s group moved back to ${from} on ${topics.length} topics`;
   }
