@@ -74,6 +74,8 @@ export interface ChaosReport {
   notPlaced: string[];
   /** Payment to terminal state, ms (from billing's own timestamps). */
   latencyMs: { p50: number; p95: number; max: number };
+  /** Processes that exited before ready and were started again (by instance). */
+  failedStarts: Record<string, number>;
   wallSeconds: number;
   settledInSeconds: number;
 }
@@ -173,6 +175,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       faults: injector.done,
       notPlaced,
       latencyMs: await latencies(databases.billing, sagas),
+      failedStarts: Object.fromEntries(
+        instances.all.filter((i) => i.failedStarts > 0).map((i) => [i.name, i.failedStarts]),
+      ),
       wallSeconds: Math.round((Date.now() - started) / 1000),
       settledInSeconds,
     };
@@ -321,6 +326,19 @@ async function driveSaga(
       plan.other.account,
       ok,
     );
+    // As ops would: the other account is known to eligibility before its license is ordered
+    // (else the license is not found rather than not owned).
+    for (;;) {
+      const copy = await instances.http(
+        'eligibility',
+        'GET',
+        `/accounts/${plan.other.accountId}`,
+        undefined,
+        (s) => s === 200 || s === 404,
+      );
+      if (copy.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   }
   await instances.http('licensing', 'PUT', `/accounts/${plan.accountId}`, plan.account, ok);
   const customer = { name: `Customer ${plan.index}`, email: `${plan.accountId}@chaos.example` };
@@ -495,7 +513,25 @@ class FaultInjector {
     private readonly log: (line: string) => void,
   ) {}
 
+  /**
+   * Three tracks at once, each in time order: instance kills, broker and database outages,
+   * replays (a replay takes its service down for a while; kills go on meanwhile).
+   */
   async run(schedule: Fault[], startedAt: number): Promise<void> {
+    const track = (fault: Fault) =>
+      fault.kind === 'kill-instance' ? 0 : fault.kind === 'replay' ? 2 : 1;
+    await Promise.all(
+      [0, 1, 2].map((t) =>
+        this.runTrack(
+          schedule.filter((f) => track(f) === t),
+          startedAt,
+        ),
+      ),
+    );
+    await Promise.all(this.restarts.values());
+  }
+
+  private async runTrack(schedule: Fault[], startedAt: number): Promise<void> {
     for (const fault of schedule) {
       await new Promise((resolve) =>
         setTimeout(resolve, Math.max(0, startedAt + fault.atMs - Date.now())),
@@ -507,7 +543,6 @@ class FaultInjector {
       this.done.push({ at, fault: what, tookMs });
       this.log(`fault ${at}: ${what} (${tookMs} ms)`);
     }
-    await Promise.all(this.restarts.values());
   }
 
   private async inject(fault: Fault): Promise<string> {
@@ -571,8 +606,8 @@ class FaultInjector {
           });
           break;
         } catch (error) {
-          // The group may still be settling after its members left (ops says to run again).
-          if (attempt >= 5) throw error;
+          // The group may still be settling after its members left, or the broker be down.
+          if (attempt >= 60) throw error;
           await new Promise((resolve) => setTimeout(resolve, 2000));
         }
       }

@@ -34,7 +34,7 @@ describe('npm run chaos (bounded run)', () => {
     async () => {
       const run = await runChaosCli([
         '--sagas',
-        process.env.CHAOS_SAGAS ?? '196',
+        process.env.CHAOS_SAGAS ?? '168',
         '--rate',
         '4',
         '--seed',

@@ -36,6 +36,7 @@ function print(report: ChaosReport): string {
       `  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.counts}`,
       ...i.examples.map((e) => `         e.g. ${e}`),
     ]),
+    `processes that exited at boot and were started again: ${JSON.stringify(report.failedStarts)}`,
     `payment to end (ms): p50 ${report.latencyMs.p50}, p95 ${report.latencyMs.p95}, max ${report.latencyMs.max}`,
     `settled ${report.settledInSeconds} s after the last saga was placed; wall time ${report.wallSeconds} s`,
     `replay: ${report.command}`,
