@@ -580,7 +580,8 @@ class FaultInjector {
   /** Stops the service's instances, moves its group back over every topic it reads, restarts. */
   private async replay(service: ServiceName, backMs: number): Promise<string> {
     const mine = this.instances.of(service);
-    await Promise.all(mine.map((i) => this.restarts.get(i)));
+    // An instance being restarted after a kill comes back first, then goes down with the rest.
+    await Promise.all(mine.map((i) => this.restarts.get(i) ?? Promise.resolve()));
     await Promise.all(mine.map((i) => i.stop()));
     const group = GROUPS[service];
     const admin = this.kafka.admin();
