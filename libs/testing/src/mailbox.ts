@@ -55,6 +55,9 @@ export class TestMailbox {
           .catch((error: Error) => callback(error));
       },
     });
+    // A client killed mid-transaction (a service under kill -9) resets its connection: that
+    // connection is lost, the server is not (unhandled, the 'error' would end the test process).
+    server.on('error', () => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return new TestMailbox(server, (server.server.address() as AddressInfo).port, mails, failures);
   }
