@@ -548,9 +548,14 @@ class FaultInjector {
   private async inject(fault: Fault): Promise<string> {
     switch (fault.kind) {
       case 'kill-instance': {
-        const all = this.instances.all;
-        const up = all.filter((i) => i.up && !this.restarts.has(i));
-        if (up.length === 0) return `${describeFault(fault)}: no instance up, skipped`;
+        // Every instance may be down or coming back (after the broker's kill, say): wait for one.
+        const waitUntil = Date.now() + 120_000;
+        let up = this.instances.all.filter((i) => i.up && !this.restarts.has(i));
+        while (up.length === 0 && Date.now() < waitUntil) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          up = this.instances.all.filter((i) => i.up && !this.restarts.has(i));
+        }
+        if (up.length === 0) return `${describeFault(fault)}: no instance up for 120 s, skipped`;
         const victim = up[fault.victim % up.length];
         await victim.kill();
         const restart = (async () => {
