@@ -811,7 +811,12 @@ async function readHistory(
     events,
     orderStatus: new Map(orders.map((o) => [o.id, o.status])),
     licenseStatus: new Map(licenses.map((l) => [l.id, l.status])),
-    emails: mailbox.mails.map((m) => ({ to: m.to, subject: m.subject, messageId: m.messageId })),
+    emails: mailbox.mails.map((m) => ({
+      to: m.to,
+      subject: m.subject,
+      messageId: m.messageId,
+      acceptedAt: m.acceptedAt,
+    })),
     deadLetters,
     lag: await groupLags(kafka),
     outbox,

@@ -46,6 +46,7 @@ function correctHistory(): History {
     to: [s.customerEmail],
     subject: `${subject} (order ${s.orderId})`,
     messageId: `<${subject}-${s.orderId}>`,
+    acceptedAt: 1_000_000,
   });
   return {
     sagas: [fulfilled, refunded, duplicate],
@@ -155,13 +156,13 @@ describe('chaos invariants', () => {
 
   it('the same email accepted twice by SMTP (same Message-ID) fails, naming order and stage', () => {
     const history = correctHistory();
-    history.emails.push({ ...history.emails[1] });
+    history.emails.push({ ...history.emails[1], acceptedAt: 1_120_000 });
     const broken = checkInvariants(history).filter((i) => !i.ok);
     expect(broken.map((i) => i.name)).toEqual([
       'exactly one email per order and stage accepted by SMTP',
     ]);
     expect(broken[0].examples[0]).toContain('o0 (fulfilled)');
-    expect(broken[0].examples[0]).toContain('restored×2');
+    expect(broken[0].examples[0]).toContain('restored×2 (same Message-ID, 120 s apart)');
   });
 
   it('a dead letter, lag, an outbox row or an instance not ready fail', () => {

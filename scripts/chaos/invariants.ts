@@ -31,6 +31,8 @@ export interface AcceptedEmail {
   to: string[];
   subject: string;
   messageId: string;
+  /** When SMTP accepted it (ms since the epoch). */
+  acceptedAt: number;
 }
 
 export interface History {
@@ -252,6 +254,7 @@ function emailsOncePerStage(
 ): InvariantResult {
   const byCustomer = new Map<string, DrivenSaga>(history.sagas.map((s) => [s.customerEmail, s]));
   const counts = new Map<string, Map<EmailStage | string, number>>();
+  const copies = new Map<string, AcceptedEmail[]>();
   let accepted = 0;
   for (const email of history.emails) {
     for (const to of email.to) {
@@ -262,6 +265,8 @@ function emailsOncePerStage(
       const stages = counts.get(saga.orderId) ?? new Map<string, number>();
       stages.set(stage, (stages.get(stage) ?? 0) + 1);
       counts.set(saga.orderId, stages);
+      const key = `${saga.orderId}/${stage}`;
+      copies.set(key, [...(copies.get(key) ?? []), email]);
     }
   }
   const bad: string[] = [];
@@ -276,7 +281,7 @@ function emailsOncePerStage(
     const problems: string[] = [];
     for (const stage of expected) {
       const n = stages.get(stage) ?? 0;
-      if (n !== 1) problems.push(`${stage}×${n}`);
+      if (n !== 1) problems.push(`${stage}×${n}${twice(copies.get(`${saga.orderId}/${stage}`))}`);
     }
     for (const [stage, n] of stages) {
       if (!expected.includes(stage as EmailStage)) problems.push(`unexpected ${stage}×${n}`);
@@ -295,6 +300,15 @@ function emailsOncePerStage(
   );
   r.counts += ` (${accepted} customer emails accepted)`;
   return r;
+}
+
+/** For an email accepted more than once: same Message-ID or not, and how far apart. */
+function twice(emails: AcceptedEmail[] | undefined): string {
+  if (!emails || emails.length < 2) return '';
+  const ids = new Set(emails.map((e) => e.messageId));
+  const times = emails.map((e) => e.acceptedAt);
+  const apart = Math.round((Math.max(...times) - Math.min(...times)) / 1000);
+  return ` (${ids.size === 1 ? 'same Message-ID' : `${ids.size} Message-IDs`}, ${apart} s apart)`;
 }
 
 function noDeadLetters(history: History): InvariantResult {

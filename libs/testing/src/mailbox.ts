@@ -8,6 +8,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** When the server accepted it (ms since the epoch). */
+  acceptedAt: number;
 }
 
 /** A real SMTP server in the test process, keeping every message it accepts. */
@@ -49,6 +51,7 @@ export class TestMailbox {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               messageId: parsed.messageId ?? '',
+              acceptedAt: Date.now(),
             });
             callback();
           })
