@@ -539,7 +539,7 @@ class FaultInjector {
       const t0 = Date.now();
       const what = await this.inject(fault);
       const tookMs = Date.now() - t0;
-      const at = `+${Math.round((t0 - startedAt) / 1000)} s`;
+      const at = `+${Math.round((t0 - startedAt) / 1000)} s (${new Date(t0).toISOString().slice(11, 19)})`;
       this.done.push({ at, fault: what, tookMs });
       this.log(`fault ${at}: ${what} (${tookMs} ms)`);
     }

@@ -307,8 +307,10 @@ function twice(emails: AcceptedEmail[] | undefined): string {
   if (!emails || emails.length < 2) return '';
   const ids = new Set(emails.map((e) => e.messageId));
   const times = emails.map((e) => e.acceptedAt);
-  const apart = Math.round((Math.max(...times) - Math.min(...times)) / 1000);
-  return ` (${ids.size === 1 ? 'same Message-ID' : `${ids.size} Message-IDs`}, ${apart} s apart)`;
+  const first = Math.min(...times);
+  const apart = Math.round((Math.max(...times) - first) / 1000);
+  const at = new Date(first).toISOString().slice(11, 19);
+  return ` (${ids.size === 1 ? 'same Message-ID' : `${ids.size} Message-IDs`}, first at ${at}, ${apart} s apart)`;
 }
 
 function noDeadLetters(history: History): InvariantResult {
