@@ -33,7 +33,7 @@ import {
   kindsDriven,
   Money,
 } from './invariants';
-import { OwnBroker, OwnPostgres, ROOT } from './own-infrastructure';
+import { OwnBroker, OwnPostgres, ROOT, tearDownEverything, teardowns } from './own-infrastructure';
 import { planSagas, REVIEW_DOCUMENTS, SagaPlan } from './saga-kinds';
 import { HttpRefused, Instance, SERVICES, ServiceInstances } from './service-instances';
 
@@ -96,11 +96,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const runId = randomBytes(3).toString('hex');
   const [kafkaPort, controllerPort, pgPort] = await distinctFreePorts(3);
   log(`seed ${options.seed}; own broker on :${kafkaPort}, own PostgreSQL on :${pgPort}`);
-  const [broker, postgres, mailbox] = await Promise.all([
+  // Each registers its teardown as it comes up: one failing to start leaves nothing behind.
+  const infrastructure = await Promise.allSettled([
     OwnBroker.start(kafkaPort, controllerPort, mkdtempSync(join(tmpdir(), 'chaos-kafka-')), PREFIX),
     OwnPostgres.start(pgPort),
     TestMailbox.start(),
-  ]);
+  ] as const);
+  const failed = infrastructure.find((s) => s.status === 'rejected');
+  if (failed) {
+    await tearDownEverything();
+    throw failed.reason;
+  }
+  const [broker, postgres, mailbox] = infrastructure.map(
+    (s) => (s as PromiseFulfilledResult<unknown>).value,
+  ) as [OwnBroker, OwnPostgres, TestMailbox];
+  teardowns.set(mailbox, () => mailbox.stop());
   const kafka = new Kafka({
     clientId: 'chaos',
     brokers: broker.brokers,
@@ -126,7 +136,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ACTIVATION_SWEEP_MS: '200',
       LOG_LEVEL: 'warn',
     }));
-    log(`starting ${instances.all.length} service instances`);
+    const all = instances;
+    teardowns.set(all, () => all.killAll());
+    log(`starting ${all.all.length} service instances`);
     await instances.startAll();
 
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -184,10 +196,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     await upstream?.disconnect().catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
-    await instances?.killAll();
-    await mailbox.stop();
-    await broker.destroy().catch(() => undefined);
-    await postgres.destroy().catch(() => undefined);
+    await tearDownEverything();
   }
 }
 

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChaosReport, runChaos } from './chaos-run';
-import { ROOT } from './own-infrastructure';
+import { ROOT, tearDownEverything } from './own-infrastructure';
 
 const whole = (v: string) => {
   const n = Number(v);
@@ -103,7 +103,17 @@ async function main(): Promise<void> {
   process.exit(report.ok ? 0 : 1);
 }
 
-main().catch((error: unknown) => {
-  console.error('chaos: the run itself failed:', error);
+// Ctrl-C, a kill or a crash: the own broker, PostgreSQL and service instances go with the run.
+async function abort(why: string, error?: unknown): Promise<never> {
+  console.error(
+    `chaos: ${why}; tearing down the run's broker, PostgreSQL and services`,
+    error ?? '',
+  );
+  await tearDownEverything();
   process.exit(1);
-});
+}
+process.once('SIGINT', () => void abort('interrupted'));
+process.once('SIGTERM', () => void abort('terminated'));
+process.once('uncaughtException', (error) => void abort('crashed', error));
+
+main().catch((error: unknown) => abort('the run itself failed', error));

@@ -22,6 +22,16 @@ export const ROOT = (() => {
 
 const KAFKA_SH = join(ROOT, 'scripts', 'kafka', 'kafka.sh');
 
+/**
+ * What must go when the run ends however it ends (the CLI runs these on a signal or a crash):
+ * the broker runs in its own session and PostgreSQL as a daemon, so neither dies with this process.
+ */
+export const teardowns = new Map<object, () => Promise<void>>();
+
+export async function tearDownEverything(): Promise<void> {
+  for (const teardown of [...teardowns.values()].reverse()) await teardown().catch(() => undefined);
+}
+
 /** A Kafka broker of kafka.sh on its own ports and data directory. */
 export class OwnBroker {
   private constructor(
@@ -51,7 +61,13 @@ export class OwnBroker {
       KAFKA_TOPIC_PREFIX: prefix,
     };
     const broker = new OwnBroker(port, env, runDir);
-    await broker.kafkaSh('start');
+    teardowns.set(broker, () => broker.destroy());
+    try {
+      await broker.kafkaSh('start');
+    } catch (error) {
+      await broker.destroy().catch(() => undefined);
+      throw error;
+    }
     return broker;
   }
 
@@ -68,6 +84,7 @@ export class OwnBroker {
   async destroy(): Promise<void> {
     await this.kafkaSh('stop');
     rmSync(this.runDir, { recursive: true, force: true });
+    teardowns.delete(this);
   }
 
   private async kafkaSh(command: string): Promise<void> {
@@ -99,12 +116,24 @@ export class OwnPostgres {
     const dir = mkdtempSync(join(tmpdir(), 'chaos-pg-'));
     chmodSync(dir, 0o700);
     const postgres = new OwnPostgres(port, dir, bin);
+    teardowns.set(postgres, () => postgres.destroy());
     if (process.getuid?.() === 0) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
       const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
       chownSync(dir, uid, gid);
     }
-    await postgres.run('initdb', [
+    try {
+      await postgres.setUp();
+    } catch (error) {
+      await postgres.destroy();
+      throw error;
+    }
+    return postgres;
+  }
+
+  private async setUp(): Promise<void> {
+    const dir = this.dir;
+    await this.run('initdb', [
       '-D',
       join(dir, 'data'),
       '-U',
@@ -114,9 +143,8 @@ export class OwnPostgres {
       '-E',
       'UTF8',
     ]);
-    await postgres.pgCtl(['start', '-w', '-t', '60']);
-    await postgres.checkDurable();
-    return postgres;
+    await this.pgCtl(['start', '-w', '-t', '60']);
+    await this.checkDurable();
   }
 
   /** The fault: no checkpoint, no goodbye to clients; the next start replays the WAL. */
@@ -135,6 +163,7 @@ export class OwnPostgres {
       // already stopped
     }
     rmSync(this.dir, { recursive: true, force: true });
+    teardowns.delete(this);
   }
 
   async createDatabase(name: string): Promise<string> {
