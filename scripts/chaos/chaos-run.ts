@@ -177,6 +177,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const settledInSeconds = Math.round((Date.now() - settleStarted) / 1000);
 
     const history = await readHistory(sagas, databases, kafka, mailbox, instances);
+    history.notificationsKilledAt = injector.notificationsKilledAt;
     const invariants = checkInvariants(history);
     return {
       options: plain,
@@ -512,6 +513,8 @@ async function decideReview(
 
 class FaultInjector {
   readonly done: { at: string; fault: string; tookMs: number }[] = [];
+  /** When an instance of notifications was killed (its emails in flight may go out twice). */
+  readonly notificationsKilledAt: number[] = [];
   private readonly restarts = new Map<Instance, Promise<void>>();
 
   constructor(
@@ -566,6 +569,7 @@ class FaultInjector {
         }
         if (up.length === 0) return `${describeFault(fault)}: no instance up for 120 s, skipped`;
         const victim = up[fault.victim % up.length];
+        if (victim.service === 'notifications') this.notificationsKilledAt.push(Date.now());
         await victim.kill();
         const restart = (async () => {
           await new Promise((resolve) => setTimeout(resolve, fault.downMs));
@@ -830,6 +834,7 @@ async function readHistory(
     lag: await groupLags(kafka),
     outbox,
     readiness,
+    notificationsKilledAt: [],
   };
 }
 

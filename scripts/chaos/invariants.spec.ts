@@ -92,6 +92,7 @@ function correctHistory(): History {
     lag: { 'reactivation-billing': 0 },
     outbox: { billing: 0 },
     readiness: { 'billing#1': 200, 'billing#2': 200 },
+    notificationsKilledAt: [],
   };
 }
 
@@ -165,6 +166,32 @@ describe('chaos invariants', () => {
     expect(broken[0].examples[0]).toContain(
       'restored×2 (same Message-ID, first at 00:16:40, 120 s apart)',
     );
+  });
+
+  it('an email sent twice by an instance killed right after SMTP accepted it is the stated exception, within bounds', () => {
+    const killedAt = 1_000_500;
+    const history = correctHistory();
+    history.notificationsKilledAt = [killedAt];
+    history.emails.push({ ...history.emails[1], acceptedAt: 1_120_000 });
+    const [emails] = checkInvariants(history).filter((i) => i.name.includes('email'));
+    expect(emails.ok).toBe(true);
+    expect(emails.counts).toContain('1 sent twice with the same Message-ID');
+
+    // Another Message-ID, or no kill just after the first copy, is a duplicate like any other.
+    const otherId = correctHistory();
+    otherId.notificationsKilledAt = [killedAt];
+    otherId.emails.push({ ...otherId.emails[1], messageId: '<other>', acceptedAt: 1_120_000 });
+    expect(failing(otherId)).toEqual(['exactly one email per order and stage accepted by SMTP']);
+    const longBefore = correctHistory();
+    longBefore.notificationsKilledAt = [killedAt + 60_000];
+    longBefore.emails.push({ ...longBefore.emails[1], acceptedAt: 1_120_000 });
+    expect(failing(longBefore)).toEqual(['exactly one email per order and stage accepted by SMTP']);
+
+    // More than the SMTP pool's 3 in flight for one kill: not explained by it.
+    const many = correctHistory();
+    many.notificationsKilledAt = [killedAt];
+    many.emails = many.emails.flatMap((mail) => [mail, { ...mail, acceptedAt: 1_120_000 }]);
+    expect(failing(many)).toEqual(['exactly one email per order and stage accepted by SMTP']);
   });
 
   it('a dead letter, lag, an outbox row or an instance not ready fail', () => {
