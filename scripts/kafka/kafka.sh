@@ -115,8 +115,9 @@ format_storage() {
     return 0
   fi
   local cluster_id
-  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-  cluster_id="$(node -e "process.stdout.write(require('crypto').randomBytes(16).toString('base64url'))")"
+  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding; one starting with
+  # '-' would be read as an option by StorageTool (1 start in 64 failed), so draw again.
+  cluster_id="$(node -e "let id; do id = require('crypto').randomBytes(16).toString('base64url'); while (id.startsWith('-')); process.stdout.write(id)")"
   log "formatting storage in $DATA_DIR (cluster id $cluster_id)"
   java -cp "$LIBS/*" -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$RUN_DIR" \
     kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted >>"$OUT_FILE" 2>&1 \

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** When the server accepted it (ms since the epoch). */
+  acceptedAt: number;
 }
 
 /**
@@ -64,16 +66,21 @@ export class TestMailbox {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               messageId: parsed.messageId ?? '',
+              acceptedAt: 0,
             };
             await answering.mailbox?.beforeAnswer?.(mail);
             // A sender that gave up waiting for the answer did not have its message accepted.
             if (closed.has(session.id)) return callback(new Error('sender gone'));
+            mail.acceptedAt = Date.now();
             mails.push(mail);
             callback();
           })
           .catch((error: Error) => callback(error));
       },
     });
+    // A client killed mid-transaction (a service under kill -9) resets its connection: that
+    // connection is lost, the server is not (unhandled, the 'error' would end the test process).
+    server.on('error', () => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     answering.mailbox = new TestMailbox(
       server,
