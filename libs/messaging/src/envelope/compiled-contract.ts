@@ -1,19 +1,24 @@
+import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, ValidationTypes, ValidatorConstraintInterface } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import type * as TransformerStorage from 'class-transformer/types/storage';
 
-// class-transformer keeps its `@Type` metadata here (the path its own build and Nest's Swagger
-// plugin read it from); it has no public accessor.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { defaultMetadataStorage } =
-  require('class-transformer/cjs/storage') as typeof TransformerStorage;
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/** The class a property's `@Type` names (for `@ValidateNested`), if any. */
+/**
+ * The class a property's `@Type` names (for `@ValidateNested`), if any. class-transformer keeps
+ * that metadata private, so it is asked through its public API, once per property when a contract
+ * is compiled: what does `plainToInstance` make of an empty object there? A `@Type` class (for a
+ * single object or for an array's items alike) instantiates it; no `@Type` leaves a plain object.
+ * Discriminated subtypes cannot be told from an empty object, and no contract uses them; a class
+ * whose nesting is not recognised here is left to class-validator (see `compileContract`).
+ */
 export function nestedTypeOf(target: Function, property: string): Constructor | undefined {
-  const type = defaultMetadataStorage.findTypeMetadata(target, property);
-  if (!type || type.options?.discriminator) return undefined;
-  return type.typeFunction() as Constructor;
+  const probe = plainToInstance(target as Constructor, { [property]: {} }) as Record<
+    string,
+    unknown
+  >;
+  const value = probe[property];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const made = value.constructor as Constructor;
+  return made === Object ? undefined : made;
 }
 
 /**
