@@ -16,6 +16,7 @@ import {
   EventContract,
   OrderRefunded,
   PaymentFailed,
+  producerSourceOf,
   TopicName,
   Topics,
 } from '@app/contracts';
@@ -42,7 +43,7 @@ function valid<C extends EventContract>(
   const event = createEvent(
     contract,
     data,
-    { source: 'test', correlationId: data.accountId },
+    { source: producerSourceOf(contract.topic), correlationId: data.accountId },
     new Date(),
   );
   return { key: data.accountId, event, value: Buffer.from(JSON.stringify(event)) };
