@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { TEST_TOPIC_PREFIXES_FILE } from './topics';
+import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
 
 /**
  * Runs once after the integration tests: deletes the topics this run created. Each test makes a

@@ -1,18 +1,9 @@
 import { ensureTopics } from '@app/messaging';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { testInfrastructure } from './infrastructure';
-
-/** The prefixes this checkout's test runs created; the global teardown deletes their topics. */
-export const TEST_TOPIC_PREFIXES_FILE = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '.cache',
-  'test-topic-prefixes',
-);
+import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
 
 /**
  * Every topic of the system under a fresh prefix: a test's services, recorders and publishers
