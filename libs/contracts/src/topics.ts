@@ -48,6 +48,18 @@ const SAGA_TOPIC_CONFIG: Partial<Record<TopicName, Record<string, string>>> = {
   },
 };
 
+/**
+ * Largest record a dead-letter topic takes. A dead letter is the original record, byte for byte,
+ * plus the runtime's headers, and the original may be as large as its topic allows or, compressed,
+ * larger once decompressed: its dead-letter topic takes 8 times the broker's default (1 MB).
+ */
+export const DEAD_LETTER_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** Whether a (logical or physical) topic is a consumer group's dead-letter topic. */
+export function isDeadLetterTopic(topic: string): boolean {
+  return topic.endsWith('.dlq.v1');
+}
+
 /** What the broker must hold: every saga topic, the compacted accounts topic and the dead letters. */
 export function topicSpecs(
   partitions = DEFAULT_PARTITIONS,
@@ -62,7 +74,11 @@ export function topicSpecs(
   const deadLetters = groups.map((group): TopicSpec => ({
     name: deadLetterTopicOf(group),
     partitions,
-    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+    config: {
+      'cleanup.policy': 'delete',
+      'retention.ms': String(30 * 24 * 3600 * 1000),
+      'max.message.bytes': String(DEAD_LETTER_MAX_MESSAGE_BYTES),
+    },
   }));
   return [...saga, ...deadLetters];
 }

@@ -108,6 +108,17 @@ describe('upstreamSignatureCheck', () => {
     expect(failure(() => check(Topics.BillingPayments, signed(value, 'acc-1')))).toBeUndefined();
   });
 
+  it('leaves a signed record that names no account in its data to the decoder (INVALID_DATA)', () => {
+    const body = Buffer.from(
+      JSON.stringify({ type: 'PaymentCaptured', subject: 'acc-1', data: {} }),
+    );
+    const signed = {
+      ...record({ 'x-signature': signPayload(secret, body, at) }, at, body),
+      key: Buffer.from('acc-1'),
+    } as KafkaMessage;
+    expect(failure(() => check(Topics.BillingPayments, signed))).toBeUndefined();
+  });
+
   it('does not ask for signatures on the saga topics', () => {
     expect(failure(() => check(Topics.ReactivationEligibility, record({})))).toBeUndefined();
   });

@@ -45,8 +45,8 @@ export function upstreamSignatureCheck(
 }
 
 /**
- * Whether key, subject and data.accountId are the same string. A value that is not an event
- * passes here: the decoder that runs next dead-letters it with its own reason.
+ * Whether key, subject and data.accountId are the same string. A value that is not an event, or
+ * names no account, passes here: the decoder that runs next dead-letters it with its own reason.
  */
 function namesOneAccount(key: string | null, value: Buffer): boolean {
   let event: unknown;
@@ -58,6 +58,9 @@ function namesOneAccount(key: string | null, value: Buffer): boolean {
   if (typeof event !== 'object' || event === null) return true;
   const { subject, data } = event as { subject?: unknown; data?: { accountId?: unknown } };
   const accountId = typeof data === 'object' && data !== null ? data.accountId : undefined;
+  // A subject or accountId missing or not a string is the decoder's to refuse (INVALID_ENVELOPE,
+  // INVALID_DATA), with its own reason: only two accounts named differently are a mismatch.
+  if (typeof subject !== 'string' || typeof accountId !== 'string') return true;
   return key === subject && subject === accountId;
 }
 

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_MAX_MESSAGE_BYTES, isDeadLetterTopic } from '@app/contracts';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -5,6 +6,9 @@ import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { chunkByBytes, DEFAULT_MAX_BATCH_BYTES, groupInOrder, recordBytes } from './outbox-batches';
 import { decodeHeaders } from './outbox-headers';
+
+/** Room left under a dead-letter topic's limit for the record batch's own framing. */
+const DEAD_LETTER_BATCH_OVERHEAD = 48 * 1024;
 
 interface OutboxRow {
   id: string;
@@ -234,11 +238,15 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   private async publishPartition(messages: Outgoing[], result: Published): Promise<void> {
-    const { chunks, oversized } = chunkByBytes(messages, (m) => m.bytes, this.maxBatchBytes);
+    // A dead letter keeps the original record whole: its topic takes larger records.
+    const limit = isDeadLetterTopic(messages[0].topic)
+      ? DEAD_LETTER_MAX_MESSAGE_BYTES - DEAD_LETTER_BATCH_OVERHEAD
+      : this.maxBatchBytes;
+    const { chunks, oversized } = chunkByBytes(messages, (m) => m.bytes, limit);
     for (const message of oversized) {
       result.parked.push({
         message,
-        reason: `TOO_LARGE: ~${message.bytes} bytes, the relay's limit is ${this.maxBatchBytes}`,
+        reason: `TOO_LARGE: ~${message.bytes} bytes, the relay's limit is ${limit}`,
       });
     }
     for (const chunk of chunks) {
