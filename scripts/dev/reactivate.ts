@@ -387,7 +387,7 @@ async function report(order: OrderResponse): Promise<void> {
   for (const mail of mails)
     log(`  ${mail.to.join(', ')}: ${mail.subject}\n    .cache/mail/${mail.file}`);
   const link = mails
-    .map((m) => /https?:\/\/\S+\/status\.html\?t=[\w-]+/.exec(m.text)?.[0])
+    .map((m) => /https?:\/\/\S+\/status\.html\?t=[\w.-]+/.exec(m.text)?.[0])
     .find(Boolean);
   if (link) log(`\nstatus page: ${link}`);
   log(`saga across all topics: node dist/apps/ops/src/main.js saga ${order.id}`);
