@@ -39,15 +39,6 @@ export function toMinor(major: string, currency: string): number {
   return checked(BigInt(match[1] + fraction));
 }
 
-/** 4900 EUR → "49.00 EUR", 7500 JPY → "7500 JPY". */
-export function formatMoney({ amountMinor, currency }: Money): string {
-  const exponent = exponentOf(currency);
-  const digits = String(amountMinor).padStart(exponent + 1, '0');
-  const major =
-    exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-  return `${major} ${currency}`;
-}
-
 /** numerator / denominator rounded half-up (both non-negative). */
 export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
   if (numerator < 0n || denominator <= 0n)
