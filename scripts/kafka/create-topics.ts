@@ -8,7 +8,7 @@
  * an earlier version converges); exits 1 when a topic has other partitions than specified.
  */
 import { topicSpecs } from '@app/contracts';
-import { ensureTopics, formatTopicTable, TopicCheck } from '@app/messaging';
+import { ensureTopics, formatTopicTable, saslFrom, TopicCheck } from '@app/messaging';
 import { ConfigResourceTypes, Kafka, logLevel, SASLOptions } from 'kafkajs';
 
 const ALTER_SETTLE_MS = 15_000;
@@ -16,20 +16,6 @@ const ALTER_SETTLE_MS = 15_000;
 interface Connection {
   ssl: boolean;
   sasl?: SASLOptions;
-}
-
-/** SASL from the environment: all three variables or none (one missing is an error, not "off"). */
-function saslFrom(env: NodeJS.ProcessEnv): SASLOptions | undefined {
-  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username } = env;
-  const password = env.KAFKA_SASL_PASSWORD;
-  if (!mechanism && !username && !password) return undefined;
-  if (!mechanism || !username || !password)
-    throw new Error(
-      'KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together',
-    );
-  if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512')
-    throw new Error('KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512');
-  return { mechanism, username, password };
 }
 
 async function main(): Promise<void> {

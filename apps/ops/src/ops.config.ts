@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, validateSync } from 'class-validator';
-import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import { missingSaslVariables, SASL_VARIABLES, saslFrom } from '@app/messaging';
+import type { KafkaConfig } from 'kafkajs';
 import { OpsError } from './cli/ops-error';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
@@ -46,21 +47,14 @@ export class OpsEnvironment {
   }
 
   kafkaConnection(): Pick<KafkaConfig, 'ssl' | 'sasl'> {
-    const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username } = this;
-    const password = this.KAFKA_SASL_PASSWORD;
-    const sasl =
-      mechanism && username && password
-        ? ({ mechanism, username, password } as SASLOptions)
-        : undefined;
-    return { ssl: this.KAFKA_SSL, sasl };
+    return { ssl: this.KAFKA_SSL, sasl: saslFrom(this) };
   }
 }
 
 export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsEnvironment {
-  const sasl = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
   // The optional SASL fields have no default, so no own key on a fresh instance: named here.
   const given = Object.fromEntries(
-    [...Object.keys(new OpsEnvironment()), ...sasl]
+    [...Object.keys(new OpsEnvironment()), ...SASL_VARIABLES]
       .filter((name) => env[name] !== undefined && env[name] !== '')
       .map((name) => [name, env[name]]),
   );
@@ -68,11 +62,11 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsEnvironment {
   if (env.KAFKA_TOPIC_PREFIX !== undefined) given.KAFKA_TOPIC_PREFIX = env.KAFKA_TOPIC_PREFIX;
   const config = plainToInstance(OpsEnvironment, given);
   const errors = validateSync(config);
-  const saslGiven = sasl.filter((name) => given[name] !== undefined);
-  if (errors.length > 0 || (saslGiven.length > 0 && saslGiven.length < sasl.length)) {
+  const missingSasl = missingSaslVariables(given);
+  if (errors.length > 0 || missingSasl.length > 0) {
     const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-    if (saslGiven.length > 0 && saslGiven.length < sasl.length)
-      problems.push(`${sasl.join(', ')} go together (SASL needs all three)`);
+    if (missingSasl.length > 0)
+      problems.push(`${SASL_VARIABLES.join(', ')} go together (SASL needs all three)`);
     throw new OpsError(
       `invalid environment: ${problems.join('; ')}`,
       'fix the variable and run again',

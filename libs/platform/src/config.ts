@@ -1,3 +1,4 @@
+import { missingSaslVariables, SASL_VARIABLES } from '@app/messaging';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -219,8 +220,6 @@ export class ServiceEnvironment {
 
 export class ConfigError extends Error {}
 
-const SASL_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
-
 /** Secrets: development values in development only; elsewhere each must be set, and not to those. */
 function secretProblems(
   envClass: new () => object,
@@ -247,9 +246,9 @@ function secretProblems(
 
 /** SASL is all three variables or none: one missing must not silently turn authentication off. */
 function saslProblems(raw: Record<string, unknown>): string[] {
-  const set = SASL_VARIABLES.filter((name) => raw[name] !== undefined);
-  if (set.length === 0 || set.length === SASL_VARIABLES.length) return [];
-  return SASL_VARIABLES.filter((name) => raw[name] === undefined).map(
+  const missing = missingSaslVariables(raw);
+  const set = SASL_VARIABLES.filter((name) => !missing.includes(name));
+  return missing.map(
     (name) => `  ${name}: required with ${set.join(' and ')} (SASL needs all three)`,
   );
 }

@@ -1,5 +1,5 @@
 import { ConsumerGroup } from '@app/contracts';
-import { MessagingOptions } from '@app/messaging';
+import { MessagingOptions, saslFrom } from '@app/messaging';
 import { durationMs, ServiceEnvironment } from './config';
 
 /** The runtime's options from the validated environment. */
@@ -15,15 +15,7 @@ export function messagingOptionsFrom(
     brokers: env.KAFKA_BROKERS.split(','),
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     ssl: env.KAFKA_SSL,
-    // loadConfig refuses one or two of the three: SASL is all of them or none.
-    sasl:
-      env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
-        ? {
-            mechanism: env.KAFKA_SASL_MECHANISM,
-            username: env.KAFKA_SASL_USERNAME,
-            password: env.KAFKA_SASL_PASSWORD,
-          }
-        : undefined,
+    sasl: saslFrom(env),
     chunkSize: env.MESSAGING_CHUNK_SIZE,
     partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
     offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS,

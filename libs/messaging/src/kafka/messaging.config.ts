@@ -47,6 +47,37 @@ export interface MessagingOptions {
   inboxPruneIntervalMs?: number;
 }
 
+/** SASL is all three variables or none: one missing must never turn authentication off. */
+export const SASL_VARIABLES = [
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+] as const;
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+type SaslVariables = Partial<Record<(typeof SASL_VARIABLES)[number], string>>;
+
+/** The SASL variables missing beside those given (none when all three or none are given). */
+export function missingSaslVariables(env: Readonly<Record<string, unknown>>): string[] {
+  const given = SASL_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+  return given.length === 0 ? [] : SASL_VARIABLES.filter((name) => !given.includes(name));
+}
+
+/**
+ * The broker's SASL options from the environment (services, the ops CLI, topic creation): none
+ * when no SASL variable is set; an error, never "off", when the three are not all there.
+ */
+export function saslFrom(env: SaslVariables): SASLOptions | undefined {
+  const missing = missingSaslVariables(env);
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} required (SASL needs all three)`);
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username } = env;
+  const password = env.KAFKA_SASL_PASSWORD;
+  if (!mechanism || !username || !password) return undefined;
+  if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new Error(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
+  }
+  return { mechanism, username, password } as SASLOptions;
+}
+
 export function kafkaClientConfig(options: MessagingOptions): KafkaConfig {
   return {
     clientId: options.clientId,

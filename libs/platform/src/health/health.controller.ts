@@ -14,14 +14,32 @@ import { Public, Roles } from '../auth/auth.guard';
 const processMetrics = new Registry();
 collectDefaultMetrics({ register: processMetrics });
 
-/** Readiness fails when a partition is further behind than this (records; env READY_MAX_LAG). */
-export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.READY_MAX_LAG ?? '10000';
+/** A readiness bound from the environment: a whole number ≥ 1, read once at boot. */
+function readinessBoundFrom(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  unit: string,
+): number {
+  const raw = env[name] ?? String(fallback);
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`READY_MAX_LAG must be a whole number of records ≥ 1, got "${raw}"`);
+    throw new Error(`${name} must be a whole number of ${unit} ≥ 1, got "${raw}"`);
   }
   return value;
+}
+
+/** Readiness fails when a partition is further behind than this (records; env READY_MAX_LAG). */
+export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
+  return readinessBoundFrom(env, 'READY_MAX_LAG', 10_000, 'records');
+}
+
+/**
+ * Readiness fails when the oldest unpublished outbox row is older than this (seconds; env
+ * READY_MAX_OUTBOX_AGE_S): the relay cannot publish (broker lost, refused).
+ */
+export function readyMaxOutboxAgeFrom(env: NodeJS.ProcessEnv): number {
+  return readinessBoundFrom(env, 'READY_MAX_OUTBOX_AGE_S', 15, 'seconds');
 }
 
 /** The part of express' response a failed check needs. */
@@ -44,19 +62,6 @@ async function report(
     response.status(503);
     return error.getResponse() as HealthCheckResult;
   }
-}
-
-/**
- * Readiness fails when the oldest unpublished outbox row is older than this (seconds; env
- * READY_MAX_OUTBOX_AGE_S): the relay cannot publish (broker lost, refused).
- */
-export function readyMaxOutboxAgeFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.READY_MAX_OUTBOX_AGE_S ?? '15';
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`READY_MAX_OUTBOX_AGE_S must be a whole number of seconds ≥ 1, got "${raw}"`);
-  }
-  return value;
 }
 
 /** Health is public (orchestrators probe it); metrics need the ops role or a metrics token. */
