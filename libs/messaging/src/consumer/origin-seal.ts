@@ -45,6 +45,8 @@ export class OriginSeal {
   /** The original append time a redriven record on `topic` carries, if its seal holds. */
   originalAppendTime(topic: string, message: KafkaMessage): Date | undefined {
     const text = (name: string) => headerBytes(message, name)?.toString('utf8');
+    // Per consumed record: nearly all carry no seal, so look for it first.
+    if (!message.headers?.[DeadLetterHeaders.OriginSeal]) return undefined;
     const originTopic = text(DeadLetterHeaders.OriginTopic);
     const partition = text(DeadLetterHeaders.OriginPartition);
     const offset = text(DeadLetterHeaders.OriginOffset);
