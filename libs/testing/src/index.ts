@@ -10,3 +10,4 @@ export * from './mailbox';
 export * from './system';
 export * from './clock';
 export * from './personal-data';
+export * from './browser';
