@@ -16,7 +16,16 @@ const check = (topic: string, message: KafkaMessage, appendedAt?: Date): void =>
       appendedAt: appendedAt ?? new Date(Number(message.timestamp)),
     },
     message,
+    parsedOrUndefined(message.value),
   );
+/** What the runtime hands the hook: the value parsed once, undefined when it is not JSON. */
+function parsedOrUndefined(value: Buffer | null): unknown {
+  try {
+    return JSON.parse(value?.toString('utf8') ?? '');
+  } catch {
+    return undefined;
+  }
+}
 const eventOf = (subject: string, accountId: string): Buffer =>
   Buffer.from(JSON.stringify({ type: 'PaymentCaptured', subject, data: { accountId } }));
 const value = eventOf('acc-1', 'acc-1');

@@ -17,8 +17,8 @@ import { KafkaMessage } from 'kafkajs';
  */
 export function upstreamSignatureCheck(
   secret: string,
-): (record: RecordOrigin, message: KafkaMessage) => void {
-  return (record, message) => {
+): (record: RecordOrigin, message: KafkaMessage, parsed: unknown) => void {
+  return (record, message, parsed) => {
     if (record.topic !== Topics.BillingPayments) return;
     const value = message.value ?? Buffer.alloc(0);
     const verdict = verifySignature(
@@ -35,7 +35,7 @@ export function upstreamSignatureCheck(
     }
     // The signature covers the value, not the key: a signed event re-keyed to another account
     // (or signed naming two) must not reach that account's partition or saga.
-    if (!namesOneAccount(record.key, value)) {
+    if (!namesOneAccount(record.key, parsed)) {
       throw new DecodeError(
         'UNAUTHENTICATED',
         'key, subject and data.accountId name different accounts: the contract says key = subject = accountId',
@@ -45,16 +45,10 @@ export function upstreamSignatureCheck(
 }
 
 /**
- * Whether key, subject and data.accountId are the same string. A value that is not an event, or
- * names no account, passes here: the decoder that runs next dead-letters it with its own reason.
+ * Whether key, subject and data.accountId are the same string (`event`: the value as the runtime
+ * parsed it, once). A value that is not an event, or names no account, passes here: the decoder that runs next dead-letters it with its own reason.
  */
-function namesOneAccount(key: string | null, value: Buffer): boolean {
-  let event: unknown;
-  try {
-    event = JSON.parse(value.toString('utf8'));
-  } catch {
-    return true;
-  }
+function namesOneAccount(key: string | null, event: unknown): boolean {
   if (typeof event !== 'object' || event === null) return true;
   const { subject, data } = event as { subject?: unknown; data?: { accountId?: unknown } };
   const accountId = typeof data === 'object' && data !== null ? data.accountId : undefined;

@@ -1,7 +1,7 @@
 import { producerSourceOf } from '@app/contracts';
 import { MessageHandler } from '@nestjs/microservices';
 import { KafkaMessage } from 'kafkajs';
-import { DecodedEvent, decodeEvent } from '../envelope/event-decoder';
+import { DecodedEvent, parseValue, validateEvent } from '../envelope/event-decoder';
 import { DecodeError } from '../errors';
 import { MessagingOptions } from '../kafka/messaging.config';
 import { RecordOrigin } from './event-context';
@@ -45,8 +45,19 @@ export class RecordDecoder {
         this.seal.originalAppendTime(topic, message) ?? new Date(Number(message.timestamp)),
     };
     try {
-      this.authenticate?.(origin, message);
-      const decoded = decodeEvent(topic, message.value);
+      // Parsed once, for the hook and the contract (a value that is not JSON is the hook's to
+      // judge first: a forged record is UNAUTHENTICATED whatever it holds).
+      let parsed: unknown;
+      let notJson: DecodeError | undefined;
+      try {
+        parsed = parseValue(message.value);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        notJson = error;
+      }
+      this.authenticate?.(origin, message, parsed);
+      if (notJson) throw notJson;
+      const decoded = validateEvent(topic, parsed);
       const producer = producerSourceOf(decoded.contract.topic);
       if (decoded.event.source !== producer) {
         throw new DecodeError(

@@ -22,14 +22,17 @@ export interface DecodedEvent {
  * a newer data version of a known type is accepted as long as it still satisfies our contract.
  */
 export function decodeEvent(topic: TopicName | string, value: Buffer | null): DecodedEvent {
+  return validateEvent(topic, parseValue(value));
+}
+
+/** A record's value as JSON, or DecodeError('NOT_JSON') saying why it is not. */
+export function parseValue(value: Buffer | null): unknown {
   if (!value || value.length === 0) throw new DecodeError('NOT_JSON', 'empty record value');
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(value.toString('utf8'));
+    return JSON.parse(value.toString('utf8'));
   } catch (error) {
     throw new DecodeError('NOT_JSON', `value is not JSON: ${jsonErrorWithoutInput(error)}`);
   }
-  return validateEvent(topic, parsed);
 }
 
 /**

@@ -25,8 +25,12 @@ export interface MessagingOptions {
   deadLetterSealSecret: string;
   /** Readiness fails when the consumer has not heard from the broker for this long (ms). */
   brokerSilenceMs?: number;
-  /** Checks a record's authenticity before decoding (throws DecodeError('UNAUTHENTICATED')). */
-  authenticate?: (record: RecordOrigin, message: KafkaMessage) => void;
+  /**
+   * Checks a record's authenticity before its event is validated (throws
+   * DecodeError('UNAUTHENTICATED')). `parsed`: the value as JSON, parsed once for the hook and the
+   * decoder (undefined when it is not JSON: the decoder refuses it next, with its own reason).
+   */
+  authenticate?: (record: RecordOrigin, message: KafkaMessage, parsed: unknown) => void;
   /** Consumer session timeout: how long a crashed member keeps its partitions. */
   sessionTimeoutMs?: number;
   /**
