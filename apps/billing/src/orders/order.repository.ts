@@ -74,6 +74,22 @@ export class OrderRepository {
   }
 
   /**
+   * The orders of the given ids that exist, each with its quote, in one statement; locks them
+   * (in id order, so two transactions never lock them crosswise) until the transaction ends.
+   */
+  async findAllWithQuoteForUpdate(
+    manager: EntityManager,
+    ids: string[],
+  ): Promise<Map<string, { order: Order; quote: Quote }>> {
+    const rows = await runPrepared<(OrderRow & QuoteRow)[]>(
+      manager,
+      FIND_ALL_WITH_QUOTE_FOR_UPDATE,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { order: this.toOrder(row), quote: toQuote(row) }]));
+  }
+
+  /**
    * Every listed order of its account that is PAID becomes FULFILLED, in one statement. Returns the
    * quote of each order it fulfilled (for the receipt), by order id.
    */
@@ -204,6 +220,14 @@ const FIND_WITH_QUOTE_FOR_UPDATE = preparedStatement(
   `SELECT ${ORDER_COLUMNS}, ${QUOTE_COLUMNS}
     FROM orders o JOIN quotes q ON q.id = o.quote_id
    WHERE o.id = $1
+     FOR UPDATE OF o`,
+);
+
+const FIND_ALL_WITH_QUOTE_FOR_UPDATE = preparedStatement(
+  `SELECT ${ORDER_COLUMNS}, ${QUOTE_COLUMNS}
+    FROM orders o JOIN quotes q ON q.id = o.quote_id
+   WHERE o.id = ANY($1::text[])
+   ORDER BY o.id
      FOR UPDATE OF o`,
 );
 

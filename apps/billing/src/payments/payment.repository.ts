@@ -35,6 +35,31 @@ export class PaymentRepository {
   }
 
   /**
+   * insertAcceptedPayingOrder for several payments of distinct orders, in one statement. Returns,
+   * for each payment it recorded (a paymentId already recorded is left out: nothing changed for
+   * it), whether its order was paid.
+   */
+  async insertAllAcceptedPayingOrders(
+    manager: EntityManager,
+    payments: Payment[],
+  ): Promise<Map<string, boolean>> {
+    const rows = await runPrepared<{ payment_id: string; paid: boolean }[]>(
+      manager,
+      INSERT_ALL_ACCEPTED_PAYING_ORDERS,
+      [
+        payments.map((p) => p.paymentId),
+        payments.map((p) => p.orderId),
+        payments.map((p) => p.accountId),
+        payments.map((p) => p.amount.amountMinor),
+        payments.map((p) => p.amount.currency),
+        payments.map((p) => p.capturedAt),
+        payments.map((p) => p.receivedAt),
+      ],
+    );
+    return new Map(rows.map((row) => [row.payment_id, row.paid]));
+  }
+
+  /**
    * The payments of an order made by its account: a payment another account made naming it was
    * only refunded to its payer and is none of the order's business.
    */
@@ -97,6 +122,27 @@ const INSERT_ACCEPTED_PAYING_ORDER = preparedStatement(
      RETURNING o.id
    )
    SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM paid)::int AS paid`,
+);
+
+const INSERT_ALL_ACCEPTED_PAYING_ORDERS = preparedStatement(
+  `WITH recorded AS (
+     INSERT INTO payments (${PAYMENT_COLUMNS})
+     SELECT p.payment_id, p.order_id, p.account_id, p.amount_minor, p.currency, 'ACCEPTED',
+            '{}'::text[], p.captured_at, p.received_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[],
+                   $6::timestamptz[], $7::timestamptz[])
+            AS p(payment_id, order_id, account_id, amount_minor, currency, captured_at, received_at)
+     ON CONFLICT DO NOTHING
+     RETURNING payment_id, order_id, received_at
+   ), paid AS (
+     UPDATE orders o SET status = 'PAID', payment_id = r.payment_id, paid_at = r.received_at,
+                         expired_at = NULL
+       FROM recorded r
+      WHERE o.id = r.order_id AND o.status IN ('AWAITING_PAYMENT', 'EXPIRED')
+     RETURNING o.id
+   )
+   SELECT r.payment_id, p.id IS NOT NULL AS paid
+     FROM recorded r LEFT JOIN paid p ON p.id = r.order_id`,
 );
 
 /** The values of PAYMENT_COLUMNS, $1 to $9. */

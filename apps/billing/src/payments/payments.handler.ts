@@ -1,5 +1,5 @@
 import { CloudEvent, PaymentCaptured, PaymentFailed } from '@app/contracts';
-import { EventContext, OnEvent } from '@app/messaging';
+import { EventBatch, EventContext, OnEvent, OnEvents } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { RecordCapturedPaymentUsecase } from './record-captured-payment.usecase';
@@ -13,22 +13,24 @@ export class PaymentsHandler {
     private readonly recordFailedPayment: RecordFailedPaymentUsecase,
   ) {}
 
-  @OnEvent(PaymentCaptured)
-  async onPaymentCaptured(
-    @Payload() event: CloudEvent<PaymentCaptured>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    const { paymentId, orderId, accountId, amount, capturedAt } = event.data;
-    await this.recordCapturedPayment.execute(
-      {
-        paymentId,
-        orderId,
-        accountId,
-        amount: { amountMinor: amount.amountMinor, currency: amount.currency },
-        capturedAt: new Date(capturedAt),
-        appendedAt: ctx.record.appendedAt,
-      },
-      ctx.tx,
+  /** A batch handler: a run of payments is decided on one read and written in one statement. */
+  @OnEvents(PaymentCaptured)
+  async onPaymentCaptured(@Payload() batch: EventBatch<PaymentCaptured>): Promise<void> {
+    await this.recordCapturedPayment.executeAll(
+      batch.items.map(({ event, tx, record }) => {
+        const { paymentId, orderId, accountId, amount, capturedAt } = event.data;
+        return {
+          command: {
+            paymentId,
+            orderId,
+            accountId,
+            amount: { amountMinor: amount.amountMinor, currency: amount.currency },
+            capturedAt: new Date(capturedAt),
+            appendedAt: record.appendedAt,
+          },
+          tx,
+        };
+      }),
     );
   }
 

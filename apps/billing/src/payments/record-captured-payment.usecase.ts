@@ -7,7 +7,7 @@ import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
 import { Quote } from '../quotes/quote';
 import { RefundIssuer } from '../refunds/refund-issuer';
-import { matchPayment, PaymentDecision, paymentTime } from './payment-matching';
+import { matchPayment, PayableOrder, PaymentDecision, paymentTime } from './payment-matching';
 import { PaymentRepository } from './payment.repository';
 
 export interface RecordCapturedPaymentCommand {
@@ -35,6 +35,65 @@ export class RecordCapturedPaymentUsecase {
     private readonly cipher: PersonalDataCipher,
   ) {}
 
+  /**
+   * Several payments at once (a run of events in one transaction, each with its own `tx` to
+   * publish from, all sharing one manager and clock). The usual case, a payment that pays its
+   * order, is decided in memory on orders read (and locked) in one statement and written in one
+   * more for all of them. A payment that is rejected, or shares its order or paymentId with
+   * another of the run, goes through `execute` one at a time afterwards: the orders those touch
+   * are none of the others', so the outcome is the same as one by one in order.
+   */
+  async executeAll(
+    commands: { command: RecordCapturedPaymentCommand; tx: Transaction }[],
+  ): Promise<void> {
+    if (commands.length === 1) {
+      await this.execute(commands[0].command, commands[0].tx);
+      return;
+    }
+    if (commands.length === 0) return;
+    const { manager, now } = commands[0].tx;
+    const found = await this.orders.findAllWithQuoteForUpdate(manager, [
+      ...new Set(commands.map(({ command }) => command.orderId)),
+    ]);
+    const alone = onlyOnce(commands.map(({ command }) => command));
+    const accepted: typeof commands = [];
+    const oneByOne: typeof commands = [];
+    for (const item of commands) {
+      const { command } = item;
+      const decision = alone(command)
+        ? matchPayment(
+            payable(found.get(command.orderId)),
+            { accountId: command.accountId, amount: command.amount },
+            paymentTime(command.capturedAt, command.appendedAt),
+          )
+        : undefined;
+      (decision?.outcome === 'ACCEPT' ? accepted : oneByOne).push(item);
+    }
+    if (accepted.length > 0) {
+      const paid = await this.payments.insertAllAcceptedPayingOrders(
+        manager,
+        accepted.map(({ command }) => ({
+          ...command,
+          outcome: 'ACCEPTED',
+          reasons: [],
+          receivedAt: now,
+        })),
+      );
+      for (const { command, tx } of accepted) {
+        const orderPaid = paid.get(command.paymentId);
+        if (orderPaid === undefined) continue; // recorded before: the same payment again
+        if (!orderPaid) {
+          throw new TransientError(
+            `order ${command.orderId} changed while its payment was being recorded`,
+          );
+        }
+        const { order, quote } = found.get(command.orderId)!;
+        this.publishPaid(command, order, quote, tx);
+      }
+    }
+    for (const { command, tx } of oneByOne) await this.execute(command, tx);
+  }
+
   async execute(
     command: RecordCapturedPaymentCommand,
     tx: Transaction,
@@ -42,12 +101,7 @@ export class RecordCapturedPaymentUsecase {
     // Locking the order serialises every payment of it: two cannot both see it unpaid.
     const found = await this.orders.findWithQuoteForUpdate(tx.manager, command.orderId);
     const decision = matchPayment(
-      found && {
-        accountId: found.order.accountId,
-        status: found.order.status,
-        paymentDeadline: found.order.paymentDeadline,
-        price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
-      },
+      payable(found),
       { accountId: command.accountId, amount: command.amount },
       paymentTime(command.capturedAt, command.appendedAt),
     );
@@ -164,4 +218,30 @@ export class RecordCapturedPaymentUsecase {
       { correlationId: command.orderId },
     );
   }
+}
+
+function payable(found: { order: Order; quote: Quote } | undefined): PayableOrder | undefined {
+  return (
+    found && {
+      accountId: found.order.accountId,
+      status: found.order.status,
+      paymentDeadline: found.order.paymentDeadline,
+      price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
+    }
+  );
+}
+
+/** Whether a payment is the only one of the run naming its order and its paymentId. */
+function onlyOnce(
+  commands: RecordCapturedPaymentCommand[],
+): (command: RecordCapturedPaymentCommand) => boolean {
+  const count = (key: string, counts: Map<string, number>) =>
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  const orders = new Map<string, number>();
+  const payments = new Map<string, number>();
+  for (const command of commands) {
+    count(command.orderId, orders);
+    count(command.paymentId, payments);
+  }
+  return (command) => orders.get(command.orderId) === 1 && payments.get(command.paymentId) === 1;
 }
