@@ -3,6 +3,7 @@ import {
   ActivationScheduled,
   ConsumerGroups,
   deadLetterTopicOf,
+  DEFAULT_PARTITIONS,
   EligibilityVerified,
   EntitlementsRestored,
   LicenseReactivated,
@@ -21,6 +22,7 @@ import {
   TopicRecorder,
   daysFromNow,
 } from '@app/testing';
+import { Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 const CONTRACT_START = daysFromNow(-300);
@@ -315,6 +317,74 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     ).toHaveLength(2);
   });
 
+  it('decides a run of verified orders of several accounts, fetched together, each on its own account as one by one would', async () => {
+    // Keys on one partition, published while the service is down: one fetch, one chunk.
+    const [a, b, c] = accountsOnOnePartition(3);
+    const licenseOf = (accountId: string) => `${accountId}-l1`;
+    for (const accountId of [a, b, c]) {
+      const put = await service.http(
+        'PUT',
+        `/accounts/${accountId}`,
+        accountBody([{ licenseId: licenseOf(accountId), status: 'SUSPENDED' }], accountId),
+      );
+      expect(put.status).toBe(200);
+    }
+    // c: a FRAUD hold added after eligibility verified.
+    await service.http(
+      'PUT',
+      `/accounts/${c}`,
+      accountBody([{ licenseId: licenseOf(c), status: 'SUSPENDED' }], c, [fraudHold(c)]),
+    );
+    const runOf = [a, b, c, a].map((accountId) =>
+      verified(accountId, [licenseOf(accountId)], [`h-${accountId}`]),
+    );
+    await service.stop();
+    for (const data of runOf) await publisher.event(EligibilityVerified, data);
+    service = await start();
+
+    const outcomeOf = async (orderId: string) => {
+      const { event } = await recorder.waitFor(
+        (r) =>
+          (r.event?.type === EntitlementsRestored.type ||
+            r.event?.type === ReactivationFailed.type) &&
+          (r.event.data as { orderId?: string }).orderId === orderId,
+        30_000,
+        `the outcome of ${orderId}`,
+      );
+      return event!.type === EntitlementsRestored.type
+        ? 'RESTORED'
+        : (event!.data as unknown as ReactivationFailed).reasons.join(',');
+    };
+    expect(await Promise.all(runOf.map((data) => outcomeOf(data.orderId)))).toEqual([
+      'RESTORED',
+      'RESTORED',
+      'HOLD_NOT_CLEARABLE',
+      // The second order of a: its account is ACTIVE by then, as one by one would find it.
+      'ACCOUNT_NOT_SUSPENDED',
+    ]);
+    const statuses = new Map(
+      (await licenseRows([a, b, c].map(licenseOf))).map((row) => [row.id, row.status]),
+    );
+    expect([a, b, c].map((accountId) => statuses.get(licenseOf(accountId)))).toEqual([
+      'ACTIVE',
+      'ACTIVE',
+      'SUSPENDED',
+    ]);
+    for (const accountId of [a, b]) {
+      const snapshot = await recorder.waitForEvent<AccountSnapshot>(
+        AccountSnapshot.type,
+        (d) => d.accountId === accountId && d.version === 2,
+      );
+      expect(snapshot.data.status).toBe('ACTIVE');
+      expect(snapshot.data.holds).toEqual([
+        expect.objectContaining({ holdId: `h-${accountId}`, state: 'CLEARED' }),
+      ]);
+    }
+    // c wrote nothing: its account and license as they were.
+    const account = await service.http<{ status: string }>('GET', `/accounts/${c}`);
+    expect(account.body.status).toBe('SUSPENDED');
+  });
+
   it('schedules a change window ahead and activates at its start, across a restart', async () => {
     const accountId = `acc-${randomUUID().slice(0, 8)}`;
     const licenseId = `${accountId}-l1`;
@@ -581,6 +651,26 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       `CREATE TRIGGER "refuse_${licenseId}" BEFORE UPDATE ON licenses FOR EACH ROW
        WHEN (NEW.id = '${licenseId}') EXECUTE FUNCTION refuse_license_update()`,
     );
+  }
+
+  /** `n` new account ids that the producers' partitioner puts on one partition. */
+  function accountsOnOnePartition(n: number): string[] {
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: DEFAULT_PARTITIONS }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    const partitionOf = (key: string) =>
+      partitioner({ topic: 't', partitionMetadata, message: { key, value: null } });
+    const ids: string[] = [];
+    while (ids.length < n) {
+      const id = `acc-${randomUUID().slice(0, 8)}`;
+      if (ids.length === 0 || partitionOf(id) === partitionOf(ids[0])) ids.push(id);
+    }
+    return ids;
   }
 
   function fraudHold(accountId: string): HoldBody {

@@ -17,30 +17,36 @@ export interface CaseOutcome {
 /** Reactivation cases (one per order). Every method takes the caller's EntityManager. */
 @Injectable()
 export class ReactivationCaseRepository {
-  /** Inserts the case unless the order already has one; true when it is new. */
-  async insertIfNew(
+  /**
+   * Inserts each case unless its order already has one (one statement for all); returns the
+   * order ids of those that are new.
+   */
+  async insertAllIfNew(
     manager: EntityManager,
-    reactivation: ReactivationCaseEntity,
-  ): Promise<boolean> {
-    const rows: unknown[] = await runPrepared(manager, INSERT_CASE_IF_NEW, [
-      reactivation.orderId,
-      reactivation.accountId,
-      JSON.stringify(reactivation.licenseIds),
-      JSON.stringify(reactivation.holdIds),
-      reactivation.windowStartsAt,
-      reactivation.windowEndsAt,
-      reactivation.state,
-      reactivation.scheduledFor,
-      reactivation.windowMissed,
-      JSON.stringify(reactivation.reasons),
-      JSON.stringify(reactivation.resuspendedLicenseIds),
-      JSON.stringify(reactivation.clearedHoldIds),
-      reactivation.note,
-      reactivation.verifiedAt,
-      reactivation.createdAt,
-      reactivation.completedAt,
+    cases: ReactivationCaseEntity[],
+  ): Promise<Set<string>> {
+    const column = <T>(of: (c: ReactivationCaseEntity) => T): T[] => cases.map(of);
+    const json = (of: (c: ReactivationCaseEntity) => unknown) =>
+      column((c) => JSON.stringify(of(c)));
+    const rows: { order_id: string }[] = await runPrepared(manager, INSERT_CASES_IF_NEW, [
+      column((c) => c.orderId),
+      column((c) => c.accountId),
+      json((c) => c.licenseIds),
+      json((c) => c.holdIds),
+      column((c) => c.windowStartsAt),
+      column((c) => c.windowEndsAt),
+      column((c) => c.state),
+      column((c) => c.scheduledFor),
+      column((c) => c.windowMissed),
+      json((c) => c.reasons),
+      json((c) => c.resuspendedLicenseIds),
+      json((c) => c.clearedHoldIds),
+      column((c) => c.note),
+      column((c) => c.verifiedAt),
+      column((c) => c.createdAt),
+      column((c) => c.completedAt),
     ]);
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.order_id));
   }
 
   async find(manager: EntityManager, orderId: string): Promise<ReactivationCaseEntity | null> {
@@ -77,18 +83,28 @@ export class ReactivationCaseRepository {
     return affected(result) === 1;
   }
 
-  /** ACTIVATING → RESTORED | FAILED; false when the case was not being activated. */
-  async complete(manager: EntityManager, orderId: string, outcome: CaseOutcome): Promise<boolean> {
-    const result = await runPrepared<unknown>(manager, COMPLETE_CASE, [
-      orderId,
-      outcome.state,
-      JSON.stringify(outcome.reasons),
-      JSON.stringify(outcome.resuspendedLicenseIds),
-      JSON.stringify(outcome.clearedHoldIds),
-      outcome.completedAt,
-      outcome.note?.slice(0, 2000) ?? null,
-    ]);
-    return affected(result) === 1;
+  /**
+   * ACTIVATING → RESTORED | FAILED, each case with its outcome (one statement for all); returns
+   * the order ids of the cases it completed (one that was not being activated is left out).
+   */
+  async completeAll(
+    manager: EntityManager,
+    outcomes: { orderId: string; outcome: CaseOutcome }[],
+  ): Promise<Set<string>> {
+    const column = <T>(of: (o: CaseOutcome) => T): T[] =>
+      outcomes.map(({ outcome }) => of(outcome));
+    const rows = returned<{ order_id: string }>(
+      await runPrepared(manager, COMPLETE_CASES, [
+        outcomes.map(({ orderId }) => orderId),
+        column((o) => o.state),
+        column((o) => JSON.stringify(o.reasons)),
+        column((o) => JSON.stringify(o.resuspendedLicenseIds)),
+        column((o) => JSON.stringify(o.clearedHoldIds)),
+        column((o) => o.completedAt),
+        column((o) => o.note?.slice(0, 2000) ?? null),
+      ]),
+    );
+    return new Set(rows.map((row) => row.order_id));
   }
 
   /**
@@ -155,13 +171,22 @@ function toCase(row: CaseRow): ReactivationCaseEntity {
   };
 }
 
-const INSERT_CASE_IF_NEW = preparedStatement(
+const INSERT_CASES_IF_NEW = preparedStatement(
   `INSERT INTO reactivation_cases (order_id, account_id, license_ids, hold_ids, window_starts_at,
                                    window_ends_at, state, scheduled_for, window_missed, reasons,
                                    resuspended_license_ids, cleared_hold_ids, note, verified_at,
                                    created_at, completed_at)
-   VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb,
-           $13, $14, $15, $16)
+   SELECT order_id, account_id, license_ids::jsonb, hold_ids::jsonb, window_starts_at,
+          window_ends_at, state, scheduled_for, window_missed, reasons::jsonb,
+          resuspended_license_ids::jsonb, cleared_hold_ids::jsonb, note, verified_at, created_at,
+          completed_at
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                 $6::timestamptz[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[],
+                 $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[],
+                 $16::timestamptz[])
+          AS c(order_id, account_id, license_ids, hold_ids, window_starts_at, window_ends_at,
+               state, scheduled_for, window_missed, reasons, resuspended_license_ids,
+               cleared_hold_ids, note, verified_at, created_at, completed_at)
    ON CONFLICT DO NOTHING
    RETURNING order_id`,
 );
@@ -173,9 +198,16 @@ const FIND_CASE = preparedStatement(
    FROM reactivation_cases WHERE order_id = $1`,
 );
 
-const COMPLETE_CASE = preparedStatement(
-  `UPDATE reactivation_cases
-   SET state = $2, reasons = $3::jsonb, resuspended_license_ids = $4::jsonb,
-       cleared_hold_ids = $5::jsonb, completed_at = $6, note = COALESCE($7::text, note)
-   WHERE order_id = $1 AND state = 'ACTIVATING'`,
+const COMPLETE_CASES = preparedStatement(
+  `UPDATE reactivation_cases r
+   SET state = o.state, reasons = o.reasons::jsonb,
+       resuspended_license_ids = o.resuspended_license_ids::jsonb,
+       cleared_hold_ids = o.cleared_hold_ids::jsonb, completed_at = o.completed_at,
+       note = COALESCE(o.note, r.note)
+   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+               $7::text[])
+        AS o(order_id, state, reasons, resuspended_license_ids, cleared_hold_ids, completed_at,
+             note)
+   WHERE r.order_id = o.order_id AND r.state = 'ACTIVATING'
+   RETURNING r.order_id`,
 );

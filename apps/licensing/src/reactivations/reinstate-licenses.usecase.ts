@@ -7,10 +7,11 @@ import {
 import { errorCodeOf, isTransient, Transaction } from '@app/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { LicensingError } from '../licensing.error';
-import { ReinstatementRegistry } from '../registry/reinstatement.registry';
+import { EntityManager } from 'typeorm';
+import { ReinstatementRegistry, ReinstatementWritten } from '../registry/reinstatement.registry';
 import { ReactivationCaseEntity } from './reactivation-case.entity';
-import { ReactivationCaseRepository } from './reactivation-case.repository';
-import { decideReinstatement } from './reinstatement.decision';
+import { CaseOutcome, ReactivationCaseRepository } from './reactivation-case.repository';
+import { decideReinstatement, LicenseStep } from './reinstatement.decision';
 
 /**
  * Reinstates a case's licenses in ONE transaction (the caller's). It reads the registry's truth
@@ -28,6 +29,31 @@ export class ReinstateLicensesUsecase {
     private readonly cases: ReactivationCaseRepository,
     private readonly registry: ReinstatementRegistry,
   ) {}
+
+  /**
+   * Several cases at once, each just written ACTIVATING by the caller and with its own `tx` to
+   * publish from (all sharing one manager and clock): the cases of distinct accounts are read,
+   * decided and written together, a statement per table for all of them; the cases of an
+   * account named twice in the run go one by one after them (each sees the other's writes).
+   * Without a savepoint: an error of the reinstatement itself fails the whole run, which the
+   * messaging runtime then retries one event at a time, each through `execute` and its savepoint.
+   */
+  async executeAll(
+    cases: { reactivation: ReactivationCaseEntity; tx: Transaction }[],
+  ): Promise<void> {
+    const perAccount = new Map<string, number>();
+    for (const { reactivation } of cases) {
+      perAccount.set(reactivation.accountId, (perAccount.get(reactivation.accountId) ?? 0) + 1);
+    }
+    const together = cases.filter(
+      ({ reactivation }) => perAccount.get(reactivation.accountId) === 1,
+    );
+    if (together.length > 1) (await this.decideAndWrite(together))();
+    for (const { reactivation, tx } of cases) {
+      if (together.length > 1 && perAccount.get(reactivation.accountId) === 1) continue;
+      await this.execute({ orderId: reactivation.orderId, reactivation }, tx);
+    }
+  }
 
   /**
    * `reactivation`: the case as the caller has just written it in this transaction (ACTIVATING),
@@ -52,7 +78,7 @@ export class ReinstateLicensesUsecase {
     await tx.manager.query('SAVEPOINT reinstatement');
     let publish: () => void;
     try {
-      publish = await this.decideAndWrite(reactivation, tx);
+      publish = await this.decideAndWrite([{ reactivation, tx }]);
       await tx.manager.query('RELEASE SAVEPOINT reinstatement');
     } catch (error) {
       if (isTransient(error)) throw error;
@@ -63,121 +89,175 @@ export class ReinstateLicensesUsecase {
         { correlationId: reactivation.orderId, orderId: reactivation.orderId, code },
         `reinstatement failed, the saga goes to a refund: ${message}`,
       );
-      publish = await this.fail(tx, reactivation, ['REACTIVATION_ERROR'], {
-        note: `the reinstatement failed: ${code}: ${message}`,
-      });
+      await this.complete(tx.manager, [
+        failed(
+          reactivation,
+          tx,
+          ['REACTIVATION_ERROR'],
+          `the reinstatement failed: ${code}: ${message}`,
+        ),
+      ]);
+      publish = () => this.publishFailed(reactivation, ['REACTIVATION_ERROR'], tx);
     }
     publish();
   }
 
-  /** Reads the registry's truth under lock, decides, writes; returns what to publish. */
+  /**
+   * Reads the registry's truth under lock for the cases (of distinct accounts), decides each,
+   * writes them all; returns what to publish.
+   */
   private async decideAndWrite(
-    reactivation: ReactivationCaseEntity,
-    tx: Transaction,
+    cases: { reactivation: ReactivationCaseEntity; tx: Transaction }[],
   ): Promise<() => void> {
-    const { orderId, accountId } = reactivation;
-    const locked = await this.registry.lockForReinstatement(tx, accountId, reactivation.licenseIds);
-    const decision = decideReinstatement({
-      accountId,
-      account: locked.account,
-      holds: locked.holds,
-      holdIds: reactivation.holdIds,
-      licenseIds: reactivation.licenseIds,
-      licenses: locked.licenses,
-      contracts: locked.contracts,
-      now: tx.now,
-    });
-    if (decision.kind === 'FAIL') return this.fail(tx, reactivation, decision.reasons);
-
-    const written = await this.registry.reinstate(tx, locked, {
-      orderId,
-      licenses: decision.steps.map((step) => ({
-        licenseId: step.license.licenseId,
-        switchOn: step.outcome === 'REINSTATE',
-        entitlements: step.entitlements,
+    const locked = await this.registry.lockForReinstatement(
+      cases[0].tx,
+      cases.map(({ reactivation }) => ({
+        accountId: reactivation.accountId,
+        licenseIds: reactivation.licenseIds,
       })),
-      clearHoldIds: decision.clearHoldIds,
-    });
-    await this.complete(tx, orderId, {
-      state: 'RESTORED',
-      reasons: [],
-      clearedHoldIds: written.clearedHoldIds,
-    });
+    );
+    const decided = cases.map(({ reactivation, tx }, i) => ({
+      reactivation,
+      tx,
+      locked: locked[i],
+      decision: decideReinstatement({
+        accountId: reactivation.accountId,
+        account: locked[i].account,
+        holds: locked[i].holds,
+        holdIds: reactivation.holdIds,
+        licenseIds: reactivation.licenseIds,
+        licenses: locked[i].licenses,
+        contracts: locked[i].contracts,
+        now: tx.now,
+      }),
+    }));
+    const restoring = decided.flatMap(({ reactivation, tx, locked, decision }) =>
+      decision.kind === 'RESTORE' ? [{ reactivation, tx, locked, decision }] : [],
+    );
+    const written =
+      restoring.length > 0
+        ? await this.registry.reinstate(
+            restoring.map(({ reactivation, tx, locked, decision }) => ({
+              locked,
+              tx,
+              plan: {
+                orderId: reactivation.orderId,
+                licenses: decision.steps.map((step) => ({
+                  licenseId: step.license.licenseId,
+                  switchOn: step.outcome === 'REINSTATE',
+                  entitlements: step.entitlements,
+                })),
+                clearHoldIds: decision.clearHoldIds,
+              },
+            })),
+          )
+        : [];
+    const writtenOf = new Map(restoring.map(({ reactivation }, i) => [reactivation, written[i]]));
+    await this.complete(
+      cases[0].tx.manager,
+      decided.map(({ reactivation, tx, decision }) =>
+        decision.kind === 'FAIL'
+          ? failed(reactivation, tx, decision.reasons)
+          : {
+              orderId: reactivation.orderId,
+              outcome: {
+                state: 'RESTORED',
+                reasons: [],
+                clearedHoldIds: writtenOf.get(reactivation)!.clearedHoldIds,
+                resuspendedLicenseIds: [],
+                note: null,
+                completedAt: tx.now,
+              },
+            },
+      ),
+    );
     return () => {
-      written.announce();
-      tx.publish(EntitlementsRestored, {
-        orderId,
-        accountId,
-        licenses: decision.steps.map(({ license, entitlements }) => ({
-          licenseId: license.licenseId,
-          contractId: license.contractId,
-          product: license.product,
-          expiresAt: license.expiresAt.toISOString(),
-          entitlements,
-        })),
-        contracts: written.contracts,
-        termsUnchanged: true,
-        clearedHoldIds: written.clearedHoldIds,
-        restoredAt: tx.now.toISOString(),
-      });
-      for (const { license, entitlements } of decision.steps) {
-        tx.publish(LicenseReactivated, {
-          licenseId: license.licenseId,
-          accountId,
-          orderId,
-          entitlements,
-          expiresAt: license.expiresAt.toISOString(),
-        });
+      for (const { reactivation, tx, decision } of decided) {
+        if (decision.kind === 'FAIL') this.publishFailed(reactivation, decision.reasons, tx);
+        else this.publishRestored(reactivation, decision.steps, writtenOf.get(reactivation)!, tx);
       }
     };
   }
 
-  /** The registry is left as it is; the case fails with its reasons. Returns what to publish. */
-  private async fail(
+  private publishRestored(
+    { orderId, accountId }: ReactivationCaseEntity,
+    steps: LicenseStep[],
+    written: ReinstatementWritten,
     tx: Transaction,
-    reactivation: ReactivationCaseEntity,
-    reasons: ReasonCode[],
-    options: { note?: string } = {},
-  ): Promise<() => void> {
-    const { orderId, accountId } = reactivation;
-    await this.complete(tx, orderId, {
-      state: 'FAILED',
-      reasons,
-      clearedHoldIds: [],
-      note: options.note,
+  ): void {
+    written.announce();
+    tx.publish(EntitlementsRestored, {
+      orderId,
+      accountId,
+      licenses: steps.map(({ license, entitlements }) => ({
+        licenseId: license.licenseId,
+        contractId: license.contractId,
+        product: license.product,
+        expiresAt: license.expiresAt.toISOString(),
+        entitlements,
+      })),
+      contracts: written.contracts,
+      termsUnchanged: true,
+      clearedHoldIds: written.clearedHoldIds,
+      restoredAt: tx.now.toISOString(),
     });
-    return () => {
-      tx.publish(ReactivationFailed, {
-        orderId,
+    for (const { license, entitlements } of steps) {
+      tx.publish(LicenseReactivated, {
+        licenseId: license.licenseId,
         accountId,
-        reasons,
-        resuspendedLicenseIds: [],
-        failedAt: tx.now.toISOString(),
+        orderId,
+        entitlements,
+        expiresAt: license.expiresAt.toISOString(),
       });
-    };
+    }
+  }
+
+  /** The registry is left as it is; the case failed with its reasons. */
+  private publishFailed(
+    { orderId, accountId }: ReactivationCaseEntity,
+    reasons: ReasonCode[],
+    tx: Transaction,
+  ): void {
+    tx.publish(ReactivationFailed, {
+      orderId,
+      accountId,
+      reasons,
+      resuspendedLicenseIds: [],
+      failedAt: tx.now.toISOString(),
+    });
   }
 
   private async complete(
-    tx: Transaction,
-    orderId: string,
-    outcome: {
-      state: 'RESTORED' | 'FAILED';
-      reasons: ReasonCode[];
-      clearedHoldIds: string[];
-      note?: string;
-    },
+    manager: EntityManager,
+    outcomes: { orderId: string; outcome: CaseOutcome }[],
   ): Promise<void> {
-    const done = await this.cases.complete(tx.manager, orderId, {
-      ...outcome,
-      note: outcome.note ?? null,
-      resuspendedLicenseIds: [],
-      completedAt: tx.now,
-    });
-    if (!done) {
+    const done = await this.cases.completeAll(manager, outcomes);
+    const notActivating = outcomes.filter(({ orderId }) => !done.has(orderId));
+    if (notActivating.length > 0) {
       throw new LicensingError(
         'REGISTRY_INCONSISTENT',
-        `reactivation ${orderId} was not ACTIVATING when it completed`,
+        `reactivations ${notActivating.map((o) => o.orderId).join(', ')} were not ACTIVATING when they completed`,
       );
     }
   }
+}
+
+/** The case FAILED with its reasons (and why, when an error failed it). */
+function failed(
+  { orderId }: ReactivationCaseEntity,
+  tx: Transaction,
+  reasons: ReasonCode[],
+  note: string | null = null,
+): { orderId: string; outcome: CaseOutcome } {
+  return {
+    orderId,
+    outcome: {
+      state: 'FAILED',
+      reasons,
+      clearedHoldIds: [],
+      resuspendedLicenseIds: [],
+      note,
+      completedAt: tx.now,
+    },
+  };
 }

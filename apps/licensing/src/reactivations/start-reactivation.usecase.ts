@@ -26,10 +26,49 @@ export class StartReactivationUsecase {
     private readonly reinstate: ReinstateLicensesUsecase,
   ) {}
 
-  async execute(command: StartReactivationCommand, tx: Transaction): Promise<void> {
-    const timing = activationTiming(command.changeWindow, tx.now);
-    const windowMissed = timing.mode === 'NOW' && timing.windowMissed;
-    const reactivation: ReactivationCaseEntity = {
+  /**
+   * Several verified orders at once (a run of events in one transaction, each with its own `tx`
+   * to publish from, all sharing one manager and clock): the cases are inserted in one statement
+   * and those due now reinstated together (see ReinstateLicensesUsecase.executeAll).
+   */
+  async executeAll(
+    commands: { command: StartReactivationCommand; tx: Transaction }[],
+  ): Promise<void> {
+    if (commands.length === 0) return;
+    const started = commands.map(({ command, tx }) => ({ ...caseOf(command, tx.now), tx }));
+    const created = await this.cases.insertAllIfNew(
+      commands[0].tx.manager,
+      started.map(({ reactivation }) => reactivation),
+    );
+    const activating: { reactivation: ReactivationCaseEntity; tx: Transaction }[] = [];
+    for (const { reactivation, timing, tx } of started) {
+      // A second EligibilityVerified for the same order (a replay under another event id, or the
+      // same order twice in the run) changes nothing.
+      if (!created.delete(reactivation.orderId)) continue;
+      if (timing.mode === 'SCHEDULE') {
+        tx.publish(ActivationScheduled, {
+          orderId: reactivation.orderId,
+          accountId: reactivation.accountId,
+          scheduledFor: timing.at.toISOString(),
+        });
+      } else {
+        activating.push({ reactivation, tx });
+      }
+    }
+    await this.reinstate.executeAll(activating);
+  }
+}
+
+/** The case a verified order opens, and when it is to be activated. */
+function caseOf(
+  command: StartReactivationCommand,
+  now: Date,
+): { reactivation: ReactivationCaseEntity; timing: ReturnType<typeof activationTiming> } {
+  const timing = activationTiming(command.changeWindow, now);
+  const windowMissed = timing.mode === 'NOW' && timing.windowMissed;
+  return {
+    timing,
+    reactivation: {
       orderId: command.orderId,
       accountId: command.accountId,
       licenseIds: [...new Set(command.licenseIds)],
@@ -46,21 +85,8 @@ export class StartReactivationUsecase {
         ? 'the change window had ended when eligibility was verified; activated at once because the order was paid'
         : null,
       verifiedAt: command.verifiedAt,
-      createdAt: tx.now,
+      createdAt: now,
       completedAt: null,
-    };
-    const created = await this.cases.insertIfNew(tx.manager, reactivation);
-    // A second EligibilityVerified for the same order (a replay under another event id) changes nothing.
-    if (!created) return;
-
-    if (timing.mode === 'SCHEDULE') {
-      tx.publish(ActivationScheduled, {
-        orderId: command.orderId,
-        accountId: command.accountId,
-        scheduledFor: timing.at.toISOString(),
-      });
-      return;
-    }
-    await this.reinstate.execute({ orderId: command.orderId, reactivation }, tx);
-  }
+    },
+  };
 }

@@ -65,8 +65,13 @@ export class AccountRepository {
 
   /** Locks the account row: imports and reinstatements of one account never interleave. */
   async lock(manager: EntityManager, accountId: string): Promise<AccountEntity | null> {
-    const rows: AccountRow[] = await runPrepared(manager, LOCK_ACCOUNT, [accountId]);
-    return rows.length === 1 ? toAccount(rows[0]) : null;
+    return (await this.lockAll(manager, [accountId])).get(accountId) ?? null;
+  }
+
+  /** Locks the rows of the accounts that exist (in id order: never crosswise), by id. */
+  async lockAll(manager: EntityManager, accountIds: string[]): Promise<Map<string, AccountEntity>> {
+    const rows: AccountRow[] = await runPrepared(manager, LOCK_ACCOUNTS, [accountIds]);
+    return new Map(rows.map((row) => [row.id, toAccount(row)]));
   }
 
   async loadAggregate(manager: EntityManager, accountId: string): Promise<AccountAggregate | null> {
@@ -167,60 +172,57 @@ export class AccountRepository {
   }
 
   /**
-   * Bumps the version after a change, setting the status too when one is given (one statement);
-   * returns the new version and status.
+   * Bumps each account's version after a change, setting its status too when one is given (one
+   * statement for all); returns the new version and status by account id.
    */
-  async bumpVersion(
+  async bumpVersions(
     manager: EntityManager,
-    accountId: string,
+    accounts: { accountId: string; status: AccountStatus | null }[],
     now: Date,
-    status: AccountStatus | null = null,
-  ): Promise<{ version: number; status: AccountStatus }> {
-    const rows = returned<{ version: number; status: AccountStatus }>(
-      await runPrepared(manager, BUMP_VERSION, [accountId, now, status]),
+  ): Promise<Map<string, { version: number; status: AccountStatus }>> {
+    const rows = returned<{ id: string; version: number; status: AccountStatus }>(
+      await runPrepared(manager, BUMP_VERSIONS, [
+        accounts.map((a) => a.accountId),
+        accounts.map((a) => a.status),
+        now,
+      ]),
     );
-    return rows[0];
+    return new Map(rows.map(({ id, version, status }) => [id, { version, status }]));
   }
 
   /**
-   * Locks the account's license rows and any row of the given ids (which may belong to someone
+   * Locks the accounts' license rows and any row of the given ids (which may belong to someone
    * else), in id order so two transactions never lock them crosswise.
    */
   async lockLicenses(
     manager: EntityManager,
-    accountId: string,
+    accountIds: string[],
     licenseIds: string[],
   ): Promise<LicenseEntity[]> {
-    const rows: LicenseRow[] = await runPrepared(manager, LOCK_LICENSES, [accountId, licenseIds]);
+    const rows: LicenseRow[] = await runPrepared(manager, LOCK_LICENSES, [accountIds, licenseIds]);
     return rows.map(toLicense);
   }
 
   /**
-   * The contracts of the account and those of the given ids (which may belong to someone else),
+   * The contracts of the accounts and those of the given ids (which may belong to someone else),
    * each with the entitlements it grants, in one statement, by id.
    */
   async readContracts(
     manager: EntityManager,
-    accountId: string | null,
+    accountIds: string[],
     contractIds: string[],
   ): Promise<ContractWithGrants[]> {
     const rows: (ContractEntity & { entitlements: GrantedEntitlement[] })[] = await runPrepared(
       manager,
       READ_CONTRACTS,
-      [accountId, contractIds],
+      [accountIds, contractIds],
     );
     return rows.map(({ entitlements, ...contract }) => ({ contract, entitlements }));
   }
 
-  /** The account's holds, by id. */
-  async holdsOf(manager: EntityManager, accountId: string): Promise<HoldEntity[]> {
-    return manager.query(
-      `SELECT id, account_id AS "accountId", category, reason, state,
-              incident_resolved AS "incidentResolved", required_documents AS "requiredDocuments",
-              cleared_at AS "clearedAt", cleared_by_order_id AS "clearedByOrderId"
-       FROM holds WHERE account_id = $1 ORDER BY id`,
-      [accountId],
-    );
+  /** The accounts' holds, by id. */
+  async holdsOf(manager: EntityManager, accountIds: string[]): Promise<HoldEntity[]> {
+    return runPrepared(manager, HOLDS_OF, [accountIds]);
   }
 
   async contractEntitlements(
@@ -235,18 +237,17 @@ export class AccountRepository {
   }
 
   /**
-   * In one statement: switches the account's `licenseIds` from SUSPENDED to ACTIVE (expiry
-   * untouched) and sets each granted license's entitlements to exactly those given (see
-   * setLicenseEntitlements). Returns the ids it switched on (only suspended ones).
+   * In one statement: switches each license of `switchOn` that is its account's and SUSPENDED to
+   * ACTIVE (expiry untouched) and sets each granted license's entitlements to exactly those
+   * given. Returns the ids it switched on.
    */
   async activateAndEntitle(
     manager: EntityManager,
-    accountId: string,
-    licenseIds: string[],
+    switchOn: { accountId: string; licenseId: string }[],
     grants: LicenseGrant[],
     grantedAt: Date,
   ): Promise<string[]> {
-    if (licenseIds.length === 0 && grants.length === 0) return [];
+    if (switchOn.length === 0 && grants.length === 0) return [];
     const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
       entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
     );
@@ -254,8 +255,8 @@ export class AccountRepository {
     // license's entitlements, those not granted any more are deleted and the granted ones written:
     // each row is touched once, so the two parts cannot collide.
     const activated: { id: string }[] = await runPrepared(manager, ACTIVATE_AND_ENTITLE, [
-      accountId,
-      licenseIds,
+      switchOn.map((l) => l.accountId),
+      switchOn.map((l) => l.licenseId),
       grants.map((g) => g.licenseId),
       rows.map((r) => r.licenseId),
       rows.map((r) => r.code),
@@ -267,26 +268,31 @@ export class AccountRepository {
   }
 
   /**
-   * Clears the given active holds of the account and reads all its holds as they stand after
-   * that (by id), in one statement; `clearedHoldIds`: those it cleared, in the order given.
+   * Clears the given active holds, each of its account and by its order, and reads all the
+   * accounts' holds as they stand after that (by id), in one statement; `cleared`: the ids of
+   * those it cleared.
    */
   async clearHoldsAndRead(
     manager: EntityManager,
-    accountId: string,
-    holdIds: string[],
-    orderId: string,
+    accountIds: string[],
+    clear: { accountId: string; holdId: string; orderId: string }[],
     now: Date,
-  ): Promise<{ holds: HoldEntity[]; clearedHoldIds: string[] }> {
+  ): Promise<{ holds: HoldEntity[]; cleared: Set<string> }> {
     // The outer SELECT sees the rows as before the UPDATE: the cleared ones are taken from it.
     const rows: (HoldEntity & { cleared: boolean })[] = await runPrepared(
       manager,
       CLEAR_HOLDS_AND_READ,
-      [accountId, holdIds, orderId, now],
+      [
+        accountIds,
+        clear.map((c) => c.accountId),
+        clear.map((c) => c.holdId),
+        clear.map((c) => c.orderId),
+        now,
+      ],
     );
-    const cleared = new Set(rows.filter((row) => row.cleared).map((row) => row.id));
     return {
       holds: rows.map(({ cleared: _cleared, ...hold }) => hold),
-      clearedHoldIds: holdIds.filter((id) => cleared.has(id)),
+      cleared: new Set(rows.filter((row) => row.cleared).map((row) => row.id)),
     };
   }
 }
@@ -337,21 +343,31 @@ function toLicense(row: LicenseRow): LicenseEntity {
   };
 }
 
-const LOCK_ACCOUNT = preparedStatement(
+const LOCK_ACCOUNTS = preparedStatement(
   `SELECT id, region, status, outstanding_balance_minor, outstanding_balance_currency, version,
           updated_at
-     FROM accounts WHERE id = $1 FOR UPDATE`,
+     FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
 );
 
-const BUMP_VERSION = preparedStatement(
-  `UPDATE accounts SET version = version + 1, updated_at = $2, status = COALESCE($3::text, status)
-   WHERE id = $1 RETURNING version, status`,
+const BUMP_VERSIONS = preparedStatement(
+  `UPDATE accounts a
+      SET version = a.version + 1, updated_at = $3, status = COALESCE(b.status, a.status)
+     FROM unnest($1::text[], $2::text[]) AS b(id, status)
+    WHERE a.id = b.id
+   RETURNING a.id, a.version, a.status`,
 );
 
 const LOCK_LICENSES = preparedStatement(
   `SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
-    FROM licenses WHERE account_id = $1 OR id = ANY($2::text[])
+    FROM licenses WHERE account_id = ANY($1::text[]) OR id = ANY($2::text[])
    ORDER BY id FOR UPDATE`,
+);
+
+const HOLDS_OF = preparedStatement(
+  `SELECT id, account_id AS "accountId", category, reason, state,
+          incident_resolved AS "incidentResolved", required_documents AS "requiredDocuments",
+          cleared_at AS "clearedAt", cleared_by_order_id AS "clearedByOrderId"
+     FROM holds WHERE account_id = ANY($1::text[]) ORDER BY id`,
 );
 
 const READ_CONTRACTS = preparedStatement(
@@ -361,15 +377,16 @@ const READ_CONTRACTS = preparedStatement(
           COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
                     FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
    FROM contracts c
-   WHERE c.account_id = $1 OR c.id = ANY($2::text[])
+   WHERE c.account_id = ANY($1::text[]) OR c.id = ANY($2::text[])
    ORDER BY c.id`,
 );
 
 const ACTIVATE_AND_ENTITLE = preparedStatement(
   `WITH activated AS (
-     UPDATE licenses SET status = 'ACTIVE', suspended_at = NULL
-      WHERE account_id = $1 AND id = ANY($2::text[]) AND status = 'SUSPENDED'
-     RETURNING id
+     UPDATE licenses l SET status = 'ACTIVE', suspended_at = NULL
+       FROM unnest($1::text[], $2::text[]) AS s(account_id, id)
+      WHERE l.account_id = s.account_id AND l.id = s.id AND l.status = 'SUSPENDED'
+     RETURNING l.id
    ), granted AS (
      SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[])
                      AS g(license_id, code, name, order_id)
@@ -390,9 +407,10 @@ const ACTIVATE_AND_ENTITLE = preparedStatement(
 
 const CLEAR_HOLDS_AND_READ = preparedStatement(
   `WITH cleared AS (
-     UPDATE holds SET state = 'CLEARED', cleared_at = $4, cleared_by_order_id = $3
-      WHERE account_id = $1 AND id = ANY($2::text[]) AND state = 'ACTIVE'
-     RETURNING id, state, cleared_at, cleared_by_order_id
+     UPDATE holds h SET state = 'CLEARED', cleared_at = $5, cleared_by_order_id = c.order_id
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS c(account_id, id, order_id)
+      WHERE h.account_id = c.account_id AND h.id = c.id AND h.state = 'ACTIVE'
+     RETURNING h.id, h.state, h.cleared_at, h.cleared_by_order_id
    )
    SELECT h.id, h.account_id AS "accountId", h.category, h.reason,
           COALESCE(c.state, h.state) AS state,
@@ -402,6 +420,6 @@ const CLEAR_HOLDS_AND_READ = preparedStatement(
             AS "clearedByOrderId",
           c.id IS NOT NULL AS cleared
      FROM holds h LEFT JOIN cleared c ON c.id = h.id
-    WHERE h.account_id = $1
+    WHERE h.account_id = ANY($1::text[])
     ORDER BY h.id`,
 );

@@ -102,128 +102,176 @@ export class ReinstatementRegistry {
     private readonly snapshots: AccountSnapshotPublisher,
   ) {}
 
-  /** Locks the account, then its license rows and the case's (by id), and reads what a decision needs. */
+  /**
+   * For each case (of distinct accounts), in one statement per table for all of them: locks the
+   * accounts, then their license rows and the cases' (by id), and reads what a decision needs.
+   * Returns one LockedAccount per case, in the order given.
+   */
   async lockForReinstatement(
     tx: Transaction,
-    accountId: string,
-    licenseIds: string[],
-  ): Promise<LockedAccount> {
+    cases: { accountId: string; licenseIds: string[] }[],
+  ): Promise<LockedAccount[]> {
     const { manager } = tx;
+    const accountIds = [...new Set(cases.map((c) => c.accountId))].sort();
+    const askedIds = [...new Set(cases.flatMap((c) => c.licenseIds))];
     // Lock order everywhere: case (the caller), account, licenses (by id).
-    const account = await this.accounts.lock(manager, accountId);
-    const licenses = await this.accounts.lockLicenses(manager, accountId, licenseIds);
-    const holds = account ? await this.accounts.holdsOf(manager, accountId) : [];
-    const caseContractIds = [
-      ...new Set(licenses.filter((l) => licenseIds.includes(l.id)).map((l) => l.contractId)),
-    ].sort();
-    // One read serves the proof, the decision and the snapshot: the account's contracts and the
-    // case's (a case license may name another account's contract).
-    const read = await this.accounts.readContracts(manager, accountId, caseContractIds);
-    const caseContracts = read.filter(({ contract }) => caseContractIds.includes(contract.id));
-    const fingerprints = fingerprintsOf(caseContracts);
-    return new LockedAccount(
-      accountId,
-      account
-        ? { status: account.status, outstandingBalanceMinor: account.outstandingBalanceMinor }
-        : null,
-      holds.map((hold) => ({
-        holdId: hold.id,
-        category: hold.category,
-        state: hold.state,
-        incidentResolved: hold.incidentResolved,
-      })),
-      licenses.map((l) => ({
-        licenseId: l.id,
-        accountId: l.accountId,
-        contractId: l.contractId,
-        product: l.product,
-        status: l.status,
-        expiresAt: l.expiresAt,
-      })),
-      caseContracts.map(({ contract, entitlements }) => ({
-        contractId: contract.id,
-        endsAt: contract.endsAt,
-        entitlements,
-        termsChanged: fingerprints.get(contract.id) !== contract.termsFingerprint,
-      })),
-      {
-        account,
-        licenses: licenses.filter((l) => l.accountId === accountId),
-        contracts: read.filter(({ contract }) => contract.accountId === accountId),
-        fingerprints,
-      },
+    const accounts = await this.accounts.lockAll(manager, accountIds);
+    const allLicenses = await this.accounts.lockLicenses(manager, accountIds, askedIds);
+    const allHolds =
+      accounts.size > 0 ? await this.accounts.holdsOf(manager, [...accounts.keys()]) : [];
+    const licensesOf = cases.map(({ accountId, licenseIds }) =>
+      allLicenses.filter((l) => l.accountId === accountId || licenseIds.includes(l.id)),
     );
+    const caseContractIdsOf = cases.map(({ licenseIds }, i) =>
+      [
+        ...new Set(licensesOf[i].filter((l) => licenseIds.includes(l.id)).map((l) => l.contractId)),
+      ].sort(),
+    );
+    // One read serves the proof, the decision and the snapshot: the accounts' contracts and the
+    // cases' (a case license may name another account's contract).
+    const read = await this.accounts.readContracts(manager, accountIds, [
+      ...new Set(caseContractIdsOf.flat()),
+    ]);
+    return cases.map(({ accountId }, i) => {
+      const account = accounts.get(accountId) ?? null;
+      const licenses = licensesOf[i];
+      const holds = account ? allHolds.filter((hold) => hold.accountId === accountId) : [];
+      const caseContracts = read.filter(({ contract }) =>
+        caseContractIdsOf[i].includes(contract.id),
+      );
+      const fingerprints = fingerprintsOf(caseContracts);
+      return new LockedAccount(
+        accountId,
+        account
+          ? { status: account.status, outstandingBalanceMinor: account.outstandingBalanceMinor }
+          : null,
+        holds.map((hold) => ({
+          holdId: hold.id,
+          category: hold.category,
+          state: hold.state,
+          incidentResolved: hold.incidentResolved,
+        })),
+        licenses.map((l) => ({
+          licenseId: l.id,
+          accountId: l.accountId,
+          contractId: l.contractId,
+          product: l.product,
+          status: l.status,
+          expiresAt: l.expiresAt,
+        })),
+        caseContracts.map(({ contract, entitlements }) => ({
+          contractId: contract.id,
+          endsAt: contract.endsAt,
+          entitlements,
+          termsChanged: fingerprints.get(contract.id) !== contract.termsFingerprint,
+        })),
+        {
+          account,
+          licenses: licenses.filter((l) => l.accountId === accountId),
+          contracts: read.filter(({ contract }) => contract.accountId === accountId),
+          fingerprints,
+        },
+      );
+    });
   }
 
   /**
-   * Writes a reinstatement decided on `locked` in the same transaction: licenses switched on with
-   * exactly the entitlements given, the holds cleared, the account ACTIVE when no active hold
-   * remains, the contracts' terms proven unchanged, the version bumped; the snapshot is published
-   * by `announce` (see ReinstatementWritten).
+   * Writes reinstatements decided on what `lockForReinstatement` returned (of distinct accounts),
+   * in the same transaction and one statement per table for all of them: licenses switched on
+   * with exactly the entitlements given, the holds cleared, each account ACTIVE when no active
+   * hold of it remains, the contracts' terms proven unchanged, the versions bumped; each
+   * snapshot is published by its `announce` (see ReinstatementWritten) from its case's `tx`. In
+   * the order given; all the `tx` share one manager and clock.
    */
   async reinstate(
-    tx: Transaction,
-    locked: LockedAccount,
-    plan: ReinstatementPlan,
-  ): Promise<ReinstatementWritten> {
-    const { accountId, rows } = locked;
-    if (!rows.account) {
-      throw new LicensingError(
-        'REGISTRY_INCONSISTENT',
-        `account ${accountId} cannot be reinstated: not in the registry`,
-      );
+    reinstatements: { locked: LockedAccount; plan: ReinstatementPlan; tx: Transaction }[],
+  ): Promise<ReinstatementWritten[]> {
+    const { tx } = reinstatements[0];
+    for (const { locked } of reinstatements) {
+      if (!locked.rows.account) {
+        throw new LicensingError(
+          'REGISTRY_INCONSISTENT',
+          `account ${locked.accountId} cannot be reinstated: not in the registry`,
+        );
+      }
     }
-    const switchOn = plan.licenses.filter((l) => l.switchOn).map((l) => l.licenseId);
+    const switchOn = reinstatements.flatMap(({ locked, plan }) =>
+      plan.licenses
+        .filter((l) => l.switchOn)
+        .map((l) => ({ accountId: locked.accountId, licenseId: l.licenseId })),
+    );
     // Already active ones are a no-op, but their entitlements are held to exactly what the contract grants.
-    const activated = await this.accounts.activateAndEntitle(
-      tx.manager,
-      accountId,
-      switchOn,
-      plan.licenses.map((l) => ({
-        licenseId: l.licenseId,
-        entitlements: l.entitlements,
-        orderId: l.switchOn ? plan.orderId : null,
-      })),
-      tx.now,
+    const activated = new Set(
+      await this.accounts.activateAndEntitle(
+        tx.manager,
+        switchOn,
+        reinstatements.flatMap(({ plan }) =>
+          plan.licenses.map((l) => ({
+            licenseId: l.licenseId,
+            entitlements: l.entitlements,
+            orderId: l.switchOn ? plan.orderId : null,
+          })),
+        ),
+        tx.now,
+      ),
     );
-    if (activated.length !== switchOn.length) {
+    const notSwitched = switchOn.filter((l) => !activated.has(l.licenseId));
+    if (notSwitched.length > 0) {
       throw new LicensingError(
         'REGISTRY_INCONSISTENT',
-        `switched on ${activated.length} of ${switchOn.length} suspended licenses of ${accountId}`,
+        `suspended licenses not switched on: ${notSwitched
+          .map((l) => `${l.licenseId} of ${l.accountId}`)
+          .join(', ')}`,
       );
     }
-    // The holds as they stand after clearing: whether the account becomes ACTIVE, and its snapshot.
-    const { holds, clearedHoldIds } = await this.accounts.clearHoldsAndRead(
+    // The holds as they stand after clearing: whether each account becomes ACTIVE, and its snapshot.
+    const accountIds = reinstatements.map(({ locked }) => locked.accountId);
+    const { holds, cleared } = await this.accounts.clearHoldsAndRead(
       tx.manager,
-      accountId,
-      plan.clearHoldIds,
-      plan.orderId,
+      accountIds,
+      reinstatements.flatMap(({ locked, plan }) =>
+        plan.clearHoldIds.map((holdId) => ({
+          accountId: locked.accountId,
+          holdId,
+          orderId: plan.orderId,
+        })),
+      ),
       tx.now,
     );
-    const becomesActive =
-      rows.account.status !== 'ACTIVE' && !holds.some((hold) => hold.state === 'ACTIVE');
-    await this.assertTermsUnchanged(tx, rows.fingerprints);
-
-    const bumped = await this.accounts.bumpVersion(
-      tx.manager,
-      accountId,
-      tx.now,
-      becomesActive ? 'ACTIVE' : null,
+    const holdsOf = (accountId: string) => holds.filter((hold) => hold.accountId === accountId);
+    await this.assertTermsUnchanged(
+      tx,
+      new Map(reinstatements.flatMap(({ locked }) => [...locked.rows.fingerprints])),
     );
-    const switchedOn = new Set(switchOn);
-    return {
-      clearedHoldIds,
-      contracts: [...rows.fingerprints].map(([contractId, termsFingerprint]) => ({
-        contractId,
-        termsFingerprint,
+    const bumped = await this.accounts.bumpVersions(
+      tx.manager,
+      reinstatements.map(({ locked }) => ({
+        accountId: locked.accountId,
+        status:
+          locked.rows.account!.status !== 'ACTIVE' &&
+          !holdsOf(locked.accountId).some((hold) => hold.state === 'ACTIVE')
+            ? 'ACTIVE'
+            : null,
       })),
-      announce: () =>
-        this.publishSnapshot(tx, rows, holds, bumped, (license) =>
-          switchedOn.has(license.id)
-            ? { ...license, status: 'ACTIVE', suspendedAt: null }
-            : license,
-        ),
-    };
+      tx.now,
+    );
+    return reinstatements.map(({ locked, plan, tx: own }) => {
+      const { accountId, rows } = locked;
+      const switchedOn = new Set(plan.licenses.filter((l) => l.switchOn).map((l) => l.licenseId));
+      return {
+        clearedHoldIds: plan.clearHoldIds.filter((id) => cleared.has(id)),
+        contracts: [...rows.fingerprints].map(([contractId, termsFingerprint]) => ({
+          contractId,
+          termsFingerprint,
+        })),
+        announce: () =>
+          this.publishSnapshot(own, rows, holdsOf(accountId), bumped.get(accountId)!, (license) =>
+            switchedOn.has(license.id)
+              ? { ...license, status: 'ACTIVE', suspendedAt: null }
+              : license,
+          ),
+      };
+    });
   }
 
   private publishSnapshot(
@@ -244,7 +292,7 @@ export class ReinstatementRegistry {
   /** Proves the reinstatement left every contract's baseline terms as they were: stored rows, read again. */
   private async assertTermsUnchanged(tx: Transaction, before: Map<string, string>): Promise<void> {
     const after = fingerprintsOf(
-      await this.accounts.readContracts(tx.manager, null, [...before.keys()]),
+      await this.accounts.readContracts(tx.manager, [], [...before.keys()]),
     );
     for (const [contractId, fingerprint] of before) {
       if (after.get(contractId) !== fingerprint) {
