@@ -17,6 +17,7 @@ import {
   Topics,
 } from '@app/contracts';
 import {
+  accountsOnOnePartition,
   createTestDatabase,
   createTestTopics,
   eventually,
@@ -95,6 +96,8 @@ const complianceHold = (accountId: string): HoldSnapshotDto => ({
 
 interface Harness {
   prefix: string;
+  databaseUrl: string;
+  env: Record<string, string>;
   service: ServiceProcess;
   publisher: TestPublisher;
   recorder: TopicRecorder;
@@ -113,7 +116,7 @@ async function startHarness(env: Record<string, string> = {}): Promise<Harness> 
     Topics.ReactivationEligibility,
     deadLetterTopicOf(ConsumerGroups.Eligibility),
   ]);
-  return { prefix, service, publisher, recorder };
+  return { prefix, databaseUrl, env, service, publisher, recorder };
 }
 
 async function stopHarness(h: Harness | undefined): Promise<void> {
@@ -121,6 +124,20 @@ async function stopHarness(h: Harness | undefined): Promise<void> {
   await h.recorder.stop();
   await h.publisher.disconnect();
   await h.service.stop();
+}
+
+/**
+ * Publishes `events` while the service is down, then starts it again: those of one partition
+ * reach it in one fetch, one chunk.
+ */
+async function publishWhileDown(h: Harness, events: () => Promise<void>): Promise<void> {
+  await h.service.stop();
+  await events();
+  h.service = await startService('eligibility', {
+    DATABASE_URL: h.databaseUrl,
+    KAFKA_TOPIC_PREFIX: h.prefix,
+    ...h.env,
+  });
 }
 
 /** Publishes a snapshot and waits until eligibility holds that version (it is another topic). */
@@ -325,6 +342,63 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
     expect(refused.data.reasons).toEqual(['REACTIVATION_IN_PROGRESS']);
     const caseView = await h.service.http('GET', `/cases/${order.orderId}`);
     expect(caseView.body).toMatchObject({ state: 'VERIFIED', open: true, accountVersion: 1 });
+  });
+
+  it('decides a run of paid orders fetched together as one by one would, each on its own account', async () => {
+    const [a, b, c, g] = accountsOnOnePartition(4);
+    await knowAccount(h, snapshot(a));
+    await knowAccount(h, snapshot(g));
+    await knowAccount(h, snapshot(b, { status: 'TERMINATED' }));
+    await knowAccount(h, snapshot(c, { holds: [...snapshot(c).holds, complianceHold(c)] }));
+    const run = [orderPaid(a), orderPaid(b), orderPaid(c), orderPaid(a), orderPaid(g)];
+    await publishWhileDown(h, async () => {
+      for (const order of run) await h.publisher.event(OrderPaid, order);
+    });
+
+    const decisions = await Promise.all(run.map((order) => decisionOf(h, order.orderId)));
+    expect(decisions.map((d) => [d.type, d.data.reasons ?? null])).toEqual([
+      [EligibilityVerified.type, null],
+      [EligibilityRejected.type, ['ACCOUNT_TERMINATED']],
+      [EligibilityReviewRequired.type, null],
+      // The second order of a finds the first one's case open, as one by one would.
+      [EligibilityRejected.type, ['REACTIVATION_IN_PROGRESS']],
+      [EligibilityVerified.type, null],
+    ]);
+    expect(decisions.map((d) => d.correlationid)).toEqual(run.map((order) => order.orderId));
+    for (const [order, accountId] of [
+      [run[0], a],
+      [run[4], g],
+    ] as const) {
+      const caseView = await h.service.http('GET', `/cases/${order.orderId}`);
+      expect(caseView.body).toMatchObject({
+        state: 'VERIFIED',
+        open: true,
+        accountVersion: 1,
+        holdIds: [`${accountId}-billing`],
+      });
+    }
+  });
+
+  it('applies a run of snapshots fetched together, newer ones only', async () => {
+    const [d, e, f] = accountsOnOnePartition(3);
+    await knowAccount(h, snapshot(f, { version: 2 }));
+    await publishWhileDown(h, async () => {
+      await h.publisher.event(AccountSnapshot, snapshot(d, { version: 3 }));
+      await h.publisher.event(AccountSnapshot, snapshot(e));
+      // Older than the copy held: ignored.
+      await h.publisher.event(AccountSnapshot, snapshot(f, { status: 'TERMINATED' }));
+    });
+    await eventually(async () => {
+      const versions = await Promise.all(
+        [d, e].map(
+          async (id) =>
+            (await h.service.http<{ version: number }>('GET', `/accounts/${id}`)).body.version,
+        ),
+      );
+      expect(versions).toEqual([3, 1]);
+    });
+    const held = await h.service.http<{ version: number; status: string }>('GET', `/accounts/${f}`);
+    expect(held.body).toMatchObject({ version: 2, status: 'SUSPENDED' });
   });
 
   it('decides an order once, however often its OrderPaid is delivered or re-published', async () => {

@@ -3,7 +3,6 @@ import {
   ActivationScheduled,
   ConsumerGroups,
   deadLetterTopicOf,
-  DEFAULT_PARTITIONS,
   EligibilityVerified,
   EntitlementsRestored,
   LicenseReactivated,
@@ -11,6 +10,7 @@ import {
   Topics,
 } from '@app/contracts';
 import {
+  accountsOnOnePartition,
   createTestDatabase,
   createTestTopics,
   eventually,
@@ -22,7 +22,6 @@ import {
   TopicRecorder,
   daysFromNow,
 } from '@app/testing';
-import { Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 const CONTRACT_START = daysFromNow(-300);
@@ -651,26 +650,6 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
       `CREATE TRIGGER "refuse_${licenseId}" BEFORE UPDATE ON licenses FOR EACH ROW
        WHEN (NEW.id = '${licenseId}') EXECUTE FUNCTION refuse_license_update()`,
     );
-  }
-
-  /** `n` new account ids that the producers' partitioner puts on one partition. */
-  function accountsOnOnePartition(n: number): string[] {
-    const partitioner = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: DEFAULT_PARTITIONS }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    }));
-    const partitionOf = (key: string) =>
-      partitioner({ topic: 't', partitionMetadata, message: { key, value: null } });
-    const ids: string[] = [];
-    while (ids.length < n) {
-      const id = `acc-${randomUUID().slice(0, 8)}`;
-      if (ids.length === 0 || partitionOf(id) === partitionOf(ids[0])) ids.push(id);
-    }
-    return ids;
   }
 
   function fraudHold(accountId: string): HoldBody {

@@ -1,5 +1,6 @@
 import {
   CloudEvent,
+  DEFAULT_PARTITIONS,
   EventContract,
   producerSourceOf,
   SIGNATURE_HEADER,
@@ -7,6 +8,7 @@ import {
 } from '@app/contracts';
 import { AccountScoped, createEvent } from '@app/messaging';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { testInfrastructure } from './infrastructure';
 
 /**
@@ -129,4 +131,28 @@ function testEvent<C extends EventContract>(
     },
     new Date(),
   );
+}
+
+/**
+ * `count` new account ids (`<prefix>-<random>`) that the producers' partitioner puts on one
+ * partition of every topic: their events, published while a consumer is down, reach it in one
+ * fetch (one batch, one chunk).
+ */
+export function accountsOnOnePartition(count: number, prefix = 'acc'): string[] {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: DEFAULT_PARTITIONS }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const partitionOf = (key: string) =>
+    partitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+    if (ids.length === 0 || partitionOf(id) === partitionOf(ids[0])) ids.push(id);
+  }
+  return ids;
 }

@@ -16,45 +16,54 @@ export class AccountRepository {
     snapshot: AccountSnapshot,
     now: Date,
   ): Promise<boolean> {
-    const holds: AccountHold[] = snapshot.holds.map((h) => ({
-      holdId: h.holdId,
-      category: h.category,
-      state: h.state,
-      ...(h.incidentResolved !== undefined ? { incidentResolved: h.incidentResolved } : {}),
-      ...(h.requiredDocuments !== undefined ? { requiredDocuments: h.requiredDocuments } : {}),
-    }));
-    const contracts: AccountContract[] = snapshot.contracts.map((c) => ({
-      contractId: c.contractId,
-      startsAt: c.startsAt,
-      endsAt: c.endsAt,
-    }));
-    const licenses: AccountLicense[] = snapshot.licenses.map((l) => ({
-      licenseId: l.licenseId,
-      contractId: l.contractId,
-      status: l.status,
-      expiresAt: l.expiresAt,
-    }));
-    // The copy and its license index in one statement; the index is only rewritten when the copy
-    // was. A license moved between accounts belongs to whichever snapshot named it last.
+    return (await this.upsertAllIfNewer(manager, [snapshot], now)) === 1;
+  }
+
+  /**
+   * upsertIfNewer for the snapshots of distinct accounts, none naming a license another one
+   * names, in one statement; returns how many were applied.
+   */
+  async upsertAllIfNewer(
+    manager: EntityManager,
+    snapshots: AccountSnapshot[],
+    now: Date,
+  ): Promise<number> {
+    const copies = snapshots.map(copyOf);
+    const owned = snapshots.flatMap((snapshot, i) =>
+      [...new Set(copies[i].licenses.map((l) => l.licenseId))].map((licenseId) => ({
+        accountId: snapshot.accountId,
+        licenseId,
+      })),
+    );
+    // The copies and their license index in one statement; an account's index is only rewritten
+    // when its copy was. A license moved between accounts belongs to whichever snapshot named it
+    // last.
     const rows: { applied: number }[] = await runPrepared(manager, UPSERT_IF_NEWER, [
-      snapshot.accountId,
-      snapshot.version,
-      snapshot.region,
-      snapshot.status,
-      snapshot.outstandingBalance.amountMinor,
-      snapshot.outstandingBalance.currency,
-      JSON.stringify(holds),
-      JSON.stringify(contracts),
-      JSON.stringify(licenses),
+      snapshots.map((s) => s.accountId),
+      snapshots.map((s) => s.version),
+      snapshots.map((s) => s.region),
+      snapshots.map((s) => s.status),
+      snapshots.map((s) => s.outstandingBalance.amountMinor),
+      snapshots.map((s) => s.outstandingBalance.currency),
+      copies.map((c) => JSON.stringify(c.holds)),
+      copies.map((c) => JSON.stringify(c.contracts)),
+      copies.map((c) => JSON.stringify(c.licenses)),
       now,
-      [...new Set(licenses.map((l) => l.licenseId))],
+      owned.map((o) => o.accountId),
+      owned.map((o) => o.licenseId),
     ]);
-    return rows[0].applied === 1;
+    return rows[0].applied;
   }
 
   async findById(manager: EntityManager, accountId: string): Promise<Account | null> {
     const rows: AccountRow[] = await runPrepared(manager, FIND_ACCOUNT, [accountId]);
     return rows.length === 1 ? toAccount(rows[0]) : null;
+  }
+
+  /** The copies of the accounts known, by id, in one statement. */
+  async findByIds(manager: EntityManager, accountIds: string[]): Promise<Map<string, Account>> {
+    const rows: AccountRow[] = await runPrepared(manager, FIND_ACCOUNTS, [accountIds]);
+    return new Map(rows.map((row) => [row.account_id, toAccount(row)]));
   }
 
   /** licenseId → owning accountId, for the given licenses that any snapshot has named. */
@@ -66,6 +75,34 @@ export class AccountRepository {
     );
     return new Map(rows.map((row) => [row.license_id, row.account_id]));
   }
+}
+
+/** What the copy keeps of a snapshot's holds, contracts and licenses. */
+function copyOf(snapshot: AccountSnapshot): {
+  holds: AccountHold[];
+  contracts: AccountContract[];
+  licenses: AccountLicense[];
+} {
+  return {
+    holds: snapshot.holds.map((h) => ({
+      holdId: h.holdId,
+      category: h.category,
+      state: h.state,
+      ...(h.incidentResolved !== undefined ? { incidentResolved: h.incidentResolved } : {}),
+      ...(h.requiredDocuments !== undefined ? { requiredDocuments: h.requiredDocuments } : {}),
+    })),
+    contracts: snapshot.contracts.map((c) => ({
+      contractId: c.contractId,
+      startsAt: c.startsAt,
+      endsAt: c.endsAt,
+    })),
+    licenses: snapshot.licenses.map((l) => ({
+      licenseId: l.licenseId,
+      contractId: l.contractId,
+      status: l.status,
+      expiresAt: l.expiresAt,
+    })),
+  };
 }
 
 /** An accounts row as node-postgres returns it (bigint as a string). */
@@ -97,7 +134,11 @@ const UPSERT_IF_NEWER = preparedStatement(
   `WITH applied AS (
      INSERT INTO accounts AS a (account_id, version, region, status, outstanding_balance_minor,
                                 outstanding_balance_currency, holds, contracts, licenses, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10)
+     SELECT s.account_id, s.version, s.region, s.status, s.balance, s.currency, s.holds::jsonb,
+            s.contracts::jsonb, s.licenses::jsonb, $10
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+                   $7::text[], $8::text[], $9::text[])
+            AS s(account_id, version, region, status, balance, currency, holds, contracts, licenses)
      ON CONFLICT (account_id) DO UPDATE SET
        version = EXCLUDED.version, region = EXCLUDED.region, status = EXCLUDED.status,
        outstanding_balance_minor = EXCLUDED.outstanding_balance_minor,
@@ -106,16 +147,25 @@ const UPSERT_IF_NEWER = preparedStatement(
        updated_at = EXCLUDED.updated_at
      WHERE a.version < EXCLUDED.version
      RETURNING account_id
+   ), named AS (
+     SELECT * FROM unnest($11::text[], $12::text[]) AS n(account_id, license_id)
    ), unowned AS (
-     -- disjoint from the licenses upserted below: no row is touched twice
+     -- disjoint from the licenses upserted below (no snapshot of the run names them): no row is
+     -- touched twice
      DELETE FROM license_owners o USING applied
-      WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($11::text[]))
+      WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($12::text[]))
    ), owned AS (
      INSERT INTO license_owners (license_id, account_id)
-     SELECT l.license_id, applied.account_id FROM applied, unnest($11::text[]) AS l(license_id)
+     SELECT n.license_id, n.account_id FROM named n JOIN applied USING (account_id)
      ON CONFLICT (license_id) DO UPDATE SET account_id = EXCLUDED.account_id
    )
    SELECT count(*)::int AS applied FROM applied`,
+);
+
+const FIND_ACCOUNTS = preparedStatement(
+  `SELECT account_id, version, region, status, outstanding_balance_minor, holds, contracts,
+        licenses
+   FROM accounts WHERE account_id = ANY($1::text[])`,
 );
 
 const FIND_ACCOUNT = preparedStatement(

@@ -1,7 +1,7 @@
-import { AccountSnapshot, CloudEvent } from '@app/contracts';
-import { EventContext, OnEvent } from '@app/messaging';
+import { AccountSnapshot } from '@app/contracts';
+import { EventBatch, OnEvents } from '@app/messaging';
 import { Controller } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { ReceiveAccountSnapshotUsecase } from './receive-account-snapshot.usecase';
 
 /** Lives with the cases (not the accounts) because a snapshot may decide orders awaiting it. */
@@ -9,11 +9,11 @@ import { ReceiveAccountSnapshotUsecase } from './receive-account-snapshot.usecas
 export class AccountSnapshotHandler {
   constructor(private readonly receiveSnapshot: ReceiveAccountSnapshotUsecase) {}
 
-  @OnEvent(AccountSnapshot)
-  async handle(
-    @Payload() event: CloudEvent<AccountSnapshot>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.receiveSnapshot.execute(event.data, ctx.tx);
+  /** A batch handler: a run of snapshots is applied in one statement (see the use case). */
+  @OnEvents(AccountSnapshot)
+  async handle(@Payload() batch: EventBatch<AccountSnapshot>): Promise<void> {
+    await this.receiveSnapshot.executeAll(
+      batch.items.map(({ event, tx }) => ({ command: event.data, tx })),
+    );
   }
 }

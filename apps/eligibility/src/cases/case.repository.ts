@@ -71,6 +71,71 @@ export class CaseRepository {
     };
   }
 
+  /**
+   * findForCheck for several orders (of distinct accounts) in one statement, by order id.
+   */
+  async findForCheckAll(
+    manager: EntityManager,
+    orders: { orderId: string; accountId: string }[],
+  ): Promise<Map<string, { existing: EligibilityCaseEntity | null; hasOtherOpenCase: boolean }>> {
+    const rows: CaseRow[] = await runPrepared(manager, FIND_FOR_CHECK_ALL, [
+      orders.map((o) => o.orderId),
+      orders.map((o) => o.accountId),
+    ]);
+    return new Map(
+      orders.map(({ orderId, accountId }) => {
+        const own = rows.find((row) => row.order_id === orderId);
+        return [
+          orderId,
+          {
+            existing: own ? toCase(own) : null,
+            hasOtherOpenCase: rows.some(
+              (row) =>
+                row.order_id !== orderId &&
+                row.account_id === accountId &&
+                row.closed_at === null &&
+                row.state !== 'AWAITING_ACCOUNT',
+            ),
+          },
+        ];
+      }),
+    );
+  }
+
+  /**
+   * Inserts new cases of distinct accounts in one statement; returns the order ids of those
+   * inserted (an order that already has a case is left out: the same OrderPaid, re-published).
+   */
+  async insertAllIfAbsent(
+    manager: EntityManager,
+    cases: EligibilityCaseEntity[],
+  ): Promise<Set<string>> {
+    const column = <T>(of: (c: EligibilityCaseEntity) => T): T[] => cases.map(of);
+    const inserted = await runPrepared<{ order_id: string }[]>(manager, INSERT_CASES_IF_ABSENT, [
+      column((c) => c.orderId),
+      column((c) => c.accountId),
+      column((c) => c.state),
+      column((c) => JSON.stringify(c.reasons)),
+      column((c) => JSON.stringify(c.licenseIds)),
+      column((c) => JSON.stringify(c.holdIds)),
+      column((c) => (c.changeWindow === null ? null : JSON.stringify(c.changeWindow))),
+      column((c) => c.reviewId),
+      column((c) => c.accountVersion),
+      column((c) => c.checkedAt),
+      column((c) => c.decidedAt),
+      column((c) => c.closedAt),
+      column((c) => c.outcome),
+      column((c) => c.region),
+      column((c) => c.accountDeadline),
+    ]).catch((error: unknown) => {
+      if (violates(error, OPEN_CASE_INDEX)) {
+        throw new TransientError('an account of the run got an open case concurrently');
+      }
+      throw error;
+    });
+    return new Set(inserted.map((row) => row.order_id));
+  }
+
   /** Inserts a new case; false when the order already has one (the same OrderPaid, re-published). */
   async insertIfAbsent(manager: EntityManager, c: EligibilityCaseEntity): Promise<boolean> {
     // A second case for the same order is a re-published OrderPaid: ignored.
@@ -122,12 +187,12 @@ export class CaseRepository {
     return result.affected === 1;
   }
 
-  /** The cases of an account still awaiting its snapshot, in the order their orders came. */
-  async findAwaitingOfAccount(
+  /** The cases of the accounts still awaiting their snapshot, in the order their orders came. */
+  async findAwaitingOfAccounts(
     manager: EntityManager,
-    accountId: string,
+    accountIds: string[],
   ): Promise<EligibilityCaseEntity[]> {
-    const rows: CaseRow[] = await runPrepared(manager, FIND_AWAITING_OF_ACCOUNT, [accountId]);
+    const rows: CaseRow[] = await runPrepared(manager, FIND_AWAITING_OF_ACCOUNTS, [accountIds]);
     return rows.map(toCase);
   }
 
@@ -240,6 +305,34 @@ const FIND_FOR_CHECK = preparedStatement(
       OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
 );
 
+const FIND_FOR_CHECK_ALL = preparedStatement(
+  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
+   WHERE order_id = ANY($1::text[])
+      OR (account_id = ANY($2::text[]) AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
+);
+
+/** Arrays travel as JSON (unnest would flatten an array of arrays). */
+const INSERT_CASES_IF_ABSENT = preparedStatement(
+  `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
+                                  change_window, review_id, account_version, checked_at,
+                                  decided_at, closed_at, outcome, region, account_deadline)
+   SELECT c.order_id, c.account_id, c.state,
+          ARRAY(SELECT jsonb_array_elements_text(c.reasons::jsonb)),
+          ARRAY(SELECT jsonb_array_elements_text(c.license_ids::jsonb)),
+          ARRAY(SELECT jsonb_array_elements_text(c.hold_ids::jsonb)),
+          c.change_window::jsonb, c.review_id, c.account_version, c.checked_at, c.decided_at,
+          c.closed_at, c.outcome, c.region, c.account_deadline
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::text[], $9::int[], $10::timestamptz[], $11::timestamptz[],
+                 $12::timestamptz[], $13::text[], $14::text[], $15::timestamptz[])
+          WITH ORDINALITY AS c(order_id, account_id, state, reasons, license_ids, hold_ids,
+                               change_window, review_id, account_version, checked_at, decided_at,
+                               closed_at, outcome, region, account_deadline, n)
+    ORDER BY c.n
+   ON CONFLICT (order_id) DO NOTHING
+   RETURNING order_id`,
+);
+
 const INSERT_CASE_IF_ABSENT = preparedStatement(
   `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
                                   change_window, review_id, account_version, checked_at,
@@ -250,9 +343,9 @@ const INSERT_CASE_IF_ABSENT = preparedStatement(
    RETURNING order_id`,
 );
 
-const FIND_AWAITING_OF_ACCOUNT = preparedStatement(
+const FIND_AWAITING_OF_ACCOUNTS = preparedStatement(
   `SELECT ${CASE_COLUMNS} FROM eligibility_cases
-   WHERE account_id = $1 AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
+   WHERE account_id = ANY($1::text[]) AND state = 'AWAITING_ACCOUNT' AND closed_at IS NULL
    ORDER BY opened_seq`,
 );
 

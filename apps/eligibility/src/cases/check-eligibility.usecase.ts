@@ -6,6 +6,7 @@ import {
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Account } from '../accounts/account.model';
 import { AccountRepository } from '../accounts/account.repository';
 import { EligibilityEnvironment } from '../eligibility.config';
 import { ReviewRepository } from '../reviews/review.repository';
@@ -13,7 +14,11 @@ import { CaseRepository } from './case.repository';
 import { eligibilityRejectedOf, eligibilityVerifiedOf } from './case.events';
 import { accountDeadlineOf, awaitsAccount } from './awaiting-account';
 import { CaseChangeWindow, CaseState, EligibilityCaseEntity } from './eligibility-case.entity';
-import { evaluateEligibility, licensesNotOnAccount } from './evaluate-eligibility';
+import {
+  EligibilityAssessment,
+  evaluateEligibility,
+  licensesNotOnAccount,
+} from './evaluate-eligibility';
 
 export interface CheckEligibilityCommand {
   orderId: string;
@@ -43,6 +48,88 @@ export class CheckEligibilityUsecase {
     private readonly env: EligibilityEnvironment,
   ) {
     this.supportedRegions = env.supportedRegions();
+  }
+
+  /**
+   * Several paid orders at once (a run of events in one transaction, each with its own `tx` to
+   * publish from, all sharing one manager and clock). The usual case, an order of a known account
+   * named once in the run, verified or rejected on the account's own licenses, is decided in
+   * memory with the same rules on cases and accounts read in one statement each, and recorded in
+   * one more for all. Any other order (awaiting its account, to review, naming another account's
+   * license, a case already there, its account named twice in the run) is checked by `execute`
+   * afterwards, one at a time in order: those are of other accounts than the ones recorded together.
+   */
+  async executeAll(
+    commands: { command: CheckEligibilityCommand; tx: Transaction }[],
+  ): Promise<void> {
+    const perAccount = new Map<string, number>();
+    for (const { command } of commands) {
+      perAccount.set(command.accountId, (perAccount.get(command.accountId) ?? 0) + 1);
+    }
+    const candidates = commands.filter(({ command }) => perAccount.get(command.accountId) === 1);
+    const together = candidates.length > 1 ? await this.decideTogether(candidates) : new Set();
+    for (const { command, tx } of commands) {
+      if (!together.has(command)) await this.execute(command, tx);
+    }
+  }
+
+  /** Decides and records the orders it can on reads shared by all; returns those it took. */
+  private async decideTogether(
+    commands: { command: CheckEligibilityCommand; tx: Transaction }[],
+  ): Promise<Set<CheckEligibilityCommand>> {
+    const { manager, now } = commands[0].tx;
+    const found = await this.cases.findForCheckAll(
+      manager,
+      commands.map(({ command }) => command),
+    );
+    const accounts = await this.accounts.findByIds(
+      manager,
+      commands.map(({ command }) => command.accountId),
+    );
+    const decided: {
+      command: CheckEligibilityCommand;
+      eligibilityCase: EligibilityCaseEntity;
+      tx: Transaction;
+    }[] = [];
+    for (const { command, tx } of commands) {
+      const { existing, hasOtherOpenCase } = found.get(command.orderId)!;
+      const account = accounts.get(command.accountId);
+      if (existing || !account || licensesNotOnAccount(account, command.licenseIds).length > 0) {
+        continue;
+      }
+      const assessment = evaluateEligibility(account, command, {
+        now,
+        supportedRegions: this.supportedRegions,
+        hasOtherOpenCase,
+        licenseOwners: new Map(),
+      });
+      if (assessment.reasons.length === 0 && assessment.reviewHolds.length > 0) continue;
+      decided.push({
+        command,
+        eligibilityCase: decidedCaseOf(command, account, assessment, null, now),
+        tx,
+      });
+    }
+    const inserted = await this.cases.insertAllIfAbsent(
+      manager,
+      decided.map(({ eligibilityCase }) => eligibilityCase),
+    );
+    const taken = new Set<CheckEligibilityCommand>();
+    for (const { command, eligibilityCase, tx } of decided) {
+      taken.add(command);
+      if (!inserted.has(eligibilityCase.orderId)) continue;
+      const correlation = { correlationId: eligibilityCase.orderId };
+      if (eligibilityCase.state === 'REJECTED') {
+        tx.publish(
+          EligibilityRejected,
+          eligibilityRejectedOf(eligibilityCase, eligibilityCase.reasons, now),
+          correlation,
+        );
+      } else {
+        tx.publish(EligibilityVerified, eligibilityVerifiedOf(eligibilityCase, now), correlation);
+      }
+    }
+    return taken;
   }
 
   /**
@@ -79,25 +166,7 @@ export class CheckEligibilityUsecase {
     });
 
     const rejected = assessment.reasons.length > 0;
-    const inReview = !rejected && assessment.reviewHolds.length > 0;
-    const eligibilityCase: EligibilityCaseEntity = {
-      orderId: command.orderId,
-      accountId: command.accountId,
-      state: rejected ? 'REJECTED' : inReview ? 'IN_REVIEW' : 'VERIFIED',
-      region: command.region,
-      reasons: assessment.reasons,
-      licenseIds: [...new Set(command.licenseIds)],
-      holdIds: assessment.activeHoldIds,
-      changeWindow: command.changeWindow ?? null,
-      reviewId: inReview ? randomUUID() : null,
-      accountVersion: account?.version ?? null,
-      accountDeadline: existing?.accountDeadline ?? null,
-      checkedAt: now,
-      decidedAt: inReview ? null : now,
-      // A rejected case is over at once: it never blocks the account's next order.
-      closedAt: rejected ? now : null,
-      outcome: rejected ? 'REJECTED' : null,
-    };
+    const eligibilityCase = decidedCaseOf(command, account, assessment, existing, now);
     // A waiting case is decided by a conditional update: once, whoever (snapshot, sweep) gets there.
     const recorded = existing
       ? await this.cases.decideAwaiting(manager, eligibilityCase)
@@ -150,6 +219,36 @@ export class CheckEligibilityUsecase {
     }
     return eligibilityCase.state;
   }
+}
+
+/** The decided case of an order. */
+function decidedCaseOf(
+  command: CheckEligibilityCommand,
+  account: Account | null,
+  assessment: EligibilityAssessment,
+  existing: EligibilityCaseEntity | null,
+  now: Date,
+): EligibilityCaseEntity {
+  const rejected = assessment.reasons.length > 0;
+  const inReview = !rejected && assessment.reviewHolds.length > 0;
+  return {
+    orderId: command.orderId,
+    accountId: command.accountId,
+    state: rejected ? 'REJECTED' : inReview ? 'IN_REVIEW' : 'VERIFIED',
+    region: command.region,
+    reasons: assessment.reasons,
+    licenseIds: [...new Set(command.licenseIds)],
+    holdIds: assessment.activeHoldIds,
+    changeWindow: command.changeWindow ?? null,
+    reviewId: inReview ? randomUUID() : null,
+    accountVersion: account?.version ?? null,
+    accountDeadline: existing?.accountDeadline ?? null,
+    checkedAt: now,
+    decidedAt: inReview ? null : now,
+    // A rejected case is over at once: it never blocks the account's next order.
+    closedAt: rejected ? now : null,
+    outcome: rejected ? 'REJECTED' : null,
+  };
 }
 
 /** The case of an order that waits for its account: nothing decided, nothing reserved. */

@@ -1,27 +1,32 @@
-import { CloudEvent, OrderPaid } from '@app/contracts';
-import { EventContext, OnEvent } from '@app/messaging';
+import { OrderPaid } from '@app/contracts';
+import { EventBatch, OnEvents } from '@app/messaging';
 import { Controller } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { CheckEligibilityUsecase } from './check-eligibility.usecase';
 
 @Controller()
 export class OrderPaidHandler {
   constructor(private readonly checkEligibility: CheckEligibilityUsecase) {}
 
-  @OnEvent(OrderPaid)
-  async handle(@Payload() event: CloudEvent<OrderPaid>, @Ctx() ctx: EventContext): Promise<void> {
-    const { orderId, accountId, region, licenseIds, changeWindow } = event.data;
-    await this.checkEligibility.execute(
-      {
-        orderId,
-        accountId,
-        region,
-        licenseIds,
-        ...(changeWindow
-          ? { changeWindow: { startsAt: changeWindow.startsAt, endsAt: changeWindow.endsAt } }
-          : {}),
-      },
-      ctx.tx,
+  /** A batch handler: a run of paid orders is checked on shared reads (see the use case). */
+  @OnEvents(OrderPaid)
+  async handle(@Payload() batch: EventBatch<OrderPaid>): Promise<void> {
+    await this.checkEligibility.executeAll(
+      batch.items.map(({ event, tx }) => {
+        const { orderId, accountId, region, licenseIds, changeWindow } = event.data;
+        return {
+          command: {
+            orderId,
+            accountId,
+            region,
+            licenseIds,
+            ...(changeWindow
+              ? { changeWindow: { startsAt: changeWindow.startsAt, endsAt: changeWindow.endsAt } }
+              : {}),
+          },
+          tx,
+        };
+      }),
     );
   }
 }
