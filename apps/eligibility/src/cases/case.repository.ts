@@ -240,19 +240,22 @@ export class CaseRepository {
   }
 
   /**
-   * Closes the case of an order when its saga ended. Returns false if there was none open, else
-   * the case's review (null: it never went to review).
+   * Closes the cases of orders whose sagas ended, in one statement. Returns, for each case it
+   * closed (none open: left out), its review (null: it never went to review), by order id.
    */
-  async close(
+  async closeAll(
     manager: EntityManager,
-    orderId: string,
-    outcome: CaseOutcome,
+    closing: { orderId: string; outcome: CaseOutcome }[],
     now: Date,
-  ): Promise<false | { reviewId: string | null }> {
-    const rows = returned<{ review_id: string | null }>(
-      await runPrepared(manager, CLOSE_CASE, [orderId, now, outcome]),
+  ): Promise<Map<string, string | null>> {
+    const rows = returned<{ order_id: string; review_id: string | null }>(
+      await runPrepared(manager, CLOSE_CASES, [
+        closing.map((c) => c.orderId),
+        closing.map((c) => c.outcome),
+        now,
+      ]),
     );
-    return rows.length === 1 ? { reviewId: rows[0].review_id } : false;
+    return new Map(rows.map((row) => [row.order_id, row.review_id]));
   }
 }
 
@@ -349,8 +352,9 @@ const FIND_AWAITING_OF_ACCOUNTS = preparedStatement(
    ORDER BY opened_seq`,
 );
 
-const CLOSE_CASE = preparedStatement(
-  `UPDATE eligibility_cases SET closed_at = $2, outcome = $3
-    WHERE order_id = $1 AND closed_at IS NULL
-   RETURNING review_id`,
+const CLOSE_CASES = preparedStatement(
+  `UPDATE eligibility_cases c SET closed_at = $3, outcome = e.outcome
+     FROM unnest($1::text[], $2::text[]) AS e(order_id, outcome)
+    WHERE c.order_id = e.order_id AND c.closed_at IS NULL
+   RETURNING c.order_id, c.review_id`,
 );

@@ -1,5 +1,6 @@
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { ReviewRepository } from '../reviews/review.repository';
 import { CaseRepository } from './case.repository';
 
@@ -21,19 +22,31 @@ export class CloseCaseUsecase {
   ) {}
 
   async execute(command: CloseCaseCommand, tx: Transaction): Promise<void> {
-    const closed = await this.cases.close(tx.manager, command.orderId, command.outcome, tx.now);
-    // A review is only ever opened with its case, which names it: without one there is none.
-    if (!closed || closed.reviewId === null) return;
-    // A review still open for a saga that ended elsewhere has nothing left to decide.
-    const review = await this.reviews.findByOrderId(tx.manager, command.orderId);
-    if (review?.state === 'OPEN') {
-      await this.reviews.conclude(
-        tx.manager,
-        review.reviewId,
-        'WITHDRAWN',
-        tx.now,
-        `order ${command.outcome.toLowerCase()}`,
-      );
+    await this.executeAll([command], tx.manager, tx.now);
+  }
+
+  /**
+   * Several ended sagas at once, in the transaction `manager` belongs to: their cases are closed
+   * with one statement (an order named twice in one call is closed once).
+   */
+  async executeAll(commands: CloseCaseCommand[], manager: EntityManager, now: Date): Promise<void> {
+    const closed = await this.cases.closeAll(manager, commands, now);
+    for (const command of commands) {
+      const reviewId = closed.get(command.orderId);
+      closed.delete(command.orderId);
+      // A review is only ever opened with its case, which names it: without one there is none.
+      if (!reviewId) continue;
+      // A review still open for a saga that ended elsewhere has nothing left to decide.
+      const review = await this.reviews.findByOrderId(manager, command.orderId);
+      if (review?.state === 'OPEN') {
+        await this.reviews.conclude(
+          manager,
+          review.reviewId,
+          'WITHDRAWN',
+          now,
+          `order ${command.outcome.toLowerCase()}`,
+        );
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import { CloudEvent, ManualHandlingRequired, OrderFulfilled, OrderRefunded } from '@app/contracts';
-import { EventContext, OnEvent } from '@app/messaging';
+import { EventBatch, EventContext, OnEvent, OnEvents } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { CloseCaseUsecase } from './close-case.usecase';
@@ -9,12 +9,14 @@ import { CloseCaseUsecase } from './close-case.usecase';
 export class SagaEndedHandler {
   constructor(private readonly closeCase: CloseCaseUsecase) {}
 
-  @OnEvent(OrderFulfilled)
-  async fulfilled(
-    @Payload() event: CloudEvent<OrderFulfilled>,
-    @Ctx() ctx: EventContext,
-  ): Promise<void> {
-    await this.closeCase.execute({ orderId: event.data.orderId, outcome: 'FULFILLED' }, ctx.tx);
+  /** A batch handler: the cases of a run of fulfilled orders are closed in one statement. */
+  @OnEvents(OrderFulfilled)
+  async fulfilled(@Payload() batch: EventBatch<OrderFulfilled>): Promise<void> {
+    await this.closeCase.executeAll(
+      batch.items.map(({ event }) => ({ orderId: event.data.orderId, outcome: 'FULFILLED' })),
+      batch.manager,
+      batch.now,
+    );
   }
 
   @OnEvent(OrderRefunded)
