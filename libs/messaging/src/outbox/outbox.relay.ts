@@ -225,19 +225,47 @@ export class OutboxRelay implements OnApplicationShutdown {
     }
   }
 
-  /** Sends rows per topic-partition (concurrently across partitions, in order within one). */
+  /**
+   * Sends rows per topic-partition, in order within one, each partition's rows in chunks under
+   * the size limit. The next chunk of every partition goes in one request (a round): one produce
+   * request, one round trip, instead of one per partition. A round the broker refuses is sent
+   * again chunk by chunk, to tell which partition's records it refused: the chunks it did append
+   * are acknowledged as duplicates (the idempotent producer sends them with the same sequence
+   * numbers) and not appended twice. A round that fails without a broker's answer (the broker
+   * away, after the producer's retries) stops every partition in it, as each partition's own send
+   * would have: their rows wait for the next drain.
+   */
   private async publish(rows: OutboxRow[]): Promise<Published> {
     const outgoing = await this.route(rows);
     const result: Published = { sent: [], parked: [] };
-    await Promise.all(
-      groupInOrder(outgoing, (m) => `${m.topic}\u0000${m.partition}`).map((partitionRows) =>
-        this.publishPartition(partitionRows, result),
-      ),
+    const queues = groupInOrder(outgoing, (m) => `${m.topic}\u0000${m.partition}`).map(
+      (partitionRows) => this.chunksOf(partitionRows, result),
     );
-    return result;
+    for (;;) {
+      const round = queues.flatMap((queue) =>
+        queue.length > 0 ? [{ queue, chunk: queue.shift()! }] : [],
+      );
+      if (round.length === 0) return result;
+      const records = round.flatMap(({ chunk }) => chunk);
+      try {
+        await this.send(records);
+        result.sent.push(...records);
+        continue;
+      } catch (error) {
+        if (!answeredByBroker(error)) {
+          result.failure ??= error;
+          return result; // every partition's later rows wait, so they keep their order
+        }
+      }
+      for (const { queue, chunk } of round) {
+        // A partition that fails keeps its later rows for the next drain, in order.
+        if (!(await this.publishChunk(chunk, result))) queue.length = 0;
+      }
+    }
   }
 
-  private async publishPartition(messages: Outgoing[], result: Published): Promise<void> {
+  /** One partition's rows in sends under the size limit; a row above it alone is parked. */
+  private chunksOf(messages: Outgoing[], result: Published): Outgoing[][] {
     // A dead letter keeps the original record whole: its topic takes larger records.
     const limit = isDeadLetterTopic(messages[0].topic)
       ? DEAD_LETTER_MAX_MESSAGE_BYTES - DEAD_LETTER_BATCH_OVERHEAD
@@ -249,43 +277,53 @@ export class OutboxRelay implements OnApplicationShutdown {
         reason: `TOO_LARGE: ~${message.bytes} bytes, the relay's limit is ${limit}`,
       });
     }
-    for (const chunk of chunks) {
-      try {
-        await this.send(chunk);
-        result.sent.push(...chunk);
-        continue;
-      } catch (error) {
-        if (!recordFault(error)) {
-          result.failure ??= error;
-          return; // the partition's later rows wait, so they keep their order
-        }
-      }
-      // The broker refused the batch for a record's fault: find which, one at a time.
-      for (const message of chunk) {
-        try {
-          await this.send([message]);
-          result.sent.push(message);
-        } catch (error) {
-          const fault = recordFault(error);
-          if (!fault) {
-            result.failure ??= error;
-            return;
-          }
-          result.parked.push({ message, reason: `${fault}: refused by the broker` });
-        }
-      }
-    }
+    return chunks;
   }
 
+  /**
+   * Sends one chunk of one partition; if the broker refuses it for a record's fault, finds which
+   * record, one at a time, and parks it. False when the partition cannot take more now.
+   */
+  private async publishChunk(chunk: Outgoing[], result: Published): Promise<boolean> {
+    try {
+      await this.send(chunk);
+      result.sent.push(...chunk);
+      return true;
+    } catch (error) {
+      if (!recordFault(error)) {
+        result.failure ??= error;
+        return false;
+      }
+    }
+    // The broker refused the batch for a record's fault: find which, one at a time.
+    for (const message of chunk) {
+      try {
+        await this.send([message]);
+        result.sent.push(message);
+      } catch (error) {
+        const fault = recordFault(error);
+        if (!fault) {
+          result.failure ??= error;
+          return false;
+        }
+        result.parked.push({ message, reason: `${fault}: refused by the broker` });
+      }
+    }
+    return true;
+  }
+
+  /** One produce request for the messages, whatever their topics and partitions. */
   private async send(messages: Outgoing[]): Promise<void> {
-    await this.producer!.send({
-      topic: messages[0].topic,
+    await this.producer!.sendBatch({
       acks: -1,
-      messages: messages.map(({ row, partition }) => ({
-        partition,
-        key: row.message_key,
-        value: row.payload,
-        headers: decodeHeaders(row.headers),
+      topicMessages: groupInOrder(messages, (m) => m.topic).map((ofTopic) => ({
+        topic: ofTopic[0].topic,
+        messages: ofTopic.map(({ row, partition }) => ({
+          partition,
+          key: row.message_key,
+          value: row.payload,
+          headers: decodeHeaders(row.headers),
+        })),
       })),
     });
   }
@@ -415,6 +453,18 @@ export class OutboxRelay implements OnApplicationShutdown {
 
 function asError(failure: unknown): Error {
   return failure instanceof Error ? failure : new Error(String(failure));
+}
+
+/**
+ * Whether the broker answered the request (a protocol error: it refused some partition's
+ * records) rather than not at all (a connection lost, a timeout).
+ */
+function answeredByBroker(error: unknown): boolean {
+  for (let e = error as { name?: unknown; cause?: unknown } | undefined; e;) {
+    if (e.name === 'KafkaJSProtocolError') return true;
+    e = e.cause === e ? undefined : (e.cause as typeof e | undefined);
+  }
+  return false;
 }
 
 /** The broker's error type when it refused a record for the record's own fault. */
