@@ -5,6 +5,13 @@ import { dirname, join } from 'node:path';
 import { testInfrastructure } from './infrastructure';
 import { TEST_PII_KEY } from './personal-data';
 
+/**
+ * How every service process runs, as docker/entrypoint.sh and scripts/dev/run-system.sh run it:
+ * a young generation of 2 × 8 MB instead of V8's 2 × 16 MB bounds the heap V8 keeps (peak RSS
+ * 300–332 -> 201–237 MB at a 2,000-saga flood, same CPU: docs/performance.md, session 4).
+ */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 /** The repository root, from the sources (jest) or from their build in dist/ (the benchmark). */
 function repositoryRoot(): string {
   let dir = __dirname;
@@ -113,7 +120,7 @@ export async function startService(
   const logFile = join(TEST_LOG_DIR, `${name}-${fullEnv.KAFKA_TOPIC_PREFIX}${port}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const entry = options.entry ?? `dist/apps/${name}/src/main.js`;
-  const child = spawn(process.execPath, [join(ROOT, entry)], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, entry)], {
     cwd: ROOT,
     // NODE_OPTIONS passes through, e.g. for --cpu-prof or --trace-deprecation.
     env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...fullEnv },
