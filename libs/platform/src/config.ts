@@ -164,6 +164,32 @@ export class ServiceEnvironment {
   MESSAGING_MAX_BATCH_BYTES = 1_000_000;
 
   /**
+   * Woken by a commit, the outbox relay waits this long (ms) before it drains, so the commits of
+   * that moment go out together; each hop waits that much more. 0 = at once.
+   */
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  MESSAGING_RELAY_LINGER_MS = 0;
+
+  /**
+   * The consumer's fetch waits until the broker holds this many bytes for it, or
+   * MESSAGING_FETCH_MAX_WAIT_MS (fuller chunks at moderate rates, for up to that much latency).
+   */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  MESSAGING_FETCH_MIN_BYTES = 1;
+
+  /** See MESSAGING_FETCH_MIN_BYTES; also how often an idle consumer fetches (readiness). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  MESSAGING_FETCH_MAX_WAIT_MS = 250;
+
+  /**
    * Key of the seal that vouches for a dead letter's original broker append time when ops
    * redrive it (libs/messaging/src/consumer/origin-seal.ts): the same for every instance of a
    * service, known to nobody else. A secret: required outside development.

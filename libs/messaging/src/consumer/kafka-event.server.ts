@@ -98,7 +98,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         // The topic prefix namespaces groups too: isolated runs never share a group.
         groupId: this.topics.physical(this.options.group),
         allowAutoTopicCreation: false,
-        maxWaitTimeInMs: 250,
+        minBytes: this.options.fetchMinBytes ?? 1,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 250,
         // A crashed member holds its partitions until its session expires: keep that short.
         sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: 1000,

@@ -41,6 +41,20 @@ export interface MessagingOptions {
   /** Outbox sweep period (the relay is also woken in process after each commit). */
   relaySweepMs?: number;
   /**
+   * Woken by a commit, the relay waits this long before it drains, so that the commits of that
+   * moment go out in one drain (fewer, fuller produce requests) at the cost of that much latency
+   * per hop. Default 0: drain at once.
+   */
+  relayLingerMs?: number;
+  /**
+   * The consumer's fetch: the broker answers once it holds `fetchMinBytes` for it or after
+   * `fetchMaxWaitMs` (kafkajs `minBytes` / `maxWaitTimeInMs`; defaults 1 and 250 ms). A larger
+   * minimum coalesces records into fuller chunks at moderate rates, each hop waiting up to the
+   * maximum for them.
+   */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
+  /**
    * Largest record batch the relay sends to one partition (default 1,000,000 bytes, under the
    * broker's default `message.max.bytes` of 1,048,588). A row above it alone is parked.
    */

@@ -155,6 +155,9 @@ export class OutboxRelay implements OnApplicationShutdown {
       try {
         this.producer ??= await this.connectProducer();
         const woken = this.pendingWake;
+        const lingerMs = this.options.relayLingerMs ?? 0;
+        // Commits of the next moment join this drain (not cut short by their wake-ups).
+        if (woken && lingerMs > 0) await this.sleep(lingerMs, false);
         this.pendingWake = false;
         const outcome = await this.drain();
         // Another instance's drain may have read before this one's commit: try again soon, and
