@@ -1,5 +1,7 @@
 import {
   completedAt,
+  confirmedOrderOf,
+  subjectOf,
   dueBy,
   keepUpVerdict,
   scheduledSendMs,
@@ -8,8 +10,12 @@ import {
 
 describe('a saga is complete', () => {
   it('when fulfilled, its confirmation email accepted and its timeline complete: at the latest', () => {
-    expect(completedAt({ fulfilledAt: 10, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(30);
-    expect(completedAt({ fulfilledAt: 40, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(40);
+    expect(completedAt({ fulfilledAt: 10, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(
+      30,
+    );
+    expect(completedAt({ fulfilledAt: 40, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(
+      40,
+    );
   });
 
   it('not while any of the three is missing', () => {
@@ -66,7 +72,11 @@ describe('kept up or not', () => {
   const scheduled = Array.from({ length: rate * seconds }, (_, i) => scheduledSendMs(i, rate));
 
   it('kept up: every saga completes a steady 80 ms after it was due', () => {
-    const verdict = keepUpVerdict(scheduled, scheduled.map((t) => t + 80), seconds);
+    const verdict = keepUpVerdict(
+      scheduled,
+      scheduled.map((t) => t + 80),
+      seconds,
+    );
     expect(verdict).toMatchObject({ keptUp: true, backlogAtEnd: 1, reasons: [] });
     expect(verdict.offeredPerSecond).toBe(20);
     expect(verdict.drainSeconds).toBeCloseTo(0.08);
@@ -95,5 +105,19 @@ describe('kept up or not', () => {
     expect(verdict.keptUp).toBe(false);
     expect(verdict.drainSeconds).toBe(Infinity);
     expect(verdict.reasons).toEqual(['1 sagas never completed']);
+  });
+});
+
+describe("the confirmation email's order", () => {
+  it('is read from the Subject, folded or not', () => {
+    const header =
+      'From: a@b\r\nSubject: Your services are reactivated\r\n (order 3f1c-77_a)\r\nTo: c@d\r\n\r\nbody';
+    expect(confirmedOrderOf(subjectOf(header))).toBe('3f1c-77_a');
+  });
+
+  it('other emails name no confirmed order', () => {
+    const header = 'Subject: Payment received for your service reactivation (order 42)\r\n\r\n';
+    expect(confirmedOrderOf(subjectOf(header))).toBeUndefined();
+    expect(subjectOf('To: x\r\n\r\nSubject: in the body')).toBeUndefined();
   });
 });

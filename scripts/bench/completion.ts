@@ -4,6 +4,20 @@
  * up with its offered rate.
  */
 
+/** The confirmation email's subject (notifications' EntitlementsRestored email; the floor's too). */
+const CONFIRMATION = /^Your services are reactivated \(order ([A-Za-z0-9_-]+)\)/;
+
+/** The Subject of a message's header block (folded lines unfolded), if any. */
+export function subjectOf(header: string): string | undefined {
+  const unfolded = header.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  return /^Subject: ?(.*)$/im.exec(unfolded)?.[1]?.trim();
+}
+
+/** The order a confirmation email's subject names. */
+export function confirmedOrderOf(subject: string | undefined): string | undefined {
+  return subject === undefined ? undefined : CONFIRMATION.exec(subject)?.[1];
+}
+
 /** When the three signs of a complete saga were seen (ms on the bench's clock). */
 export interface SagaSigns {
   fulfilledAt?: number;
@@ -89,7 +103,11 @@ export interface KeepUpCriteria {
   maxDrainSeconds: number;
 }
 
-export const DEFAULT_KEEP_UP: KeepUpCriteria = { windowSeconds: 10, minShare: 0.95, maxDrainSeconds: 5 };
+export const DEFAULT_KEEP_UP: KeepUpCriteria = {
+  windowSeconds: 10,
+  minShare: 0.95,
+  maxDrainSeconds: 5,
+};
 
 /**
  * Whether a run at a fixed offered rate kept up: in the last seconds of the offered period as many

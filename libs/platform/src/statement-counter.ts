@@ -11,11 +11,15 @@ interface CountedPrototype {
 /**
  * Counts every statement (each `query` call, BEGIN and COMMIT included) any pg client of this
  * process sends, in `registry`: the benchmark divides them by the sagas it ran. Once per process;
- * a later call returns the first counter.
+ * a later call registers the same counter in its registry too.
  */
 export function countStatements(registry: Registry): Counter {
   const prototype = Client.prototype as unknown as CountedPrototype;
-  if (prototype.statementsCounted) return prototype.statementsCounted;
+  const counted = prototype.statementsCounted;
+  if (counted) {
+    if (!registry.getSingleMetric(DB_STATEMENTS_METRIC)) registry.registerMetric(counted);
+    return counted;
+  }
   const statements = new Counter({
     name: DB_STATEMENTS_METRIC,
     help: 'Statements sent to PostgreSQL by this process (BEGIN and COMMIT included)',

@@ -118,7 +118,11 @@ async function pay(
   );
 }
 
-async function fulfil(db: PoolClient, restored: FloorRecord[], now: Date): Promise<FloorOutgoing[]> {
+async function fulfil(
+  db: PoolClient,
+  restored: FloorRecord[],
+  now: Date,
+): Promise<FloorOutgoing[]> {
   if (restored.length === 0) return [];
   const { rows } = await db.query<{ order_id: string; account_id: string; receipt: ReceiptDto }>(
     `UPDATE billing.orders SET status = 'FULFILLED', fulfilled_at = $2

@@ -3,12 +3,7 @@
  * for the account, nothing outstanding, every license the account's, every active hold one a
  * payment clears) and emits EligibilityVerified; keeps its copy current from EntitlementsRestored.
  */
-import {
-  EligibilityVerified,
-  EntitlementsRestored,
-  EventSources,
-  OrderPaid,
-} from '@app/contracts';
+import { EligibilityVerified, EntitlementsRestored, EventSources, OrderPaid } from '@app/contracts';
 import { PoolClient } from 'pg';
 import { FloorOutgoing, FloorRecord, outgoing } from './floor-service';
 

@@ -34,13 +34,20 @@ export function floorLicensing() {
     const now = new Date();
     const verified = records.filter((r) => r.event.type === EligibilityVerified.type);
     if (verified.length === 0) return [];
-    const all = verified.map((r) => ({ record: r, data: r.event.data as unknown as EligibilityVerified }));
+    const all = verified.map((r) => ({
+      record: r,
+      data: r.event.data as unknown as EligibilityVerified,
+    }));
     // One case per order: a replay under a new event id restores nothing twice.
     const { rows: created } = await db.query<{ order_id: string }>(
       `INSERT INTO licensing.cases (order_id, account_id, state)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT DO NOTHING RETURNING order_id`,
-      [all.map((v) => v.data.orderId), all.map((v) => v.data.accountId), all.map(() => 'ACTIVATING')],
+      [
+        all.map((v) => v.data.orderId),
+        all.map((v) => v.data.accountId),
+        all.map(() => 'ACTIVATING'),
+      ],
     );
     const isNew = new Set(created.map((row) => row.order_id));
     const cases = all.filter((v) => isNew.has(v.data.orderId));

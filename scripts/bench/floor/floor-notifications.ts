@@ -27,7 +27,8 @@ const STAGES = new Set<string>([
 ]);
 
 const SUBJECTS: Record<string, (orderId: string) => string> = {
-  [OrderPaid.type]: (orderId) => `Payment received for your service reactivation (order ${orderId})`,
+  [OrderPaid.type]: (orderId) =>
+    `Payment received for your service reactivation (order ${orderId})`,
   [EntitlementsRestored.type]: (orderId) => `Your services are reactivated (order ${orderId})`,
 };
 

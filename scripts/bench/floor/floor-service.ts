@@ -27,7 +27,10 @@ export interface FloorOutgoing {
 }
 
 /** A service's effect for one batch, inside its transaction; returns what to publish. */
-export type FloorBatchHandler = (db: PoolClient, records: FloorRecord[]) => Promise<FloorOutgoing[]>;
+export type FloorBatchHandler = (
+  db: PoolClient,
+  records: FloorRecord[],
+) => Promise<FloorOutgoing[]>;
 
 export interface FloorServiceOptions {
   /** Its database schema, also the consumer group's suffix. */
@@ -58,7 +61,11 @@ export function outgoing<C extends EventContract>(
   origin: Parameters<typeof createEvent>[2],
   time: Date,
 ): FloorOutgoing {
-  return { topic: contract.topic, key: data.accountId, event: createEvent(contract, data, origin, time) };
+  return {
+    topic: contract.topic,
+    key: data.accountId,
+    event: createEvent(contract, data, origin, time),
+  };
 }
 
 export class FloorService {
@@ -78,20 +85,26 @@ export class FloorService {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: topics.map((t) => prefix + t), fromBeginning: true });
     const consumer = this.consumer;
+    // Ready once in the group: a rebalance must not fall into the measured window.
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, resolveOffset }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         if (batch.messages.length === 0) return;
         await this.handleBatch(batch.topic.slice(prefix.length), batch.messages);
         const last = batch.messages[batch.messages.length - 1].offset;
-        resolveOffset(last);
+        payload.resolveOffset(last);
         await consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
         ]);
       },
     });
+    await joined;
   }
 
   async stop(): Promise<void> {
@@ -202,9 +215,12 @@ class FloorRelay {
     while (this.wanted && !this.stopped) {
       this.wanted = false;
       for (;;) {
-        const { rows } = await pool.query<{ seq: string; topic: string; key: string; value: string }>(
-          `SELECT seq, topic, key, value FROM ${schema}.outbox ORDER BY seq LIMIT 1000`,
-        );
+        const { rows } = await pool.query<{
+          seq: string;
+          topic: string;
+          key: string;
+          value: string;
+        }>(`SELECT seq, topic, key, value FROM ${schema}.outbox ORDER BY seq LIMIT 1000`);
         if (rows.length === 0) break;
         const byTopic = new Map<string, { key: string; value: string }[]>();
         for (const row of rows) {
@@ -219,7 +235,10 @@ class FloorRelay {
             messages,
           })),
         });
-        await pool.query(`DELETE FROM ${schema}.outbox WHERE seq <= $1`, [rows[rows.length - 1].seq]);
+        // Exactly the rows sent: a transaction still open when they were read may commit a lower seq.
+        await pool.query(`DELETE FROM ${schema}.outbox WHERE seq = ANY($1::bigint[])`, [
+          rows.map((row) => row.seq),
+        ]);
         if (rows.length < 1000) break;
       }
     }

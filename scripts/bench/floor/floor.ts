@@ -12,7 +12,7 @@
  */
 import { Topics } from '@app/contracts';
 import { countKafkaRequests, fixKafkajsIdleTimer } from '@app/messaging';
-import { PersonalDataCipher } from '@app/platform';
+import { countStatements, PersonalDataCipher } from '@app/platform';
 import { createServer } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
@@ -35,8 +35,13 @@ async function main(): Promise<void> {
   const connectionString = required('DATABASE_URL');
   fixKafkajsIdleTimer();
   const registry = new Registry();
+  countStatements(registry);
   const kafka = countKafkaRequests(
-    new Kafka({ clientId: 'floor', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.WARN }),
+    new Kafka({
+      clientId: 'floor',
+      brokers: required('KAFKA_BROKERS').split(','),
+      logLevel: logLevel.WARN,
+    }),
     registry,
   );
   // One pool per service, as four services would have.
@@ -77,7 +82,11 @@ async function main(): Promise<void> {
       ...common,
       schema: 'notifications',
       pool: notificationsPool,
-      topics: [Topics.ReactivationBilling, Topics.ReactivationEligibility, Topics.ReactivationLicensing],
+      topics: [
+        Topics.ReactivationBilling,
+        Topics.ReactivationEligibility,
+        Topics.ReactivationLicensing,
+      ],
       handle: notifications.handle,
       afterCommit: () => mailer.wake(),
     }),
