@@ -18,7 +18,6 @@ import { DB_STATEMENTS_METRIC } from '@app/platform';
 import {
   createTestDatabase,
   createTestTopics,
-  sealedCustomer,
   ServiceName,
   ServiceProcess,
   startService,
@@ -49,7 +48,8 @@ import {
   scheduledSendMs,
   summarizeLatency,
 } from './completion';
-import { checkFloorEndState, COMPLETE_TIMELINE, FloorSeed, seedFloor } from './floor/floor-schema';
+import { checkFloorEndState, COMPLETE_TIMELINE, seedFloor } from './floor/floor-schema';
+import { floorSeeds } from './floor/floor-seeds';
 import {
   BackendCpu,
   committedTransactions,
@@ -61,7 +61,7 @@ import { SmtpSink, startSmtpSink } from './smtp-sink';
 
 const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
 const UPSTREAM_SECRET = `bench-${randomUUID()}`;
-const FLOOR_ENTRY = 'dist/scripts/bench/floor/floor.js';
+export const FLOOR_ENTRY = 'dist/scripts/bench/floor/floor.js';
 
 interface Order {
   orderId: string;
@@ -347,22 +347,7 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
     await smtp.stop();
   };
   try {
-    const seeds: FloorSeed[] = Array.from({ length: n }, (_, i) => {
-      const suffix = `f${i}-${randomUUID().slice(0, 8)}`;
-      return {
-        orderId: randomUUID(),
-        accountId: `acct-${suffix}`,
-        licenseId: `l-${suffix}`,
-        contractId: `c-${suffix}`,
-        holdId: `h-${suffix}`,
-        amountMinor: 4900,
-        currency: 'EUR',
-        customerSealed: sealedCustomer({
-          name: `Bench Customer ${i}`,
-          email: `customer${i}@bench.example`,
-        }).sealed,
-      };
-    });
+    const seeds = floorSeeds(n);
     await seedFloor(url, seeds);
     log(options, `floor: ${n} accounts and orders seeded`);
     return {

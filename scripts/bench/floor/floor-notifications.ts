@@ -121,7 +121,9 @@ export class FloorMailer {
     private readonly cipher: PersonalDataCipher,
     private readonly afterRecord: () => void,
   ) {
-    this.transport = createTransport({ url: smtpUrl, pool: true, maxConnections: 3 } as never, {
+    // Pooled connections kept open (nodemailer's pool reconnects after 100 messages by default).
+    const pooled = { pool: true, maxConnections: 5, maxMessages: Infinity };
+    this.transport = createTransport({ url: smtpUrl, ...pooled } as never, {
       from: 'Poly reactivations <reactivations@poly.example>',
     });
   }
