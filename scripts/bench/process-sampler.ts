@@ -2,7 +2,7 @@
  * What the processes of a bench run cost: peak RSS and CPU time per process (from /proc), of the
  * PostgreSQL backends serving the run's databases, and of the whole machine (/proc/stat).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
 const CLK_TCK = 100; // /proc/<pid>/stat and /proc/stat ticks per second on Linux
@@ -78,21 +78,6 @@ export function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Every postgres backend's CPU time together (they come and go; counted at both ends). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'postgres') total += cpuSeconds(Number(entry)) ?? 0;
-    } catch {
-      // gone
-    }
-  }
-  return total;
 }
 
 /** Busy CPU seconds of the whole machine so far (every core: user, nice, system, irq, steal). */

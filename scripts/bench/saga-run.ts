@@ -54,7 +54,6 @@ import {
   BackendCpu,
   committedTransactions,
   machineBusySeconds,
-  postgresCpuSeconds,
   ProcessSampler,
 } from './process-sampler';
 import { SmtpSink, startSmtpSink } from './smtp-sink';
@@ -500,7 +499,7 @@ async function measure(
     Object.entries(target.databases).map(([label, url]) => [label, new URL(url).pathname.slice(1)]),
   );
   const backends = new BackendCpu(adminUrl, Object.values(dbNames));
-  const countersOf = async () =>
+  const countersOf = async (): Promise<Record<string, Record<string, number>>> =>
     Object.fromEntries(
       await Promise.all(
         Object.entries(target.metricsUrls).map(async ([name, url]) => {
@@ -510,6 +509,12 @@ async function measure(
             {
               statements: counterSum(text, DB_STATEMENTS_METRIC),
               kafka: counterSum(text, KAFKA_REQUESTS_METRIC),
+              // The floor also counts its statements per service (one process, one pool each).
+              ...Object.fromEntries(
+                [...text.matchAll(/^floor_statements_total\{service="([^"]+)"\} (\S+)$/gm)].map(
+                  (m) => [`statements of ${m[1]}`, Number(m[2])],
+                ),
+              ),
             },
           ] as const;
         }),
@@ -523,7 +528,6 @@ async function measure(
     // A preloaded statement counter resets on this signal: count only the measured part.
     for (const pid of target.processes.values()) process.kill(pid, process.env.BENCH_MARK_SIGNAL);
   }
-  const pgAllBefore = postgresCpuSeconds();
   const machineBefore = machineBusySeconds();
   const benchCpuBefore = process.cpuUsage();
 
@@ -593,7 +597,6 @@ async function measure(
   const machine = machineBusySeconds() - machineBefore;
   const cpu = sampler.cpuSinceMark();
   cpu['postgres (run databases)'] = await backends.sinceMark();
-  cpu['postgres (all, machine-wide)'] = round(postgresCpuSeconds() - pgAllBefore, 2);
   cpu['bench process'] = round((benchCpu.user + benchCpu.system) / 1e6, 2);
   cpu.machine = round(machine, 2);
   sampler.stop();
@@ -651,10 +654,14 @@ async function measure(
     cpuSeconds: cpu,
     cpuMsPerSaga: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, per(v * 1000)])),
     statementsPerSaga: Object.fromEntries(
-      Object.keys(countersAfter).map((k) => [
-        k,
-        per(countersAfter[k].statements - countersBefore[k].statements),
-      ]),
+      Object.keys(countersAfter).flatMap((k) =>
+        Object.keys(countersAfter[k])
+          .filter((c) => c.startsWith('statements'))
+          .map((c) => [
+            c === 'statements' ? k : `${k}: ${c.slice('statements of '.length)}`,
+            per(countersAfter[k][c] - (countersBefore[k][c] ?? 0)),
+          ]),
+      ),
     ),
     kafkaRequestsPerSaga: Object.fromEntries(
       Object.keys(countersAfter).map((k) => [

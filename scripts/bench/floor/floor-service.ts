@@ -1,7 +1,7 @@
 /**
  * The floor's whole runtime, by hand: one consumer group per service, one database transaction per
  * fetched batch (inbox rows, the service's effect, its outbox rows), offsets committed after that
- * commit, and an in-process relay that publishes the outbox (acks=all, idempotent producer, one
+ * commit (once a second), and an in-process relay that publishes the outbox (acks=all, idempotent producer, one
  * request in flight) and deletes what the broker acknowledged. Plain kafkajs and pg: no Nest, no ORM.
  */
 import { CloudEvent, EventContract, TopicName } from '@app/contracts';
@@ -90,18 +90,18 @@ export class FloorService {
       consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
     );
     await consumer.run({
-      autoCommit: false,
+      // Only offsets resolved after their batch's commit are committed, once a second (as the
+      // product's runtime does): a redelivery after a crash finds its inbox rows.
+      autoCommit: true,
+      autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: async (payload) => {
         const { batch } = payload;
         if (batch.messages.length === 0) return;
         await this.handleBatch(batch.topic.slice(prefix.length), batch.messages);
-        const last = batch.messages[batch.messages.length - 1].offset;
-        payload.resolveOffset(last);
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
-        ]);
+        payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);
+        await payload.commitOffsetsIfNecessary();
       },
     });
     await joined;

@@ -16,7 +16,7 @@ import { countStatements, PersonalDataCipher } from '@app/platform';
 import { createServer } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { floorBilling } from './floor-billing';
 import { floorEligibility } from './floor-eligibility';
 import { floorLicensing } from './floor-licensing';
@@ -45,8 +45,24 @@ async function main(): Promise<void> {
     registry,
   );
   // One pool per service, as four services would have.
-  const pool = () => new Pool({ connectionString, max: 4 });
-  const ddl = pool();
+  const byService = new Counter({
+    name: 'floor_statements_total',
+    help: 'Statements sent to PostgreSQL, by floor service',
+    labelNames: ['service'] as const,
+    registers: [registry],
+  });
+  const pool = (service: string) => {
+    const created = new Pool({ connectionString, max: 4 });
+    created.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: typeof query }).query = (...args) => {
+        byService.inc({ service });
+        return query(...args);
+      };
+    });
+    return created;
+  };
+  const ddl = new Pool({ connectionString, max: 1 });
   await ddl.query(FLOOR_DDL);
   await ddl.end();
 
@@ -54,27 +70,27 @@ async function main(): Promise<void> {
   const eligibility = floorEligibility();
   const licensing = floorLicensing();
   const notifications = floorNotifications();
-  const notificationsPool = pool();
+  const notificationsPool = pool('notifications');
   const common = { kafka, prefix };
   const services = {
     billing: new FloorService({
       ...common,
       schema: 'billing',
-      pool: pool(),
+      pool: pool('billing'),
       topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
       handle: billing.handle,
     }),
     eligibility: new FloorService({
       ...common,
       schema: 'eligibility',
-      pool: pool(),
+      pool: pool('eligibility'),
       topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
       handle: eligibility.handle,
     }),
     licensing: new FloorService({
       ...common,
       schema: 'licensing',
-      pool: pool(),
+      pool: pool('licensing'),
       topics: [Topics.ReactivationEligibility],
       handle: licensing.handle,
     }),
