@@ -177,6 +177,7 @@ function printSaga(r: SagaResult): void {
     `CPU ms per completed saga: ${pairs(r.cpuMsPerSaga)}`,
     `statements per saga: ${pairs(r.statementsPerSaga)}; transactions per saga (pg_stat_database): ${pairs(r.transactionsPerSaga)}`,
     `Kafka requests per saga: ${pairs(r.kafkaRequestsPerSaga)}`,
+    `Kafka requests per saga by API: ${pairs(r.kafkaRequestsByApiPerSaga)}`,
     `peak RSS (MB): ${pairs(r.peakRssMb)}`,
     ...Object.entries(r.details).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
     settingsLine(r.settings),

@@ -107,6 +107,8 @@ export interface SagaResult {
   cpuMsPerSaga: Record<string, number>;
   statementsPerSaga: Record<string, number>;
   kafkaRequestsPerSaga: Record<string, number>;
+  /** By process, client kind (producer, consumer, admin) and API (Produce, Fetch, ...). */
+  kafkaRequestsByApiPerSaga: Record<string, number>;
   transactionsPerSaga: Record<string, number>;
   details: Record<string, unknown>;
   settings: Settings;
@@ -509,6 +511,16 @@ async function measure(
             {
               statements: counterSum(text, DB_STATEMENTS_METRIC),
               kafka: counterSum(text, KAFKA_REQUESTS_METRIC),
+              ...Object.fromEntries(
+                [
+                  ...text.matchAll(
+                    new RegExp(
+                      `^${KAFKA_REQUESTS_METRIC}\\{client="([^"]+)",api="([^"]+)"\\} (\\S+)$`,
+                      'gm',
+                    ),
+                  ),
+                ].map((m) => [`kafka ${m[1]} ${m[2]}`, Number(m[3])]),
+              ),
               // The floor also counts its statements per service (one process, one pool each).
               ...Object.fromEntries(
                 [...text.matchAll(/^floor_statements_total\{service="([^"]+)"\} (\S+)$/gm)].map(
@@ -668,6 +680,17 @@ async function measure(
         k,
         per(countersAfter[k].kafka - countersBefore[k].kafka),
       ]),
+    ),
+    kafkaRequestsByApiPerSaga: Object.fromEntries(
+      Object.keys(countersAfter).flatMap((k) =>
+        Object.keys(countersAfter[k])
+          .filter((c) => c.startsWith('kafka '))
+          .map((c): [string, number] => [
+            `${k}: ${c.slice('kafka '.length)}`,
+            per(countersAfter[k][c] - (countersBefore[k][c] ?? 0)),
+          ])
+          .filter(([, v]) => v > 0),
+      ),
     ),
     transactionsPerSaga: Object.fromEntries(
       Object.entries(dbNames).map(([label, db]) => [
