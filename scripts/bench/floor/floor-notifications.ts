@@ -153,11 +153,12 @@ export class FloorMailer {
     while (this.wanted && !this.stopped) {
       this.wanted = false;
       for (;;) {
-        // An email waits until its order's customer is known (OrderPaid may be consumed later).
+        // Oldest first; an email waits until its order's customer is known (OrderPaid may be
+        // consumed after the stage that queued it).
         const { rows } = await this.pool.query<QueuedEmail>(
           `SELECT e.id, e.order_id, e.account_id, e.stage, e.content, c.sealed
            FROM notifications.emails e JOIN notifications.customers c USING (order_id)
-           WHERE e.status = 'PENDING' LIMIT 200`,
+           WHERE e.status = 'PENDING' ORDER BY e.seq LIMIT 200`,
         );
         if (rows.length === 0) break;
         const results = await Promise.allSettled(rows.map((row) => this.send(row)));

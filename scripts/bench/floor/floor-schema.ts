@@ -46,11 +46,12 @@ export const FLOOR_DDL = `
   CREATE TABLE IF NOT EXISTS notifications.customers (
     order_id text PRIMARY KEY, account_id text NOT NULL, sealed text NOT NULL);
   CREATE TABLE IF NOT EXISTS notifications.emails (
-    id uuid PRIMARY KEY, order_id text NOT NULL, account_id text NOT NULL, stage text NOT NULL,
+    id uuid PRIMARY KEY, seq bigserial, order_id text NOT NULL, account_id text NOT NULL,
+    stage text NOT NULL,
     status text NOT NULL CHECK (status IN ('PENDING', 'SENT')), content jsonb NOT NULL,
     sent_at timestamptz,
     UNIQUE (order_id, stage));
-  CREATE INDEX IF NOT EXISTS emails_pending ON notifications.emails (status) WHERE status = 'PENDING';
+  CREATE INDEX IF NOT EXISTS emails_pending ON notifications.emails (seq) WHERE status = 'PENDING';
 `;
 
 /** The contract terms' fingerprint, as the product's licensing defines it in spirit (SHA-256). */
