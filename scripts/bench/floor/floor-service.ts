@@ -1,8 +1,9 @@
 /**
  * The floor's whole runtime, by hand: one consumer group per service, one database transaction per
  * fetched batch (inbox rows, the service's effect, its outbox rows), offsets committed after that
- * commit (once a second), and an in-process relay that publishes the outbox (acks=all, idempotent producer, one
- * request in flight) and deletes what the broker acknowledged. Plain kafkajs and pg: no Nest, no ORM.
+ * commit (once a second), and an in-process relay that publishes the outbox (acks=all, idempotent
+ * producer, one request in flight) and deletes what the broker acknowledged. Plain kafkajs and pg:
+ * no Nest, no ORM.
  */
 import { CloudEvent, EventContract, TopicName } from '@app/contracts';
 import { createEvent } from '@app/messaging';
