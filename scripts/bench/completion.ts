@@ -132,8 +132,8 @@ export function keepUpVerdict(
   const backlogAtHalf = before(scheduledAt, endMs / 2) - before(outcomeAt, endMs / 2);
   const backlogAtEnd = before(scheduledAt, endMs) - before(outcomeAt, endMs);
   const missing = outcomeAt.filter((x) => x === undefined).length;
-  const last = Math.max(...outcomeAt.map((x) => x ?? -Infinity));
-  const lastScheduled = Math.max(...scheduledAt);
+  const last = latest(outcomeAt);
+  const lastScheduled = latest(scheduledAt);
   const drainSeconds = missing > 0 ? Infinity : Math.max(0, (last - lastScheduled) / 1000);
   const reasons: string[] = [];
   if (completed < criteria.minShare * offered)
@@ -155,6 +155,11 @@ export function keepUpVerdict(
     drainSeconds,
     reasons,
   };
+}
+
+/** The latest of the times given (-Infinity: none); no spread, so any number of sagas. */
+export function latest(times: readonly (number | undefined)[]): number {
+  return times.reduce<number>((max, t) => (t !== undefined && t > max ? t : max), -Infinity);
 }
 
 /** When payment i of an open-loop run is due, ms after the start: an even schedule. */

@@ -43,6 +43,7 @@ import {
   dueBy,
   keepUpVerdict,
   KeepUpVerdict,
+  latest,
   LatencySummary,
   SagaSigns,
   scheduledSendMs,
@@ -621,7 +622,6 @@ async function measure(
   const xactAfter = await committedTransactions(adminUrl, Object.values(dbNames));
 
   const fulfilledAt = signs.map((s) => s.fulfilledAt);
-  const lastOf = (times: (number | undefined)[]) => Math.max(...times.map((t) => t ?? -Infinity));
   const perSecond = (count: number, last: number) =>
     count > 0 ? round(count / ((last - started) / 1000), 1) : 0;
   const per = (value: number) => (completedCount > 0 ? round(value / completedCount, 2) : NaN);
@@ -642,12 +642,12 @@ async function measure(
     publishSeconds: round(publishSeconds, 2),
     fulfilment: {
       count: fulfilledCount,
-      sagasPerSecond: perSecond(fulfilledCount, lastOf(fulfilledAt)),
+      sagasPerSecond: perSecond(fulfilledCount, latest(fulfilledAt)),
       latencyMs: roundSummary(summarizeLatency(scheduled, fulfilledAt)),
     },
     completion: {
       count: completedCount,
-      sagasPerSecond: perSecond(completedCount, lastOf(completions)),
+      sagasPerSecond: perSecond(completedCount, latest(completions)),
       latencyMs: roundSummary(summarizeLatency(scheduled, completions)),
     },
     keepUp: options.rate
