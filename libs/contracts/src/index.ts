@@ -6,6 +6,7 @@ export * from './reason-codes';
 export * from './envelope';
 export * from './catalog';
 export * from './signature';
+export * from './kafka-access';
 export * from './events/ids';
 export * from './events/common';
 export * from './events/billing-payments.events';
