@@ -5,6 +5,7 @@ export * from './producers';
 export * from './reason-codes';
 export * from './envelope';
 export * from './catalog';
+export * from './saga-stages';
 export * from './signature';
 export * from './events/ids';
 export * from './events/common';
