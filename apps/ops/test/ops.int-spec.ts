@@ -28,6 +28,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { ConsoleIo } from '../src/cli/console-io';
@@ -261,7 +262,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
       `type=${OrderPaid.type}`,
     );
     expect(second).toMatchObject({ redriven: 0, skipped: 1 });
-    await recorder.settle(3000);
+    await quiesceServices([eligibility], recorder);
     expect(decisionsOf(handledOrder.orderId)).toHaveLength(1);
     expect(await caseCount()).toBe(1);
     const after = await opsJson<Listed>('dlq', 'list', '--group', GROUP);
@@ -338,7 +339,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
         `a decision on ${order.orderId}`,
       );
     }
-    await recorder.settle(3000);
+    await quiesceServices([eligibility], recorder);
     expect(decisionsOf(handledOrder.orderId)).toHaveLength(1);
     for (const order of missed) expect(decisionsOf(order.orderId)).toHaveLength(1);
     expect(await caseCount()).toBe(4);
@@ -357,7 +358,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
       '--republish',
     );
     expect(result.republished).toBe(6);
-    await recorder.settle(4000);
+    await quiesceServices([eligibility], recorder);
     expect(recorder.records.length).toBe(before);
     expect(await caseCount()).toBe(4);
   });

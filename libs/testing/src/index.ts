@@ -3,6 +3,7 @@ export * from './databases';
 export * from './topics';
 export * from './service-process';
 export * from './topic-recorder';
+export * from './quiescence';
 export * from './publisher';
 export * from './wait';
 export { probeOrderPaid } from './probe/probe';
