@@ -12,3 +12,4 @@ export * from './system';
 export * from './clock';
 export * from './personal-data';
 export * from './browser';
+export * from './fixtures';
