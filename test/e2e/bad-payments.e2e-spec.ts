@@ -239,7 +239,7 @@ describe('hostile signed payments: refused with a reason, or paid once; nothing 
           OrderPaid.type,
           (d) => d.orderId === order.id,
         );
-        await harness.recorder.settle();
+        await harness.sys.quiesce(harness.recorder);
         expect(eventsOf(OrderPaid.type, order.id)).toHaveLength(1);
         expect(eventsOf(PaymentRejected.type, order.id)).toEqual([]);
         for (const offset of offsets) {
@@ -250,7 +250,7 @@ describe('hostile signed payments: refused with a reason, or paid once; nothing 
         expect(letter.headers[DeadLetterHeaders.ErrorCode]).toBe(outcome.deadLetter.code);
         expect(letter.headers[DeadLetterHeaders.Reason]).toMatch(outcome.deadLetter.reason);
         expect(letter.value?.equals(sent[0].value)).toBe(true); // the original, byte for byte
-        await harness.recorder.settle();
+        await harness.sys.quiesce(harness.recorder);
         expect(await harness.driver.orderStatus(order.id)).toBe('AWAITING_PAYMENT');
         for (const type of [OrderPaid.type, PaymentRejected.type, RefundRequested.type]) {
           expect(eventsOf(type, order.id)).toEqual([]);
@@ -316,7 +316,7 @@ describe('hostile signed payments: refused with a reason, or paid once; nothing 
       (d) => d.orderId === order.id,
     );
     expect(paid.data.paymentId).toBe(payment.data.paymentId);
-    await harness.recorder.settle();
+    await harness.sys.quiesce(harness.recorder);
     expect(eventsOf(OrderPaid.type, order.id)).toHaveLength(1);
     expect(eventsOf(PaymentRejected.type, order.id)).toEqual([]);
     // The redriven record was accepted, not dead-lettered again: two letters, the original's and the copy's.

@@ -31,6 +31,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -283,7 +284,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     );
     expect(refund.data.amount).toEqual({ amountMinor: 7400, currency: 'EUR' });
 
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     expect(eventsFor(OrderPaid.type, o.id)).toHaveLength(1);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
     const view = await orderView(o.id);
@@ -319,7 +320,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     for (const o of orders) {
       await recorder.waitForEvent<OrderFulfilled>(OrderFulfilled.type, (d) => d.orderId === o.id);
     }
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     for (const o of orders) {
       expect(eventsFor(OrderFulfilled.type, o.id)).toHaveLength(1);
       expect((await orderView(o.id)).status).toBe('FULFILLED');
@@ -425,7 +426,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     const settlement = await publisher.event(RefundSettled, settled, { signingSecret: SECRET });
     await publisher.again(Topics.BillingPayments, settlement, SECRET);
     await recorder.waitForEvent<OrderRefunded>(OrderRefunded.type, (d) => d.orderId === o.id);
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
     expect(eventsFor(OrderRefunded.type, o.id)).toHaveLength(1);
     const view = await orderView(o.id);
