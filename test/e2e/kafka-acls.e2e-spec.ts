@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
 import { OwnBroker, ROOT } from '../../scripts/chaos/own-infrastructure';
 import { licenseIdsOf, newAccountId, suspendedAccount } from './support/accounts';
+import { runOps } from './support/ops-cli';
 import { newCustomer, SagaDriver } from './support/saga-driver';
 import { DEAD_LETTER_TOPICS } from './support/system-harness';
 
@@ -253,5 +254,17 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
     expect(
       recorder.records.filter((r) => DEAD_LETTER_TOPICS.includes(r.topic)).map((r) => r.headers),
     ).toEqual([]);
+
+    // The ops CLI with the ops user's credentials reads every service group's lag.
+    const lag = await runOps('', ['lag', '--json'], {
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'ops',
+      KAFKA_SASL_PASSWORD: PASSWORDS.get('ops')!,
+    });
+    if (lag.code !== 0) throw new Error(`ops lag exited ${lag.code}: ${lag.stderr}`);
+    expect((JSON.parse(lag.stdout) as { group: string }[]).map((g) => g.group).sort()).toEqual(
+      Object.values(SERVICE_GROUPS).sort(),
+    );
   }, 90_000);
 });
