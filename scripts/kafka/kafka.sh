@@ -168,27 +168,28 @@ EOF
   )
 }
 
-# --add-scram options for StorageTool: the SCRAM users of KAFKA_SCRAM_USERS.
-scram_options() {
-  local entry
-  for entry in ${KAFKA_SCRAM_USERS:-}; do
-    [[ "$entry" == *:* ]] || { log "KAFKA_SCRAM_USERS: '$entry' is not user:password" >&2; exit 1; }
-    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=${entry%%:*},password=${entry#*:}]"
-  done
-}
-
 format_storage() {
   # meta.properties is what StorageTool writes; its presence means "already formatted",
   # so a restart keeps the data and the cluster id.
   if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    if [[ "$SECURE" == "true" && -n "${KAFKA_SCRAM_USERS:-}" ]]; then
+      log "storage formatted before: its SCRAM users stay those it was formatted with (reset to change them)"
+    fi
     return 0
   fi
   local cluster_id
   # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding; one starting with
   # '-' would be read as an option by StorageTool (1 start in 64 failed), so draw again.
   cluster_id="$(node -e "let id; do id = require('crypto').randomBytes(16).toString('base64url'); while (id.startsWith('-')); process.stdout.write(id)")"
-  local scram=()
-  [[ "$SECURE" == "true" ]] && mapfile -t scram < <(scram_options)
+  # Secure mode: the SCRAM users of KAFKA_SCRAM_USERS go into the metadata log with the format.
+  local scram=() entries=() entry
+  if [[ "$SECURE" == "true" ]]; then
+    read -r -a entries <<<"${KAFKA_SCRAM_USERS:-}"
+    for entry in "${entries[@]}"; do
+      [[ "$entry" == ?*:?* ]] || { log "KAFKA_SCRAM_USERS: every entry must be user:password"; exit 1; }
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${entry%%:*},password=${entry#*:}]")
+    done
+  fi
   log "formatting storage in $DATA_DIR (cluster id $cluster_id)"
   java -cp "$LIBS/*" -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$RUN_DIR" \
     kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted "${scram[@]}" >>"$OUT_FILE" 2>&1 \
