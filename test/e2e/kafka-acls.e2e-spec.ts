@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
 import { OwnBroker, ROOT } from '../../scripts/chaos/own-infrastructure';
 import { licenseIdsOf, newAccountId, suspendedAccount } from './support/accounts';
+import { SERVICE_OF_GROUP } from './support/bad-records';
 import { runOps } from './support/ops-cli';
 import { newCustomer, SagaDriver } from './support/saga-driver';
 import { DEAD_LETTER_TOPICS } from './support/system-harness';
@@ -29,12 +30,7 @@ const ADMIN_PASSWORD = randomBytes(16).toString('hex');
 /** A fresh password for every user of the table (the SCRAM users kafka.sh formats the broker with). */
 const PASSWORDS = new Map(KAFKA_ACCESS.map((p) => [p.user, randomBytes(16).toString('hex')]));
 const ALL_TOPICS = topicSpecs().map((s) => s.name);
-const SERVICE_GROUPS: Record<string, string> = {
-  billing: ConsumerGroups.Billing,
-  eligibility: ConsumerGroups.Eligibility,
-  licensing: ConsumerGroups.Licensing,
-  notifications: ConsumerGroups.Notifications,
-};
+const SERVICE_GROUPS = Object.values(ConsumerGroups);
 /** The principals with narrow rights (ops may do everything). */
 const LIMITED = KAFKA_ACCESS.filter((p) => !p.writes.includes(ANY));
 
@@ -101,7 +97,7 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
     const admin = client(scram('ops')).admin();
     await admin.connect();
     try {
-      await eventually(() => admin.describeGroups(Object.values(SERVICE_GROUPS)), 30_000, 200);
+      await eventually(() => admin.describeGroups(SERVICE_GROUPS), 30_000, 200);
     } finally {
       await admin.disconnect();
     }
@@ -211,7 +207,7 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
       // reports the broker's GROUP_AUTHORIZATION_FAILED to its coordinator lookup as "no
       // coordinator found".)
       const [readable] = principal.reads;
-      const other = Object.values(SERVICE_GROUPS).find((g) => g !== group)!;
+      const other = SERVICE_GROUPS.find((g) => g !== group)!;
       expect(await readOutcome(principal.user, group, readable)).toBe('allowed');
       expect(await readOutcome(principal.user, other, readable)).toBe(
         'KafkaJSGroupCoordinatorNotFound',
@@ -225,7 +221,7 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
       prefix: '', // the admin created the topics on this broker (kafka.sh start)
       env: { KAFKA_BROKERS: brokers.join(','), KAFKA_SASL_MECHANISM: 'scram-sha-512' },
       perService: Object.fromEntries(
-        Object.keys(SERVICE_GROUPS).map((user) => [
+        Object.values(SERVICE_OF_GROUP).map((user) => [
           user,
           { KAFKA_SASL_USERNAME: user, KAFKA_SASL_PASSWORD: PASSWORDS.get(user)! },
         ]),
@@ -264,7 +260,7 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
     });
     if (lag.code !== 0) throw new Error(`ops lag exited ${lag.code}: ${lag.stderr}`);
     expect((JSON.parse(lag.stdout) as { group: string }[]).map((g) => g.group).sort()).toEqual(
-      Object.values(SERVICE_GROUPS).sort(),
+      [...SERVICE_GROUPS].sort(),
     );
   }, 90_000);
 });
