@@ -1,5 +1,7 @@
 import {
   ActivationScheduled,
+  ConsumerGroups,
+  EventSources,
   EligibilityRejected,
   EligibilityReviewRequired,
   EligibilityVerified,
@@ -135,6 +137,27 @@ const NEXT_STEP: Record<string, NextStep> = {
 };
 
 const FINAL_TYPES: string[] = [OrderFulfilled.type, OrderRefunded.type];
+
+/** The service (CloudEvents source) whose consumer group each dead-letter group is. */
+const SOURCE_OF_GROUP: Record<string, string> = Object.fromEntries(
+  (Object.keys(ConsumerGroups) as (keyof typeof ConsumerGroups)[]).map((service) => [
+    ConsumerGroups[service],
+    EventSources[service],
+  ]),
+);
+
+/**
+ * The dead letters still holding the saga: one whose event the same service has handled since
+ * (it was redriven: that service published an event caused by it) no longer does. Another
+ * service's reaction to the same event (notifications follows every step) says nothing of it.
+ */
+export function stillDead(deadLetters: SagaDeadLetter[], events: SagaEvent[]): SagaDeadLetter[] {
+  return deadLetters.filter(
+    (d) =>
+      !d.eventId ||
+      !events.some((e) => e.causationId === d.eventId && e.source === SOURCE_OF_GROUP[d.group]),
+  );
+}
 
 /** Whether an event belongs to the saga of this order. */
 export function belongsToSaga(
