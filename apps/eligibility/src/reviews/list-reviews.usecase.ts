@@ -12,6 +12,8 @@ export class ListReviewsUsecase {
   constructor(private readonly reviews: ReviewRepository) {}
 
   async execute(query: { state?: ReviewState }, manager: EntityManager): Promise<ReviewResponse[]> {
-    return (await this.reviews.list(manager, query.state, LIST_LIMIT)).map(toReviewResponse);
+    return (await this.reviews.list(manager, query.state, LIST_LIMIT)).map((found) =>
+      toReviewResponse(found),
+    );
   }
 }

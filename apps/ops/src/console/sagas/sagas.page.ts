@@ -130,7 +130,7 @@ export function sagaPage(
   const v = report.verdict;
   const story = report.events.map(
     (e) =>
-      html`<tr id="event-${e.id}">
+      html`<tr id="event-${e.id}" data-type="${e.type}">
         <td>${when(e.time)}</td>
         <td>${e.type}</td>
         <td>${e.source}</td>
