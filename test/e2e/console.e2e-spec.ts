@@ -27,6 +27,9 @@ import { SystemHarness } from './support/system-harness';
 const CUSTOMER_ACCOUNT = 'console-customer';
 const CUSTOMER_TOKEN = 'test-customer-token-console';
 const DOCUMENTS = ['passport', 'proof-of-address'];
+/** The EU support contacts of the seeded roster, each with a token of their own. */
+const EU_CONTACTS = ['eu-amelie-laurent', 'eu-jonas-becker', 'eu-sofia-rossi'];
+const contactToken = (contactId: string) => `test-support-token-${contactId}`;
 
 describe('the support and ops console in a browser', () => {
   let harness: SystemHarness;
@@ -37,7 +40,12 @@ describe('the support and ops console in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const apiTokens = `${TEST_OPS_TOKEN}:ops,${TEST_SUPPORT_TOKEN}:support,${CUSTOMER_TOKEN}:customer:${CUSTOMER_ACCOUNT}`;
+    const apiTokens = [
+      `${TEST_OPS_TOKEN}:ops`,
+      `${TEST_SUPPORT_TOKEN}:support`,
+      `${CUSTOMER_TOKEN}:customer:${CUSTOMER_ACCOUNT}`,
+      ...EU_CONTACTS.map((id) => `${contactToken(id)}:support:${id}`),
+    ].join(',');
     harness = await SystemHarness.start({
       billing: { API_TOKENS: apiTokens },
       eligibility: { API_TOKENS: apiTokens },
@@ -255,5 +263,63 @@ describe('the support and ops console in a browser', () => {
     const audit = page.locator(`#review-${review.reviewId} details`);
     await expect(text(audit)).resolves.toMatch(/ops:[0-9a-f]{12}: APPROVED/);
     await page.close();
+  });
+
+  it('filters sagas by account, order, region, stage and contact; support sees their own cases first', async () => {
+    // Two sagas at once: while one is open the other goes to another EU contact.
+    const placed = await Promise.all(
+      ['console-list-a', 'console-list-b'].map(async (label) => {
+        const accountId = newAccountId(label);
+        const account = suspendedAccount(accountId);
+        await driver.importAccount(accountId, account);
+        return driver.placeOrder(accountId, 'EU', licenseIdsOf(account), newCustomer(accountId));
+      }),
+    );
+    await Promise.all(placed.map((order) => driver.pay(order)));
+    await Promise.all(placed.map((order) => driver.finalEvent(order.id)));
+    const [first, second] = placed;
+
+    const page = await signedIn(TEST_SUPPORT_TOKEN);
+    const listed = async (filters: string): Promise<{ order: string; contact: string }[]> => {
+      await page.goto(`${consoleUrl}/sagas?${filters}`);
+      const rows = await page.locator('tbody tr').all();
+      const cells = await Promise.all(rows.map((row) => row.locator('td').allTextContents()));
+      const clean = (cell: string) => cell.replace(/\s+/g, ' ').trim();
+      return cells
+        .filter((c) => c.length === 8)
+        .map((c) => ({ order: clean(c[0]), contact: clean(c[7]) }));
+    };
+    await eventually(async () => {
+      expect(
+        (await listed(`view=fulfilled&accountId=${first.accountId}`)).map((r) => r.order),
+      ).toEqual([first.id]);
+    });
+    await saveScreenshot(page, 'console-sagas-filtered');
+    expect((await listed(`orderId=${second.id}`)).map((r) => r.order)).toEqual([second.id]);
+    expect((await listed(`view=in-flight&orderId=${second.id}`)).map((r) => r.order)).toEqual([]);
+    expect((await listed(`region=US&orderId=${second.id}`)).map((r) => r.order)).toEqual([]);
+    expect((await listed(`stage=OrderFulfilled&orderId=${second.id}`)).map((r) => r.order)).toEqual(
+      [second.id],
+    );
+    const both = await listed('view=fulfilled&region=EU');
+    const contactOf = (orderId: string) => both.find((r) => r.order === orderId)?.contact ?? '';
+    const contactId = /\(([\w-]+)\)$/.exec(contactOf(first.id))?.[1];
+    expect(contactId).toBeDefined();
+    expect(contactOf(second.id)).not.toContain(contactId!);
+    const byContact = await listed(`view=fulfilled&contactId=${contactId}`);
+    expect(byContact.length).toBeGreaterThan(0);
+    expect(byContact.every((r) => r.contact.includes(contactId!))).toBe(true);
+    await page.close();
+
+    // Signed in as that contact: their cases first, then the others.
+    const own = await signedIn(contactToken(contactId!));
+    await own.goto(`${consoleUrl}/sagas?view=fulfilled&region=EU`);
+    const contacts = await own.locator('tbody tr td:nth-child(8)').allTextContents();
+    const mine = contacts.map((c) => c.includes(contactId!));
+    expect(mine.filter(Boolean).length).toBeGreaterThan(0);
+    expect(mine.filter((m) => !m).length).toBeGreaterThan(0);
+    expect(mine).toEqual([...mine].sort((a, b) => Number(b) - Number(a)));
+    await saveScreenshot(own, 'console-sagas-own-first');
+    await own.close();
   });
 });
