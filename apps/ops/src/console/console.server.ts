@@ -23,6 +23,9 @@ export async function startConsole(
   const app = await NestFactory.create(ConsoleModule.register(settings, kafka), {
     logger: ['error', 'warn'],
   });
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable(
+    'x-powered-by',
+  );
   app.use((_request: unknown, response: HeaderTarget, next: () => void) => {
     response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
     response.setHeader('x-content-type-options', 'nosniff');
