@@ -138,6 +138,13 @@ const ENDPOINTS: {
   },
   { service: 'notifications', method: 'GET', path: () => '/roster', allowed: ['support'] },
   { service: 'notifications', method: 'GET', path: () => '/sagas', allowed: ['support'] },
+  // The outbox's state (`ops outbox`): ops only.
+  ...SERVICES.map((service) => ({
+    service,
+    method: 'GET' as const,
+    path: () => '/ops/outbox',
+    allowed: [] as Caller[],
+  })),
   // Who a token is (the console's sign-in): any valid token may ask.
   ...SERVICES.map((service) => ({
     service,

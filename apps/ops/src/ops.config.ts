@@ -13,10 +13,9 @@ import type { KafkaConfig } from 'kafkajs';
 import { OpsError } from './cli/ops-error';
 import { ServiceUrls } from './services/service-api';
 
-const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
-/** The CLI's environment: where the broker is and where each service keeps its state. */
+/** The CLI's environment: where the broker and the services' HTTP APIs are. */
 export class OpsEnvironment {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {
     message: 'KAFKA_BROKERS must be host:port[,host:port]',
@@ -27,18 +26,6 @@ export class OpsEnvironment {
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, . _ -' })
   KAFKA_TOPIC_PREFIX = '';
-
-  @Matches(POSTGRES_URL, { message: 'BILLING_DATABASE_URL must be a postgres:// URL' })
-  BILLING_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_billing';
-
-  @Matches(POSTGRES_URL, { message: 'ELIGIBILITY_DATABASE_URL must be a postgres:// URL' })
-  ELIGIBILITY_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_eligibility';
-
-  @Matches(POSTGRES_URL, { message: 'LICENSING_DATABASE_URL must be a postgres:// URL' })
-  LICENSING_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_licensing';
-
-  @Matches(POSTGRES_URL, { message: 'NOTIFICATIONS_DATABASE_URL must be a postgres:// URL' })
-  NOTIFICATIONS_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_notifications';
 
   @IsUrl(HTTP_URL, { message: 'BILLING_URL must be an http(s) URL' })
   BILLING_URL = 'http://127.0.0.1:3001';

@@ -111,7 +111,6 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     const code = await runOps(args, io, {
       KAFKA_BROKERS: testInfrastructure().brokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
-      ELIGIBILITY_DATABASE_URL: databaseUrl,
       // `saga` reads each service's state over HTTP: eligibility runs, billing does not here.
       ELIGIBILITY_URL: eligibility.url,
       BILLING_URL: 'http://127.0.0.1:9',
