@@ -11,16 +11,12 @@ import {
   launchBrowser,
   queryDatabase,
   saveScreenshot,
-  testInfrastructure,
   TEST_OPS_TOKEN,
   TEST_SUPPORT_TOKEN,
 } from '@app/testing';
-import { INestApplication } from '@nestjs/common';
 import { Browser, Locator, Page } from 'playwright-core';
-import { ConsoleSettings } from '../../apps/ops/src/console/console.settings';
-import { startConsole } from '../../apps/ops/src/console/console.server';
-import { OpsKafka } from '../../apps/ops/src/kafka/ops-kafka';
 import { licenseIdsOf, newAccountId, suspendedAccount } from './support/accounts';
+import { ConsoleProcess } from './support/ops-cli';
 import { newCustomer, SagaDriver } from './support/saga-driver';
 import { SystemHarness } from './support/system-harness';
 
@@ -34,8 +30,7 @@ const contactToken = (contactId: string) => `test-support-token-${contactId}`;
 describe('the support and ops console in a browser', () => {
   let harness: SystemHarness;
   let driver: SagaDriver;
-  let kafka: OpsKafka;
-  let app: INestApplication;
+  let consoleProcess: ConsoleProcess;
   let consoleUrl: string;
   let browser: Browser;
 
@@ -54,31 +49,20 @@ describe('the support and ops console in a browser', () => {
       notifications: { API_TOKENS: apiTokens, STALL_AFTER_PAID: '2', STALL_SWEEP_MS: '200' },
     });
     driver = harness.driver;
-    kafka = new OpsKafka(testInfrastructure().brokers, harness.sys.prefix);
     const { sys } = harness;
-    app = await startConsole(
-      new ConsoleSettings(
-        {
-          billing: sys.billing.url,
-          eligibility: sys.eligibility.url,
-          licensing: sys.licensing.url,
-          notifications: sys.notifications.url,
-        },
-        false,
-        300_000,
-      ),
-      kafka,
-      { port: 0, host: '127.0.0.1' },
-      (line) => process.stderr.write(`${line}\n`),
-    );
-    consoleUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    consoleProcess = await ConsoleProcess.start(sys.prefix, {
+      billing: sys.billing.url,
+      eligibility: sys.eligibility.url,
+      licensing: sys.licensing.url,
+      notifications: sys.notifications.url,
+    });
+    consoleUrl = consoleProcess.url;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await kafka?.close();
+    await consoleProcess?.stop();
     await harness?.stop();
   });
 

@@ -22,24 +22,26 @@ export interface OutboxState {
 
 /** Reads the outbox's state (never a key or a payload). */
 export async function readOutboxState(manager: EntityManager): Promise<OutboxState> {
-  const [{ waiting, oldest }] = (await manager.query(
+  const [{ waiting, oldest }] = await manager.query<{ waiting: number; oldest: number | null }[]>(
     `SELECT count(*)::int AS waiting,
             extract(epoch FROM now() - min(created_at))::float8 AS oldest
        FROM outbox_messages`,
-  )) as { waiting: number; oldest: number | null }[];
-  const parked = (await manager.query(
+  );
+  const parked = await manager.query<
+    {
+      id: string;
+      topic: string;
+      partition: number;
+      event_type: string | null;
+      size_bytes: number;
+      reason: string;
+      created_at: Date;
+      parked_at: Date;
+    }[]
+  >(
     `SELECT id, topic, partition, event_type, size_bytes, reason, created_at, parked_at
        FROM outbox_parked ORDER BY id`,
-  )) as {
-    id: string;
-    topic: string;
-    partition: number;
-    event_type: string | null;
-    size_bytes: number;
-    reason: string;
-    created_at: Date;
-    parked_at: Date;
-  }[];
+  );
   return {
     waiting,
     oldestWaitingSeconds: Math.round(oldest ?? 0),

@@ -58,10 +58,10 @@ export class DeadLettersController {
     @Body() body: Record<string, unknown>,
   ): Promise<string> {
     if (session.role !== 'ops') throw new ForbiddenException('redrives are done by ops');
-    const text = (name: string) =>
-      typeof body[name] === 'string' && (body[name] as string).trim()
-        ? (body[name] as string).trim()
-        : undefined;
+    const text = (name: string): string | undefined => {
+      const value = body[name];
+      return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+    };
     const group = text('group');
     const filter: DeadLetterFilter = {};
     for (const key of ['id', 'code', 'type', 'topic'] as const) {
