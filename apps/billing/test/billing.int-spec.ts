@@ -31,6 +31,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
 } from '@app/testing';
 import { createEvent } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
@@ -289,7 +290,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     );
     expect(refund.data.amount).toEqual({ amountMinor: 7400, currency: 'EUR' });
 
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     expect(eventsFor(OrderPaid.type, o.id)).toHaveLength(1);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
     const view = await orderView(o.id);
@@ -325,7 +326,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     for (const o of orders) {
       await recorder.waitForEvent<OrderFulfilled>(OrderFulfilled.type, (d) => d.orderId === o.id);
     }
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     for (const o of orders) {
       expect(eventsFor(OrderFulfilled.type, o.id)).toHaveLength(1);
       expect((await orderView(o.id)).status).toBe('FULFILLED');
@@ -431,7 +432,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
     const settlement = await publisher.event(RefundSettled, settled, { signingSecret: SECRET });
     await publisher.again(Topics.BillingPayments, settlement, SECRET);
     await recorder.waitForEvent<OrderRefunded>(OrderRefunded.type, (d) => d.orderId === o.id);
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(1);
     expect(eventsFor(OrderRefunded.type, o.id)).toHaveLength(1);
     const view = await orderView(o.id);
@@ -475,7 +476,7 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       expect(letter.headers['dlq-reason']).toContain(verdict);
       expect(letter.headers['dlq-origin-topic']).toBe(Topics.BillingPayments);
     }
-    await recorder.settle();
+    await quiesceServices([service], recorder);
     expect(eventsFor(PaymentRejected.type, o.id)).toHaveLength(0);
     expect(eventsFor(RefundRequested.type, o.id)).toHaveLength(0);
     expect((await orderView(o.id)).status).toBe('AWAITING_PAYMENT');

@@ -1,6 +1,8 @@
 import { createTestDatabase } from './databases';
 import { TestMailbox } from './mailbox';
 import { ServiceName, ServiceProcess, startService } from './service-process';
+import { quiesceServices } from './quiescence';
+import { TopicRecorder } from './topic-recorder';
 import { createTestTopics } from './topics';
 
 export const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
@@ -79,6 +81,14 @@ export class TestSystem {
     const port = new URL(this.services[name].url).port;
     this.services[name] = await startService(name, { ...this.env[name], HTTP_PORT: port });
     return this.services[name];
+  }
+
+  /**
+   * The barrier behind "nothing more happened": every service has handled everything on its
+   * topics and published everything it committed, and `recorder` has read it all.
+   */
+  async quiesce(recorder?: TopicRecorder, timeoutMs?: number): Promise<void> {
+    await quiesceServices(Object.values(this.services), recorder, timeoutMs);
   }
 
   async stop(): Promise<void> {
