@@ -5,6 +5,8 @@ export interface Viewer {
   role: string;
   tokenId: string;
   csrf: string;
+  /** A support person's roster contact, when their token names it. */
+  contactId?: string;
 }
 
 const NAV: [string, string][] = [
@@ -90,6 +92,8 @@ form.filters label{display:flex;flex-direction:column;font-size:.8rem}
 .verdict.FINISHED{border-color:#2e7d32;background:#e6f4ea}
 .verdict.WAITING,.verdict.MANUAL_HANDLING{border-color:#f9a825;background:#fff8e1}
 .views a{margin-right:.8rem}
+dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:0}
+dl.fields dt{color:#555}dl.fields dd{margin:0;word-break:break-word}
 .views a.current{font-weight:bold}
 @media (max-width:40rem){td,th{font-size:.8rem;padding:.2rem}}
 `;

@@ -90,8 +90,8 @@ export function sagasPage(
       </form>
       ${notice(problem, 'error')}
       ${
-        viewer.role === 'support'
-          ? html`<p>Your own cases come first when your token names your roster contact.</p>`
+        viewer.contactId
+          ? html`<p>Your own cases (contact ${viewer.contactId}) come first.</p>`
           : null
       }
       <table>
@@ -155,7 +155,7 @@ export function sagaPage(
       html`<tr>
         <td>${s.service}</td>
         <td>${s.status ?? '-'}</td>
-        <td>${s.note ?? html`<code>${JSON.stringify(s.fields ?? {})}</code>`}</td>
+        <td>${s.note ?? fieldList(s.fields ?? {})}</td>
       </tr>`,
   );
   const emails = (timeline?.emails ?? []).map(
@@ -268,8 +268,14 @@ export function sagaPage(
   );
 }
 
-export function linkList(items: Html[]): Html {
-  return html`<ul>
-    ${items.map((i) => html`<li>${i}</li>`)}
-  </ul>`;
+/** A service's fields: plain values as text, nested ones as compact JSON. */
+function fieldList(fields: Record<string, unknown>): Html {
+  const shown = Object.entries(fields).filter(([, value]) => value !== null && value !== undefined);
+  return html`<dl class="fields">
+    ${shown.map(
+      ([name, value]) =>
+        html`<dt>${name}</dt>
+          <dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`,
+    )}
+  </dl>`;
 }
