@@ -23,16 +23,28 @@ export class ReviewAuditRepository {
   }
 
   async of(manager: EntityManager, reviewId: string): Promise<ReviewAuditEntry[]> {
-    const rows: { action: string; subject: string | null; actor: string; at: Date }[] =
-      await manager.query(
-        `SELECT action, subject, actor, at FROM review_audit WHERE review_id = $1 ORDER BY id`,
-        [reviewId],
-      );
-    return rows.map((row) => ({
-      action: row.action,
-      subject: row.subject,
-      actor: row.actor,
-      at: row.at,
-    }));
+    return (await this.ofMany(manager, [reviewId])).get(reviewId) ?? [];
+  }
+
+  /** The trails of these reviews, by review id, each in the order it was written. */
+  async ofMany(
+    manager: EntityManager,
+    reviewIds: string[],
+  ): Promise<Map<string, ReviewAuditEntry[]>> {
+    const trails = new Map<string, ReviewAuditEntry[]>();
+    if (reviewIds.length === 0) return trails;
+    const rows = await manager.query<
+      { review_id: string; action: string; subject: string | null; actor: string; at: Date }[]
+    >(
+      `SELECT review_id, action, subject, actor, at FROM review_audit
+        WHERE review_id = ANY($1::text[]) ORDER BY id`,
+      [reviewIds],
+    );
+    for (const row of rows) {
+      const trail = trails.get(row.review_id) ?? [];
+      trail.push({ action: row.action, subject: row.subject, actor: row.actor, at: row.at });
+      trails.set(row.review_id, trail);
+    }
+    return trails;
   }
 }

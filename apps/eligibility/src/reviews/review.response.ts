@@ -15,7 +15,7 @@ export interface ReviewResponse {
   decidedAt: string | null;
   note: string | null;
   documents: { documentId: string; status: DocumentStatus; recordedAt: string | null }[];
-  /** Who checked which document and who decided, when (`GET /reviews/:id` only). */
+  /** Who checked which document and who decided, when. */
   audit?: { action: string; subject: string | null; actor: string; at: string }[];
 }
 

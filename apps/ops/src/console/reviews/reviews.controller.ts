@@ -36,12 +36,10 @@ export class ReviewsController {
     @Query('problem') problem?: string,
   ): Promise<string> {
     const state = given && STATES.has(given) ? given : 'OPEN';
-    const api = this.settings.apiFor(session);
-    const listed = await api.get<Review[]>('eligibility', `/reviews?state=${state}`);
-    // The list is soonest deadline first; each review's audit comes with the review itself.
-    const reviews = await Promise.all(
-      listed.map((r) => api.get<Review>('eligibility', `/reviews/${r.reviewId}`)),
-    );
+    // Soonest deadline first, each with its audit trail.
+    const reviews = await this.settings
+      .apiFor(session)
+      .get<Review[]>('eligibility', `/reviews?state=${state}`);
     return reviewsPage(session, state, reviews, new Date(), {
       done: typeof done === 'string' ? done : undefined,
       problem: typeof problem === 'string' ? problem : undefined,
