@@ -7,6 +7,7 @@ export * from './envelope';
 export * from './catalog';
 export * from './saga-stages';
 export * from './signature';
+export * from './kafka-access';
 export * from './http/account-import';
 export * from './events/ids';
 export * from './events/common';

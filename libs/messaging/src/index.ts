@@ -21,3 +21,4 @@ export * from './inbox/inbox.pruner';
 export * from './outbox/outbox-headers';
 export * from './messaging.module';
 export * from './kafka/topic-admin';
+export * from './kafka/acl-admin';

@@ -35,17 +35,19 @@ export class TestSystem {
   }
 
   /**
-   * `env` adds or overrides variables of every service; `perService` of one.
+   * `env` adds or overrides variables of every service; `perService` of one. `prefix`: the topics
+   * are there already under it (another broker, e.g. the secure one, whose admin made them).
    * Starts the services in parallel; each is ready when its consumer has joined its group.
    */
   static async start(
     options: {
       env?: Record<string, string>;
       perService?: Partial<Record<ServiceName, Record<string, string>>>;
+      prefix?: string;
     } = {},
   ): Promise<TestSystem> {
     const [prefix, mailbox, ...urls] = await Promise.all([
-      createTestTopics(),
+      options.prefix ?? createTestTopics(),
       TestMailbox.start(),
       ...SERVICES.map((name) => createTestDatabase(name)),
     ]);

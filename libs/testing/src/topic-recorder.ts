@@ -1,6 +1,6 @@
 import { CloudEvent } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
-import { Consumer, IHeaders, Kafka, logLevel } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { testInfrastructure } from './infrastructure';
 import { eventually } from './wait';
 
@@ -30,11 +30,16 @@ export class TopicRecorder {
     readonly prefix: string,
   ) {}
 
-  static async start(prefix: string, topics: string[]): Promise<TopicRecorder> {
+  /** `broker`: another broker than the tests' one, or a SASL identity on it (the secure broker). */
+  static async start(
+    prefix: string,
+    topics: string[],
+    broker: Pick<KafkaConfig, 'brokers' | 'sasl'> = { brokers: testInfrastructure().brokers },
+  ): Promise<TopicRecorder> {
     const kafka = new Kafka({
       clientId: 'topic-recorder',
-      brokers: testInfrastructure().brokers,
       logLevel: logLevel.NOTHING,
+      ...broker,
     });
     const groupId = `recorder-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });

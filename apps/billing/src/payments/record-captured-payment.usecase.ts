@@ -2,6 +2,7 @@ import { OrderPaid, PaymentRejected } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
 import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
+import { BillingEnvironment } from '../billing.config';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
@@ -33,6 +34,7 @@ export class RecordCapturedPaymentUsecase {
     private readonly refunds: RefundIssuer,
     /** Seals the customer for notifications, the one consumer that writes to them. */
     private readonly cipher: PersonalDataCipher,
+    private readonly env: BillingEnvironment,
   ) {}
 
   async execute(
@@ -49,7 +51,11 @@ export class RecordCapturedPaymentUsecase {
         price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
       },
       { accountId: command.accountId, amount: command.amount },
-      paymentTime(command.capturedAt, command.appendedAt),
+      paymentTime(
+        command.capturedAt,
+        command.appendedAt,
+        this.env.UPSTREAM_SIGNATURE_TOLERANCE_SECONDS,
+      ),
     );
 
     if (decision.outcome === 'ACCEPT') {
