@@ -16,6 +16,7 @@ import { NotificationsMetricsModule } from './notifications-metrics.module';
 import { NotificationsConfigModule, NotificationsEnvironment } from './notifications.config';
 import { RemindersModule } from './reminders/reminders.module';
 import { RosterModule } from './roster/roster.module';
+import { SagaBoardModule } from './saga-board/saga-board.module';
 import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
@@ -43,6 +44,7 @@ export class NotificationsModule {
         EmailsModule,
         RemindersModule,
         DeadlinesModule,
+        SagaBoardModule,
       ],
     };
   }

@@ -27,6 +27,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  TEST_OPS_TOKEN,
   quiesceServices,
   paidOrder,
   suspendedAccount,
@@ -62,8 +63,10 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     const code = await runOps(args, io, {
       KAFKA_BROKERS: testInfrastructure().brokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
-      ELIGIBILITY_DATABASE_URL: databaseUrl,
-      BILLING_DATABASE_URL: databaseUrl.replace(/\/[^/]*$/, '/ops_test_no_such_database'),
+      // `saga` reads each service's state over HTTP: eligibility runs, billing does not here.
+      ELIGIBILITY_URL: eligibility.url,
+      BILLING_URL: 'http://127.0.0.1:9',
+      OPS_API_TOKEN: TEST_OPS_TOKEN,
     });
     return { code, ...run };
   }
@@ -382,7 +385,9 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     ]);
     expect(report.events[1].source).toBe('poly.reactivation.eligibility');
     expect(report.services.find((s) => s.service === 'eligibility')?.status).toBe('VERIFIED');
-    expect(report.services.find((s) => s.service === 'billing')?.note).toContain('does not exist');
+    expect(report.services.find((s) => s.service === 'billing')?.note).toContain(
+      'billing is unreachable',
+    );
 
     const human = await ops('saga', handledOrder.orderId);
     expect(human.code).toBe(0);

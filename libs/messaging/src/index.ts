@@ -5,6 +5,7 @@ export * from './envelope/event-decoder';
 export * from './outbox/outbox-message';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
+export * from './outbox/outbox-state';
 export * from './transaction/transaction';
 export * from './transaction/unit-of-work';
 export * from './consumer/event-context';

@@ -1,4 +1,4 @@
-import { ManualHandlingRequired, sagaStage } from '@app/contracts';
+import { ConsumerGroups, EventSources, ManualHandlingRequired, sagaStage } from '@app/contracts';
 import { formatDuration } from '../cli/table';
 
 /** An event of one saga, as read from its topic. */
@@ -58,6 +58,27 @@ export interface Verdict {
   /** A legitimate wait ends here (a scheduled activation, a review deadline). */
   until?: string;
   summary: string;
+}
+
+/** The service (CloudEvents source) whose consumer group each dead-letter group is. */
+const SOURCE_OF_GROUP: Record<string, string> = Object.fromEntries(
+  (Object.keys(ConsumerGroups) as (keyof typeof ConsumerGroups)[]).map((service) => [
+    ConsumerGroups[service],
+    EventSources[service],
+  ]),
+);
+
+/**
+ * The dead letters still holding the saga: one whose event the same service has handled since
+ * (it was redriven: that service published an event caused by it) no longer does. Another
+ * service's reaction to the same event (notifications follows every step) says nothing of it.
+ */
+export function stillDead(deadLetters: SagaDeadLetter[], events: SagaEvent[]): SagaDeadLetter[] {
+  return deadLetters.filter(
+    (d) =>
+      !d.eventId ||
+      !events.some((e) => e.causationId === d.eventId && e.source === SOURCE_OF_GROUP[d.group]),
+  );
 }
 
 /** Whether an event belongs to the saga of this order. */
