@@ -12,7 +12,8 @@ import { NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { SendingLedger } from './sending-ledger';
 
-const BATCH = 20;
+/** Emails claimed at once (one statement), sent in waves (see DeliverEmailsUsecase). */
+const BATCH = 60;
 
 const messageOf = (error: unknown): string =>
   maskEmailsIn(error instanceof Error ? error.message : String(error));
@@ -113,13 +114,21 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * fail); returns how many are left.
    */
   private async recordUnrecorded(): Promise<number> {
+    const unrecorded = this.ledger.unrecordedEmails();
+    if (unrecorded.length === 0) return 0;
     let failure: unknown;
-    for (const email of this.ledger.unrecordedEmails()) {
-      try {
-        await this.recordSent.execute(email);
-        this.ledger.recorded(email.notification.id);
-      } catch (error) {
-        failure = error;
+    try {
+      await this.recordSent.execute(unrecorded);
+      for (const email of unrecorded) this.ledger.recorded(email.notification.id);
+    } catch {
+      // One at a time, so that one that cannot be recorded does not hold the others back.
+      for (const email of unrecorded) {
+        try {
+          await this.recordSent.execute([email]);
+          this.ledger.recorded(email.notification.id);
+        } catch (error) {
+          failure = error;
+        }
       }
     }
     const left = this.ledger.unrecordedIds().length;

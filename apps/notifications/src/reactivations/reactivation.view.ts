@@ -1,4 +1,4 @@
-import { SagaStatus } from './saga-status';
+import { SagaStatus } from '../timeline/saga-status';
 
 /** An order's timeline as the API and the status page show it. */
 export interface ReactivationView {

@@ -1,5 +1,9 @@
 import { ReactivationView, renderStatusPage } from './reactivation.view';
-import { statusPageToken, statusPageUrl, verifyStatusPageToken } from './status-page.token';
+import {
+  statusPageToken,
+  statusPageUrl,
+  verifyStatusPageToken,
+} from '../timeline/status-page.token';
 
 const view: ReactivationView = {
   orderId: 'order-1',
