@@ -93,13 +93,28 @@ describe('the customer status page', () => {
     const eur = renderStatusPage(statusPageOf(view('PAID', [paid('EUR', 4900, 2000)])));
     expect(eur).toContain('Service Reactivation Fee');
     expect(eur).toContain('EUR 49.00');
-    expect(eur).toContain('EUR 19.60'); // tax
-    expect(eur).toContain('EUR 117.60'); // total
+    expect(eur).toContain('Tax (20 %)</td><td class="n">EUR 19.60');
+    expect(eur).toContain('Total paid</td><td class="n">EUR 117.60');
     const jpy = renderStatusPage(statusPageOf(view('PAID', [paid('JPY', 6000, 1000)])));
     expect(jpy).toContain('JPY 6,000');
     expect(jpy).toContain('JPY 1,200');
     expect(jpy).toContain('JPY 13,200');
     expect(jpy).not.toMatch(/JPY [\d,]+\.\d/);
+  });
+
+  it('shows the tax as part of a total whose lines include it', () => {
+    const order = paid('EUR', 4900, 2000);
+    order.details.receipt = {
+      ...order.details.receipt,
+      taxInclusive: true,
+      subtotalMinor: 8000,
+      totalMinor: 9800,
+      taxMinor: 1800,
+    };
+    const html = renderStatusPage(statusPageOf(view('PAID', [order])));
+    expect(html).toContain('Total paid</td><td class="n">EUR 98.00');
+    expect(html).toContain('Of which tax (20 %)</td><td class="n">EUR 18.00');
+    expect(html).not.toContain('Subtotal');
   });
 
   it('lists every stage in the order it happened, even within the same second', () => {

@@ -25,10 +25,8 @@ export interface StatusPage {
   /** What was bought: each fee line, the tax and the total, in the order's currency. */
   purchase: {
     lines: { description: string; quantity: number; amount: string }[];
-    subtotal: string | null;
-    tax: string | null;
-    total: string;
-    taxNote: string | null;
+    /** Subtotal, tax and total (prices without tax), or total and the tax it includes. */
+    totals: { label: string; amount: string }[];
   } | null;
   /** Every stage, in the order it happened (stages of the same second included). */
   stages: { label: string; at: string; shown: string }[];
@@ -62,20 +60,22 @@ function purchaseOf(receipt: ReceiptDto | undefined, paid: OrderPaid | undefined
         quantity: line.quantity,
         amount: money(line.amountMinor),
       })),
-      subtotal: money(receipt.subtotalMinor),
-      tax: money(receipt.taxMinor),
-      total: money(receipt.totalMinor),
-      taxNote: receipt.taxInclusive ? `Prices include tax (${rate}).` : `Tax: ${rate}.`,
+      // Lines with tax included add up to the total: the tax is a part of it, not added to it.
+      totals: receipt.taxInclusive
+        ? [
+            { label: 'Total paid', amount: money(receipt.totalMinor) },
+            { label: `Of which tax (${rate})`, amount: money(receipt.taxMinor) },
+          ]
+        : [
+            { label: 'Subtotal', amount: money(receipt.subtotalMinor) },
+            { label: `Tax (${rate})`, amount: money(receipt.taxMinor) },
+            { label: 'Total paid', amount: money(receipt.totalMinor) },
+          ],
     };
   }
   if (paid) {
-    return {
-      lines: [],
-      subtotal: null,
-      tax: null,
-      total: formatMoney(paid.amount.amountMinor, paid.amount.currency),
-      taxNote: 'Tax included.',
-    };
+    const total = formatMoney(paid.amount.amountMinor, paid.amount.currency);
+    return { lines: [], totals: [{ label: 'Total paid, tax included', amount: total }] };
   }
   return null;
 }
@@ -279,17 +279,15 @@ export function renderStatusPage(page: StatusPage): string {
           `<tr><td>${e(l.description)}</td><td class="n">${l.quantity}</td><td class="n">${e(l.amount)}</td></tr>`,
       )
       .join('');
-    const foot = [
-      p.subtotal ? `<tr><td colspan="2">Subtotal</td><td class="n">${e(p.subtotal)}</td></tr>` : '',
-      p.tax ? `<tr><td colspan="2">Tax</td><td class="n">${e(p.tax)}</td></tr>` : '',
-      `<tr><td colspan="2">Total paid</td><td class="n">${e(p.total)}</td></tr>`,
-    ].join('');
+    const foot = p.totals
+      .map((t) => `<tr><td colspan="2">${e(t.label)}</td><td class="n">${e(t.amount)}</td></tr>`)
+      .join('');
     sections.push(
       `<section id="purchase"><h2>What you bought</h2><table>` +
         (rows
           ? `<thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Amount</th></tr></thead><tbody>${rows}</tbody>`
           : '') +
-        `<tfoot>${foot}</tfoot></table>${p.taxNote ? `<p>${e(p.taxNote)}</p>` : ''}</section>`,
+        `<tfoot>${foot}</tfoot></table></section>`,
     );
   }
   sections.push(

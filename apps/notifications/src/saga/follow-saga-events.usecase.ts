@@ -10,7 +10,7 @@ import { Transaction } from '@app/messaging';
 import { openPerson, PersonalDataCipher } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { StageEmailEvent } from '../emails/email-stage';
+import { STAGE_EMAIL_EVENTS, StageEmailEvent } from '../emails/email-stage';
 import { QueueStageEmailsUsecase } from '../emails/queue-stage-emails.usecase';
 import { ReleaseHeldRemindersUsecase } from '../reminders/release-held-reminders.usecase';
 import { ScheduleRenewalRemindersUsecase } from '../reminders/schedule-renewal-reminders.usecase';
@@ -21,18 +21,6 @@ import {
 } from '../roster/open-support-cases.usecase';
 import { rejectionOpensCase } from '../roster/rejected-payment-case';
 import { RecordStagesUsecase, stageOf } from '../timeline/record-stages.usecase';
-
-/** The stages the customer is told about by email. */
-const EMAILED: readonly string[] = [
-  'OrderPaid',
-  'EligibilityReviewRequired',
-  'ActivationScheduled',
-  'EntitlementsRestored',
-  'EligibilityRejected',
-  'PaymentRejected',
-  'ReactivationFailed',
-  'OrderRefunded',
-] satisfies StageEmailEvent[];
 
 /** The stages that end a saga: its support case closes. */
 const ENDING: readonly string[] = [OrderFulfilled.type, OrderRefunded.type];
@@ -108,7 +96,7 @@ export class FollowSagaEventsUsecase {
     // 3. The email queue.
     await this.queueEmails.execute(
       events
-        .filter((e) => EMAILED.includes(e.event.type))
+        .filter((e) => (STAGE_EMAIL_EVENTS as readonly string[]).includes(e.event.type))
         .map((e) => ({
           orderId: e.event.data.orderId,
           accountId: e.event.data.accountId,
