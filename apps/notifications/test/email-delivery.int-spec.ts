@@ -140,6 +140,53 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     expect(await customerNotifiedIn(paid.orderId)).toBe(1);
   });
 
+  it('sends no more than one wave while its database is away, then each email once', async () => {
+    await startNotifications(1);
+    // One account: the six orders come in one chunk, so their emails are claimed together and
+    // sent in two waves of three (one per pooled SMTP connection).
+    const orders = [0, 1, 2, 3, 4, 5].map(() => orderPaid('acc-eu-outage-batch'));
+    const addresses = orders.map((order) => openCustomer(order.customer).email);
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const admin = testInfrastructure().postgresAdminUrl;
+    let down: Promise<void> | undefined;
+    smtp.beforeAnswer = async (mail) => {
+      if (down || !addresses.some((address) => mail.to.includes(address))) return;
+      // The database goes away before the first answer, and stays away until the test says.
+      down = (async () => {
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+        await queryDatabase(
+          admin,
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+          [database],
+        );
+      })();
+      await down;
+    };
+    const accepted = () => addresses.reduce((n, address) => n + mailsTo(address).length, 0);
+    try {
+      await publisher.events(OrderPaid, orders);
+      await eventually(async () => expect(down).toBeDefined());
+      await down;
+      // The sender has given up the batch: its wave could not be recorded, the rest not sent.
+      await eventually(async () =>
+        expect(services[0].log()).toContain('unsent emails kept until their lease ends'),
+      );
+      expect(services[0].log()).toContain('email sent, not yet recorded');
+      expect(accepted()).toBeLessThanOrEqual(3);
+    } finally {
+      await down;
+      await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+    }
+    const rows = await eventually(async () => {
+      const all = (await Promise.all(orders.map((o) => emailsOf(o.orderId)))).flat();
+      expect(all.map((row) => row.status)).toEqual(Array(6).fill('SENT'));
+      return all;
+    }, 30_000);
+    expect(rows).toHaveLength(6);
+    expect(addresses.map((address) => mailsTo(address).length)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const order of orders) expect(await customerNotifiedIn(order.orderId)).toBe(1);
+  });
+
   it('sends once with two instances and an SMTP server answering later than the lease', async () => {
     await startNotifications(2);
     const paid = orderPaid('acc-eu-slow-smtp');

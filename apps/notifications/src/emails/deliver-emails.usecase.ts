@@ -39,24 +39,58 @@ export class DeliverEmailsUsecase {
     private readonly metrics: NotificationsMetrics,
   ) {}
 
-  async execute(claimed: NotificationEntity[]): Promise<void> {
+  /**
+   * `shouldContinue`: false once the process is stopping; the messages not sent yet are given
+   * back to the queue. So are they when a wave cannot be recorded (the database is away): nothing
+   * more is sent until it answers, so at most one wave is ever sent and not recorded.
+   */
+  async execute(
+    claimed: NotificationEntity[],
+    shouldContinue: () => boolean = () => true,
+  ): Promise<void> {
     const cases = await this.cases.findMany(this.dataSource.manager, [
       ...new Set(claimed.map((n) => n.orderId)),
     ]);
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
+    const unsent = new Set(claims.keys());
     try {
       // Orders side by side; one order's messages one after the other, in saga order.
       for (const wave of sendingWaves(inSendingOrder(claimed), SMTP_CONNECTIONS)) {
-        const sent = await Promise.all(
+        if (!shouldContinue()) break;
+        const outcomes = await Promise.allSettled(
           wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
         );
-        await this.record(sent.filter((email): email is SentEmail => email !== undefined));
+        for (const n of wave) unsent.delete(n.id);
+        const recorded = await this.record(
+          outcomes.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : [])),
+        );
         for (const n of wave) this.ledger.doneSending(n.id);
+        // A retry that could not be scheduled: the database is away too.
+        const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failure) throw failure.reason;
+        if (!recorded) break;
       }
     } finally {
-      // Those not reached (a wave failed: the database is away) are let go: their lease runs out.
+      await this.giveBack([...unsent].map((id) => claims.get(id)!));
       for (const id of claims.keys()) this.ledger.doneSending(id);
+    }
+  }
+
+  /**
+   * Claimed messages not sent: due again at once for any sender. If the database is away, they
+   * stay claimed until their lease runs out (later, never twice).
+   */
+  private async giveBack(claims: EmailClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    try {
+      await this.notifications.release(this.dataSource.manager, claims);
+    } catch (error) {
+      const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
+      this.logger.warn(
+        { emails: claims.length, reason },
+        'unsent emails kept until their lease ends',
+      );
     }
   }
 
@@ -78,11 +112,15 @@ export class DeliverEmailsUsecase {
     return { notification, claim, messageId };
   }
 
-  /** Records a wave's accepted emails; those it cannot are kept to be recorded later. */
-  private async record(sent: SentEmail[]): Promise<void> {
-    if (sent.length === 0) return;
+  /**
+   * Records a wave's accepted emails; those it cannot are kept to be recorded later. False when
+   * the record failed.
+   */
+  private async record(sent: SentEmail[]): Promise<boolean> {
+    if (sent.length === 0) return true;
     try {
       await this.recordSent.execute(sent);
+      return true;
     } catch (error) {
       const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
       for (const email of sent) {
@@ -92,6 +130,7 @@ export class DeliverEmailsUsecase {
           'email sent, not yet recorded: kept to record later',
         );
       }
+      return false;
     }
   }
 

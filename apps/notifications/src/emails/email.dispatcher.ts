@@ -99,7 +99,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
             excluding: this.ledger.unrecordedIds(),
           });
           if (claimed.length === 0) break;
-          await this.deliver.execute(claimed);
+          await this.deliver.execute(claimed, () => !this.stopped);
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.

@@ -167,6 +167,23 @@ export class NotificationRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  /**
+   * Gives claimed messages that were not sent back to the queue, due at once, their attempt not
+   * counted, if the claim that took them still holds them.
+   */
+  async release(manager: EntityManager, claims: EmailClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    const sorted = [...claims].sort((a, b) => (a.id < b.id ? -1 : 1));
+    await manager.query(
+      `UPDATE notifications n
+          SET status = 'PENDING', lease_until = NULL, attempts = n.attempts - 1
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(id, owner, claimed_at)
+        WHERE n.id = c.id AND n.status = 'SENDING' AND n.claimed_by = c.owner
+          AND n.claimed_at = c.claimed_at`,
+      [sorted.map((c) => c.id), sorted.map((c) => c.owner), sorted.map((c) => c.claimedAt)],
+    );
+  }
+
   async markRetry(
     manager: EntityManager,
     claim: EmailClaim,
