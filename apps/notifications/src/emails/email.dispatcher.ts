@@ -15,6 +15,17 @@ import { SendingLedger } from './sending-ledger';
 /** Emails claimed at once (one statement), sent in waves (see DeliverEmailsUsecase). */
 const BATCH = 60;
 
+/** Between attempts to record, at shutdown, the emails sent while the database was away. */
+const SHUTDOWN_RECORD_RETRY_MS = 250;
+
+/**
+ * How long a stopping process waits for its database to record what it sent (a restart of
+ * PostgreSQL takes seconds): at most 20 s, and well within the lease it keeps renewing meanwhile.
+ */
+export function shutdownRecordWaitMs(leaseMs: number): number {
+  return Math.min(20_000, Math.floor(leaseMs / 2));
+}
+
 const messageOf = (error: unknown): string =>
   maskEmailsIn(error instanceof Error ? error.message : String(error));
 
@@ -63,8 +74,15 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
-    // A last chance for what was sent and not recorded; what still is not will be sent again.
-    const left = await this.recordUnrecorded();
+    // What was sent and not recorded (the database is away) is recorded if the database comes
+    // back within a bounded wait (its leases still renewed); what still is not will be sent again.
+    const deadline = Date.now() + shutdownRecordWaitMs(this.env.EMAIL_CLAIM_TIMEOUT_MS);
+    let left = await this.recordUnrecorded();
+    if (left > 0) this.logger.warn({ emails: left }, 'stopping: waiting to record sent emails');
+    while (left > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_RECORD_RETRY_MS));
+      left = await this.recordUnrecorded();
+    }
     clearInterval(this.leaseTimer);
     if (left > 0) {
       this.logger.error({ emails: left }, 'emails sent but not recorded at shutdown');
