@@ -20,3 +20,6 @@ export * from './inbox/inbox.pruner';
 export * from './outbox/outbox-headers';
 export * from './messaging.module';
 export * from './kafka/topic-admin';
+export * from './kafka/acl-admin';
+export * from './kafka/kafkajs-idle-timer';
+export * from './kafka/kafka-request-counter';

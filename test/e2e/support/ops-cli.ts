@@ -14,7 +14,12 @@ export interface OpsResult {
   stderr: string;
 }
 
-export function runOps(prefix: string, args: string[]): Promise<OpsResult> {
+/** `kafka`: another broker, or credentials (KAFKA_BROKERS, KAFKA_SASL_*), than the tests' one. */
+export function runOps(
+  prefix: string,
+  args: string[],
+  kafka: Record<string, string> = {},
+): Promise<OpsResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -25,6 +30,7 @@ export function runOps(prefix: string, args: string[]): Promise<OpsResult> {
           PATH: process.env.PATH ?? '',
           KAFKA_BROKERS: testInfrastructure().brokers.join(','),
           KAFKA_TOPIC_PREFIX: prefix,
+          ...kafka,
         },
         timeout: 60_000,
       },

@@ -3,6 +3,7 @@ import { toReceipt } from '../fulfilment/receipt';
 import { Transaction, TransientError } from '@app/messaging';
 import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
+import { BillingEnvironment } from '../billing.config';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
@@ -34,6 +35,7 @@ export class RecordCapturedPaymentUsecase {
     private readonly refunds: RefundIssuer,
     /** Seals the customer for notifications, the one consumer that writes to them. */
     private readonly cipher: PersonalDataCipher,
+    private readonly env: BillingEnvironment,
   ) {}
 
   async execute(
@@ -50,7 +52,11 @@ export class RecordCapturedPaymentUsecase {
         price: { amountMinor: found.quote.totalMinor, currency: found.quote.currency },
       },
       { accountId: command.accountId, amount: command.amount },
-      paymentTime(command.capturedAt, command.appendedAt),
+      paymentTime(
+        command.capturedAt,
+        command.appendedAt,
+        this.env.UPSTREAM_SIGNATURE_TOLERANCE_SECONDS,
+      ),
     );
 
     if (decision.outcome === 'ACCEPT') {

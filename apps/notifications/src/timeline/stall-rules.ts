@@ -1,14 +1,7 @@
-/** Allowances of the waiting stages, in seconds (from the environment). */
-export interface StallAllowances {
-  afterPaid: number;
-  afterVerified: number;
-  /** Grace after the change window ends. */
-  afterScheduled: number;
-  /** Grace after the review's own deadline (eligibility should have decided or expired it). */
-  afterReviewDeadline: number;
-  afterRestored: number;
-  afterRefundRequested: number;
-}
+import { sagaStage, StallAllowance } from '@app/contracts';
+
+/** Allowances of the waiting stages, in seconds (from the environment); the stages are `SAGA_STAGES`. */
+export type StallAllowances = Record<StallAllowance, number>;
 
 export interface SagaProgress {
   /** Event type of the furthest stage reached. */
@@ -27,28 +20,18 @@ const seconds = (from: Date, s: number): Date => new Date(from.getTime() + s * 1
 export function stallDeadline(progress: SagaProgress, allow: StallAllowances): Date | null {
   const at = progress.progressAt;
   if (!at || !progress.progressStage) return null;
-  switch (progress.progressStage) {
-    case 'OrderPaid':
-      return seconds(at, allow.afterPaid);
-    case 'EligibilityReviewRequired':
-      return seconds(progress.reviewDeadline ?? at, allow.afterReviewDeadline);
-    case 'EligibilityVerified':
-      return seconds(at, allow.afterVerified);
-    case 'ActivationScheduled':
-      return seconds(maxDate(at, progress.windowEndsAt), allow.afterScheduled);
-    case 'EntitlementsRestored':
-      return seconds(at, allow.afterRestored);
-    case 'ManualHandlingRequired':
-      // Ops must act: escalated at once (ReactivationStalled, ops and the support contact told).
-      return at;
-    case 'EligibilityRejected':
-    case 'ReactivationFailed':
-    case 'PaymentRejected':
-      return seconds(at, allow.afterRefundRequested);
-    default:
-      // OrderFulfilled, OrderRefunded: the saga ended.
-      return null;
-  }
+  const rule = sagaStage(progress.progressStage)?.stall;
+  // No rule: the saga ended (OrderFulfilled, OrderRefunded).
+  if (!rule) return null;
+  // Ops must act (ManualHandlingRequired): escalated at once, ops and the support contact told.
+  if (rule === 'immediately') return at;
+  const from =
+    rule.from === 'reviewDeadline'
+      ? (progress.reviewDeadline ?? at)
+      : rule.from === 'windowEnd'
+        ? maxDate(at, progress.windowEndsAt)
+        : at;
+  return seconds(from, allow[rule.allowance]);
 }
 
 export function isStalled(progress: SagaProgress, allow: StallAllowances, now: Date): boolean {
