@@ -95,6 +95,38 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
 
   const mailsTo = (address: string): ReceivedMail[] => smtp.to(address);
 
+  /**
+   * The service's database goes away (as when PostgreSQL stops) before the SMTP server answers the
+   * first email to one of `addresses`, and stays away until `end()`.
+   */
+  function databaseAwayAtFirstAnswerTo(addresses: string[]) {
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const admin = testInfrastructure().postgresAdminUrl;
+    let down: Promise<void> | undefined;
+    let began: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    smtp.beforeAnswer = async (mail) => {
+      if (down || !addresses.some((address) => mail.to.includes(address))) return;
+      down = (async () => {
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+        await queryDatabase(
+          admin,
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+          [database],
+        );
+      })();
+      await down;
+      began();
+    };
+    return {
+      started,
+      end: async () => {
+        await down;
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      },
+    };
+  }
+
   beforeEach(async () => {
     smtp = await TestMailbox.start();
     services = [];
@@ -148,27 +180,11 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     // sent in two waves of three (one per pooled SMTP connection).
     const orders = [0, 1, 2, 3, 4, 5].map(() => orderPaid('acc-eu-outage-batch'));
     const addresses = orders.map((order) => openCustomer(order.customer).email);
-    const database = new URL(databaseUrl).pathname.slice(1);
-    const admin = testInfrastructure().postgresAdminUrl;
-    let down: Promise<void> | undefined;
-    smtp.beforeAnswer = async (mail) => {
-      if (down || !addresses.some((address) => mail.to.includes(address))) return;
-      // The database goes away before the first answer, and stays away until the test says.
-      down = (async () => {
-        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
-        await queryDatabase(
-          admin,
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
-          [database],
-        );
-      })();
-      await down;
-    };
+    const outage = databaseAwayAtFirstAnswerTo(addresses);
     const accepted = () => addresses.reduce((n, address) => n + mailsTo(address).length, 0);
     try {
       await publisher.events(OrderPaid, orders);
-      await eventually(async () => expect(down).toBeDefined());
-      await down;
+      await outage.started;
       // The sender has given up the batch: its wave could not be recorded, the rest not sent.
       await eventually(async () =>
         expect(services[0].log()).toContain('unsent emails kept until their lease ends'),
@@ -176,8 +192,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
       expect(services[0].log()).toContain('email sent, not yet recorded');
       expect(accepted()).toBeLessThanOrEqual(3);
     } finally {
-      await down;
-      await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      await outage.end();
     }
     const rows = await eventually(async () => {
       const all = (await Promise.all(orders.map((o) => emailsOf(o.orderId)))).flat();
@@ -193,27 +208,12 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     await startNotifications(1);
     const orders = [0, 1, 2, 3, 4, 5].map(() => orderPaid('acc-eu-outage-stop'));
     const addresses = orders.map((order) => openCustomer(order.customer).email);
-    const database = new URL(databaseUrl).pathname.slice(1);
-    const admin = testInfrastructure().postgresAdminUrl;
-    let down: Promise<void> | undefined;
-    smtp.beforeAnswer = async (mail) => {
-      if (down || !addresses.some((address) => mail.to.includes(address))) return;
-      down = (async () => {
-        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
-        await queryDatabase(
-          admin,
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
-          [database],
-        );
-      })();
-      await down;
-    };
+    const outage = databaseAwayAtFirstAnswerTo(addresses);
     const [first] = services;
     let stopped: Promise<void> | undefined;
     try {
       await publisher.events(OrderPaid, orders);
-      await eventually(async () => expect(down).toBeDefined());
-      await down;
+      await outage.started;
       await eventually(async () =>
         expect(first.log()).toContain('unsent emails kept until their lease ends'),
       );
@@ -224,8 +224,7 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
       );
     } finally {
       // ...which comes back before the process has given up waiting.
-      await down;
-      await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      await outage.end();
       await stopped;
     }
     expect(first.log()).not.toContain('emails sent but not recorded at shutdown');
