@@ -239,6 +239,14 @@ describe('billing (real Kafka, real PostgreSQL)', () => {
       changeWindow,
       customer: { sealed: expect.any(String) },
       paidAt: expect.any(String),
+      // What was bought, line by line (the customer's status page shows it from the start).
+      receipt: expect.objectContaining({
+        lines: q.lines.map(({ code, quantity, amountMinor, taxMinor }) =>
+          expect.objectContaining({ code, quantity, amountMinor, taxMinor }),
+        ),
+        totalMinor: 7400,
+        currency: 'EUR',
+      }),
     });
     // The customer is sealed for notifications: no other consumer group (nor a dead-letter copy)
     // can read who they are.

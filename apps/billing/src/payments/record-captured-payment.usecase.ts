@@ -1,4 +1,5 @@
 import { OrderPaid, PaymentRejected } from '@app/contracts';
+import { toReceipt } from '../fulfilment/receipt';
 import { Transaction, TransientError } from '@app/messaging';
 import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
@@ -110,6 +111,7 @@ export class RecordCapturedPaymentUsecase {
         },
         customer: { sealed: sealPerson(this.cipher, order.customer) },
         paidAt: tx.now.toISOString(),
+        receipt: toReceipt(quote),
       },
       { correlationId: order.id },
     );

@@ -4,8 +4,8 @@ import { NotificationRepository } from '../emails/notification.repository';
 import { NotificationsError } from '../notifications.error';
 import { SupportCaseRepository } from '../roster/support-case.repository';
 import { ReactivationView } from './reactivation.view';
-import { displayedStatus } from './saga-status';
-import { TimelineRepository } from './timeline.repository';
+import { displayedStatus } from '../timeline/saga-status';
+import { TimelineRepository } from '../timeline/timeline.repository';
 
 /** An order's timeline: every stage with its time, where the saga stands, who supports it. */
 @Injectable()

@@ -5,7 +5,7 @@ import { NotificationsError } from '../notifications.error';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
 import { ReactivationView } from './reactivation.view';
 import { StatusPageRevocationRepository } from './status-page-revocation.repository';
-import { verifyStatusPageToken } from './status-page.token';
+import { verifyStatusPageToken } from '../timeline/status-page.token';
 
 /**
  * Opens an order's status page by its link: the link must be genuine, unexpired and issued after

@@ -1,37 +1,6 @@
-import { ReactivationView, renderStatusPage } from './reactivation.view';
 import { statusPageToken, statusPageUrl, verifyStatusPageToken } from './status-page.token';
 
-const view: ReactivationView = {
-  orderId: 'order-1',
-  accountId: 'acct-1',
-  status: 'RESTORED',
-  supportContact: {
-    contactId: 'eu-1',
-    name: 'Amélie <Laurent>',
-    email: 'amelie.laurent@support.poly.example',
-  },
-  stages: [
-    { stage: 'OrderPaid', at: '2026-11-23T10:00:00.000Z', details: {} },
-    { stage: 'EntitlementsRestored', at: '2026-11-23T10:00:02.000Z', details: {} },
-  ],
-  emails: [],
-};
-
-describe('status page', () => {
-  it('shows the status, the contact and every stage with its time', () => {
-    const html = renderStatusPage(view);
-    expect(html).toContain('Services restored');
-    expect(html).toContain('amelie.laurent@support.poly.example');
-    expect(html).toContain('Payment received');
-    expect(html).toContain('2026-11-23 10:00:02 UTC');
-  });
-
-  it('escapes everything it shows', () => {
-    const html = renderStatusPage(view);
-    expect(html).toContain('Amélie &lt;Laurent&gt;');
-    expect(html).not.toContain('<Laurent>');
-  });
-
+describe('status page links', () => {
   const SECRET = 'secret-secret-secret';
   const issuedAt = new Date('2026-11-30T10:00:00Z');
   const expiresAt = new Date('2026-12-30T10:00:00Z');

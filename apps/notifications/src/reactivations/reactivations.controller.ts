@@ -11,8 +11,9 @@ import { Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/c
 import { NotificationsError } from '../notifications.error';
 import { GetReactivationUsecase } from './get-reactivation.usecase';
 import { OpenStatusPageUsecase } from './open-status-page.usecase';
-import { ReactivationView, renderStatusPage } from './reactivation.view';
+import { ReactivationView } from './reactivation.view';
 import { RevokeStatusPageLinksUsecase } from './revoke-status-page-links.usecase';
+import { renderStatusPage, statusPageOf } from './status-page';
 
 @Controller('reactivations')
 export class ReactivationsController {
@@ -56,6 +57,6 @@ export class ReactivationsController {
     // Same answer for a malformed id, a missing or wrong token and an unknown order.
     if (!ID_PATTERN.test(orderId) || typeof token !== 'string')
       throw new NotificationsError('REACTIVATION_NOT_FOUND', 'no such status page');
-    return renderStatusPage(await this.openStatusPage.execute(orderId, token));
+    return renderStatusPage(statusPageOf(await this.openStatusPage.execute(orderId, token)));
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsError } from '../notifications.error';
 import { StatusPageRevocationRepository } from './status-page-revocation.repository';
-import { TimelineRepository } from './timeline.repository';
+import { TimelineRepository } from '../timeline/timeline.repository';
 
 /**
  * Revokes every status page link of an order issued so far (a link was forwarded or leaked).
