@@ -9,7 +9,7 @@ import {
   ReactivationFailed,
   ReactivationStalled,
 } from '@app/contracts';
-import { escapeHtml as escape } from './html.escape';
+import escape from 'escape-html';
 import { formatMoney } from './money.format';
 import { reasonText } from './reason.texts';
 

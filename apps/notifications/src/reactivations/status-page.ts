@@ -9,7 +9,7 @@ import type {
   ReceiptDto,
 } from '@app/contracts';
 import { EmailStages } from '../emails/email.templates';
-import { escapeHtml } from '../emails/html.escape';
+import escapeHtml from 'escape-html';
 import { formatMoney } from '../emails/money.format';
 import { reasonText } from '../emails/reason.texts';
 import { isDuplicatePaymentOnly } from '../timeline/saga-status';

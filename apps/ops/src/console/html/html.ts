@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 /** Markup that is already safe: made by `html`, never from raw input. */
 export class Html {
   constructor(readonly markup: string) {}
@@ -27,15 +28,6 @@ function render(value: Value): string {
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === null || value === undefined || value === false) return '';
   return escapeHtml(String(value));
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** A query string from the given parameters (empty ones left out), for links. */
