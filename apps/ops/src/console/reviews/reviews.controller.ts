@@ -32,18 +32,14 @@ export class ReviewsController {
   async list(
     @CurrentSession() session: ConsoleSession,
     @Query('state') given?: string,
-    @Query('done') done?: string,
-    @Query('problem') problem?: string,
+    @Query() outcome: Record<string, unknown> = {},
   ): Promise<string> {
     const state = given && STATES.has(given) ? given : 'OPEN';
     // Soonest deadline first, each with its audit trail.
     const reviews = await this.settings
       .apiFor(session)
       .get<Review[]>('eligibility', `/reviews?state=${state}`);
-    return reviewsPage(session, state, reviews, new Date(), {
-      done: typeof done === 'string' ? done : undefined,
-      problem: typeof problem === 'string' ? problem : undefined,
-    });
+    return reviewsPage(session, state, reviews, new Date(), outcomeMessages(outcome));
   }
 
   @Post(':reviewId/documents/:documentId')
@@ -55,7 +51,8 @@ export class ReviewsController {
     @Res() response: ConsoleResponse,
   ): Promise<void> {
     assertIds(reviewId, documentId);
-    await this.act(response, reviewId, `${documentId} recorded as ${String(body.status)}`, () =>
+    const status = body.status === 'VERIFIED' || body.status === 'REJECTED' ? body.status : '';
+    await this.act(response, reviewId, { done: 'document', document: documentId, status }, () =>
       this.settings
         .apiFor(session)
         .post('eligibility', `/reviews/${reviewId}/documents/${documentId}`, {
@@ -76,7 +73,7 @@ export class ReviewsController {
     await this.act(
       response,
       reviewId,
-      `review ${reviewId}: ${body.decision === 'approve' ? 'approved' : 'denied'}`,
+      { done: body.decision === 'approve' ? 'approved' : 'denied' },
       () =>
         this.settings
           .apiFor(session)
@@ -88,21 +85,47 @@ export class ReviewsController {
   private async act(
     response: ConsoleResponse,
     reviewId: string,
-    done: string,
+    done: Record<string, string>,
     action: () => Promise<unknown>,
   ): Promise<void> {
     try {
       await action();
-      response.redirect(303, `/reviews${query({ done })}#review-${reviewId}`);
+      response.redirect(303, `/reviews${query({ ...done, review: reviewId })}#review-${reviewId}`);
     } catch (error) {
       if (!(error instanceof ServiceApiError) || error.status === 0 || error.status >= 500)
         throw error;
       response.redirect(
         303,
-        `/reviews${query({ problem: `${error.code}: ${error.message}` })}#review-${reviewId}`,
+        `/reviews${query({ problem: error.code, review: reviewId })}#review-${reviewId}`,
       );
     }
   }
+}
+
+/**
+ * The notice after an action, rebuilt from the redirect's parameters, each checked against what it
+ * may be: a link someone crafts can show nothing but these sentences about a well-formed id.
+ */
+export function outcomeMessages(outcome: Record<string, unknown>): {
+  done?: string;
+  problem?: string;
+} {
+  const id = (value: unknown) =>
+    typeof value === 'string' && ID_PATTERN.test(value) ? value : undefined;
+  const review = id(outcome.review);
+  if (!review) return {};
+  if (typeof outcome.problem === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(outcome.problem))
+    return { problem: `review ${review}: eligibility refused (${outcome.problem})` };
+  if (outcome.done === 'approved' || outcome.done === 'denied')
+    return { done: `review ${review}: ${outcome.done}` };
+  const document = id(outcome.document);
+  if (
+    outcome.done === 'document' &&
+    document &&
+    /^(VERIFIED|REJECTED)$/.test(String(outcome.status))
+  )
+    return { done: `${document} recorded as ${String(outcome.status)}` };
+  return {};
 }
 
 function assertIds(...ids: string[]): void {
