@@ -44,15 +44,20 @@ export class OwnBroker {
     return [`127.0.0.1:${this.port}`];
   }
 
-  /** `prefix`: the topics' prefix (KAFKA_TOPIC_PREFIX); kafka.sh creates them with it. */
+  /**
+   * `prefix`: the topics' prefix (KAFKA_TOPIC_PREFIX); kafka.sh creates them with it.
+   * `settings`: more of kafka.sh's variables (KAFKA_SECURE=true and its users).
+   */
   static async start(
     port: number,
     controllerPort: number,
     runDir: string,
     prefix: string,
+    settings: Record<string, string> = {},
   ): Promise<OwnBroker> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...settings,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(controllerPort),
       KAFKA_RUN_DIR: runDir,

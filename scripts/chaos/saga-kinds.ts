@@ -3,6 +3,7 @@
  * licensing) and the end each must reach. Pure data: the driver plays them, the invariant
  * checker judges them.
  */
+import { AccountImportRequest } from '@app/contracts';
 
 export type SagaKind =
   | 'fulfilled'
@@ -143,33 +144,7 @@ const ENTITLEMENTS = [
   { code: 'AUDIO', name: 'Audio conferencing' },
 ];
 
-export interface AccountImport {
-  region: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
-  outstandingBalance: { amountMinor: number; currency: string };
-  holds: {
-    holdId: string;
-    category: string;
-    reason: string;
-    state: 'ACTIVE' | 'CLEARED';
-    requiredDocuments?: string[];
-  }[];
-  contracts: {
-    contractId: string;
-    startsAt: string;
-    endsAt: string;
-    renewalTerms: string;
-    entitlements: { code: string; name: string }[];
-  }[];
-  licenses: {
-    licenseId: string;
-    contractId: string;
-    product: string;
-    status: 'ACTIVE' | 'SUSPENDED';
-    expiresAt: string;
-    suspendedAt?: string;
-  }[];
-}
+export type AccountImport = AccountImportRequest;
 
 /** The plan of one saga: its account(s), what is ordered and paid. */
 export interface SagaPlan {

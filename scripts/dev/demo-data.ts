@@ -7,39 +7,10 @@
  *   node dist/scripts/dev/demo-data.js --list     print the scenarios
  *   node dist/scripts/dev/demo-data.js --api-tokens   print API_TOKENS with a customer token per account
  */
+import { AccountImportRequest } from '@app/contracts';
 import { apiTokens, call, sleep } from './dev-system';
 
-type HoldCategory =
-  'BILLING_HOLD' | 'COMPLIANCE_HOLD' | 'TECHNICAL_INTERRUPTION' | 'FRAUD' | 'LEGAL';
-
-interface DemoAccount {
-  region: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
-  outstandingBalance: { amountMinor: number; currency: string };
-  holds: {
-    holdId: string;
-    category: HoldCategory;
-    reason: string;
-    state: 'ACTIVE' | 'CLEARED';
-    incidentResolved?: boolean;
-    requiredDocuments?: string[];
-  }[];
-  contracts: {
-    contractId: string;
-    startsAt: string;
-    endsAt: string;
-    renewalTerms: string;
-    entitlements: { code: string; name: string }[];
-  }[];
-  licenses: {
-    licenseId: string;
-    contractId: string;
-    product: string;
-    status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
-    expiresAt: string;
-    suspendedAt?: string;
-  }[];
-}
+type DemoAccount = AccountImportRequest;
 
 interface Scenario {
   accountId: string;

@@ -17,6 +17,18 @@ export const MAILBOX_URL = `http://127.0.0.1:${MAILBOX_HTTP_PORT}`;
 
 export const DEV_OPS_TOKEN = 'dev-ops-token';
 export const DEV_SUPPORT_TOKEN = 'dev-support-token';
+/** The support contacts notifications' migration seeds (development roster). */
+const ROSTER_CONTACTS = [
+  'eu-amelie-laurent',
+  'eu-jonas-becker',
+  'eu-sofia-rossi',
+  'us-maya-johnson',
+  'us-daniel-brooks',
+  'uk-oliver-hughes',
+  'uk-priya-shah',
+  'jp-haruto-sato',
+  'jp-yui-tanaka',
+];
 
 /** The HMAC secret the services verify upstream payment events with (billing's own default). */
 export const UPSTREAM_SIGNING_SECRET = process.env.UPSTREAM_SIGNING_SECRET ?? 'dev-upstream-secret';
@@ -36,6 +48,8 @@ export function apiTokens(customerAccountIds: string[]): string {
   return [
     `${DEV_OPS_TOKEN}:ops`,
     `${DEV_SUPPORT_TOKEN}:support`,
+    // A support person of the seeded roster each (their own cases come first in the console).
+    ...ROSTER_CONTACTS.map((contactId) => `${DEV_SUPPORT_TOKEN}-${contactId}:support:${contactId}`),
     ...customerAccountIds.map((id) => `${customerToken(id)}:customer:${id}`),
   ].join(',');
 }

@@ -102,9 +102,31 @@ done
 
 node dist/scripts/dev/demo-data.js --quiet
 
+# The support and ops console (apps/ops): after the services, whose APIs it uses.
+CONSOLE_PORT="${CONSOLE_PORT:-3005}"
+if pid="$(running_pid console "dist/apps/ops/src/main.js")"; then
+  log "console already running (pid $pid) on :$CONSOLE_PORT"
+elif port_open "$CONSOLE_PORT"; then
+  log "port $CONSOLE_PORT is taken by another process, so the console cannot start; free it (ss -ltnp | grep :$CONSOLE_PORT)"
+  exit 1
+else
+  start_process console node dist/apps/ops/src/main.js console --port "$CONSOLE_PORT"
+  until curl -sf -o /dev/null "http://127.0.0.1:$CONSOLE_PORT/sign-in"; do
+    if ! running_pid console "dist/apps/ops/src/main.js" >/dev/null; then
+      log "the console exited during startup; last lines of .cache/run/console.log:"
+      tail -n 30 "$RUN_DIR/console.log" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
+  log "console started (pid $(cat "$RUN_DIR/console.pid")), log .cache/run/console.log"
+fi
+
 cat <<EOF
 
 The system is up.
+  console    http://127.0.0.1:$CONSOLE_PORT  (sign in with dev-ops-token, or dev-support-token;
+             dev-support-token-<contactId> is a support person of the roster, e.g. eu-amelie-laurent)
   services   billing :3001  eligibility :3002  licensing :3003  notifications :3004
              tokens: ops dev-ops-token, support dev-support-token, customer dev-customer-token-<accountId>
   logs       .cache/run/<service>.log (JSON, one line per event)
@@ -129,7 +151,7 @@ log "tailing the services' logs; Ctrl-C stops the services"
 # In the background (so a SIGTERM to this script is handled at once), then killed by the trap.
 # --pid: it also ends when our parent does (npm killed without passing the signal on), so a
 # foreground session never leaves the services running behind it.
-tail --pid="$PPID" -n 0 -F "$RUN_DIR"/{billing,eligibility,licensing,notifications,mailbox}.log \
+tail --pid="$PPID" -n 0 -F "$RUN_DIR"/{billing,eligibility,licensing,notifications,mailbox,console}.log \
   2>/dev/null > >(node dist/scripts/dev/log-lines.js) &
 tail_pid=$!
 trap 'kill "$tail_pid" 2>/dev/null; echo; bash "$ROOT/scripts/dev/stop-system.sh"; exit 0' INT TERM

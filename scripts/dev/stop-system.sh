@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what scripts/dev/run-system.sh started (npm run stop): the four services, gracefully
+# Stops what scripts/dev/run-system.sh started (npm run stop): the console, the four services, gracefully
 # (SIGTERM: they finish their batch, flush the outbox and close), then the dev mailbox.
 # Kafka and PostgreSQL stay up (npm run kafka:stop stops the broker).
 set -euo pipefail
@@ -9,6 +9,9 @@ RUN_DIR="$ROOT/.cache/run"
 source "$ROOT/scripts/dev/processes.sh"
 
 stopped_any=false
+# The console first: it only reads and calls the services.
+if running_pid console "dist/apps/ops/src/main.js" >/dev/null; then stopped_any=true; fi
+stop_process console "dist/apps/ops/src/main.js"
 for svc in billing eligibility licensing notifications; do
   if running_pid "$svc" "dist/apps/$svc/src/main.js" >/dev/null; then stopped_any=true; fi
   # In parallel: each drains on its own.

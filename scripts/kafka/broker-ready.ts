@@ -4,6 +4,7 @@
  *   broker-ready.ts <host:port> [timeoutSeconds=60]
  * Prints a dot a second while waiting; exits 1 on timeout.
  */
+import { saslFrom } from '@app/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 
 async function main(): Promise<void> {
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     retry: { retries: 0 },
+    // A secure broker (kafka.sh KAFKA_SECURE=true) answers its admin only.
+    sasl: saslFrom(process.env),
   });
   for (;;) {
     const admin = kafka.admin();

@@ -14,6 +14,14 @@
 #   KAFKA_RUN_DIR (.cache/kafka: pid file, properties, logs), KAFKA_HEAP (-Xms512m -Xmx1g),
 #   KAFKA_START_TIMEOUT (180 seconds: a data dir holding the
 #   partitions of many test runs takes a minute to load; `reset` empties it), KAFKA_TOPIC_PREFIX (empty).
+#
+# Secure mode (KAFKA_SECURE=true), the broker of docker/compose.yaml on this machine: the client
+# listener is SASL_PLAINTEXT (PLAIN for the admin, whose password KAFKA_ADMIN_PASSWORD is in the
+# listener's JAAS line, SCRAM-SHA-512 for everyone else), every request is authorized
+# (StandardAuthorizer, allow.everyone.if.no.acl.found=false) and `start` puts the ACLs of
+# libs/contracts KAFKA_ACCESS (scripts/kafka/create-acls.ts) after the topics, as the admin.
+# KAFKA_SCRAM_USERS ("user:password user:password ...") are the SCRAM users, written into the
+# metadata log when the storage is formatted (`reset` to change them).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +37,12 @@ LOG_FILE="$RUN_DIR/server.log"   # the broker's own log (log4j.properties: WARN 
 OUT_FILE="$RUN_DIR/server.out"   # the JVM's stdout/stderr: crashes, bad options, OOM
 HEAP="${KAFKA_HEAP:--Xms512m -Xmx1g}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
+SECURE="${KAFKA_SECURE:-false}"
+if [[ "$SECURE" == "true" ]]; then
+  : "${KAFKA_ADMIN_PASSWORD:?KAFKA_SECURE=true needs KAFKA_ADMIN_PASSWORD}"
+  # The Node.js scripts below (readiness, topics, ACLs) connect as the admin.
+  export KAFKA_SASL_MECHANISM=plain KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$KAFKA_ADMIN_PASSWORD"
+fi
 
 log() { echo "kafka: $*"; }
 
@@ -71,6 +85,10 @@ resolve_jars() {
 
 write_properties() {
   mkdir -p "$RUN_DIR" "$DATA_DIR"
+  if [[ "$SECURE" == "true" ]]; then
+    write_secure_properties
+    return 0
+  fi
   cat >"$PROPS" <<EOF
 # Written by scripts/kafka/kafka.sh on every start; edit the script, not this file.
 # One JVM is both the KRaft controller and the broker.
@@ -108,19 +126,73 @@ log.flush.interval.messages=1
 EOF
 }
 
+# The settings of docker/compose.yaml's broker (its KAFKA_* variables), on this machine's loopback.
+write_secure_properties() {
+  local jaas_admin="username=\"admin\" password=\"$KAFKA_ADMIN_PASSWORD\" user_admin=\"$KAFKA_ADMIN_PASSWORD\""
+  (
+    umask 077 # the admin password is in it
+    cat >"$PROPS" <<EOF
+# Written by scripts/kafka/kafka.sh (KAFKA_SECURE=true) on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+# Every listener authenticates, the controller's too (the broker logs in to it as the admin):
+# nobody is a super user without the admin password.
+listeners=INTERNAL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=INTERNAL://127.0.0.1:$PORT
+listener.security.protocol.map=INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+inter.broker.listener.name=INTERNAL
+controller.listener.names=CONTROLLER
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.internal.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required $jaas_admin;
+listener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required $jaas_admin;
+# Nothing is allowed that no ACL allows (libs/contracts KAFKA_ACCESS).
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin
+log.dirs=$DATA_DIR
+auto.create.topics.enable=false
+num.partitions=6
+default.replication.factor=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+log.flush.interval.messages=1
+EOF
+  )
+}
+
 format_storage() {
   # meta.properties is what StorageTool writes; its presence means "already formatted",
   # so a restart keeps the data and the cluster id.
   if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    if [[ "$SECURE" == "true" && -n "${KAFKA_SCRAM_USERS:-}" ]]; then
+      log "storage formatted before: its SCRAM users stay those it was formatted with (reset to change them)"
+    fi
     return 0
   fi
   local cluster_id
   # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding; one starting with
   # '-' would be read as an option by StorageTool (1 start in 64 failed), so draw again.
   cluster_id="$(node -e "let id; do id = require('crypto').randomBytes(16).toString('base64url'); while (id.startsWith('-')); process.stdout.write(id)")"
+  # Secure mode: the SCRAM users of KAFKA_SCRAM_USERS go into the metadata log with the format.
+  local scram=() entries=() entry
+  if [[ "$SECURE" == "true" ]]; then
+    read -r -a entries <<<"${KAFKA_SCRAM_USERS:-}"
+    for entry in "${entries[@]}"; do
+      [[ "$entry" == ?*:?* ]] || { log "KAFKA_SCRAM_USERS: every entry must be user:password"; exit 1; }
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${entry%%:*},password=${entry#*:}]")
+    done
+  fi
   log "formatting storage in $DATA_DIR (cluster id $cluster_id)"
   java -cp "$LIBS/*" -Dlog4j.configuration="file:$HERE/log4j.properties" -Dkafka.logs.dir="$RUN_DIR" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted >>"$OUT_FILE" 2>&1 \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted "${scram[@]}" >>"$OUT_FILE" 2>&1 \
     || { log "formatting failed:"; tail -n 20 "$OUT_FILE"; exit 1; }
 }
 
@@ -163,6 +235,9 @@ wait_ready() {
 
 ensure_topics() {
   KAFKA_BROKERS="127.0.0.1:$PORT" run_ts "$HERE/create-topics.ts"
+  if [[ "$SECURE" == "true" ]]; then
+    KAFKA_BROKERS="127.0.0.1:$PORT" run_ts "$HERE/create-acls.ts"
+  fi
 }
 
 cmd_start() {

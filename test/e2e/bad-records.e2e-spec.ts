@@ -4,6 +4,8 @@
  * valid record right behind it on the same key and partition: every group consuming the topic
  * dead-letters the bad one to `<group>.dlq.v1` (original key and value kept, a readable
  * `dlq-reason` and a `dlq-error-code`) and handles the valid one. No partition is blocked.
+ * The attacks on the signed payments of billing.payments.v1 (forged, stale, replayed, re-keyed,
+ * re-timestamped) are the table of bad-payments.e2e-spec.ts.
  */
 import {
   AccountSnapshot,
@@ -14,6 +16,7 @@ import {
   deadLetterTopicOf,
   EligibilityReviewRequired,
   EventContract,
+  EventSources,
   OrderRefunded,
   PaymentFailed,
   producerSourceOf,
@@ -179,6 +182,16 @@ const BAD_RECORDS: BadRecordKind[] = [
     code: 'UNKNOWN_EVENT_TYPE',
   },
   {
+    name: "an event from the wrong producer (another CloudEvents source than its topic's one)",
+    record: (behind) => ({
+      key: behind.key,
+      value: envelopeOf(behind, {
+        source: Object.values(EventSources).find((s) => s !== behind.event.source),
+      }),
+    }),
+    code: 'WRONG_PRODUCER',
+  },
+  {
     name: 'a NUL byte in the key',
     // The valid record behind it has the key without the NUL byte (and the same partition).
     record: ({ key }) => ({ key: `${key}\u0000`, value: Buffer.from('not json') }),
@@ -249,7 +262,7 @@ describe('bad records on every consumed topic: dead-lettered, and the record beh
 
   // The first rows share partition 0; each later row (those that could block a partition) gets a
   // partition of its own, so that one blocked partition does not hide how the next row fares.
-  it.each(BAD_RECORDS.map((kind, index) => ({ ...kind, partition: Math.max(0, index - 2) })))(
+  it.each(BAD_RECORDS.map((kind, index) => ({ ...kind, partition: Math.max(0, index - 3) })))(
     '$name',
     async ({ record, code, partition }) => {
       const rows = await Promise.all(

@@ -137,6 +137,21 @@ const ENDPOINTS: {
     allowed: ['support'],
   },
   { service: 'notifications', method: 'GET', path: () => '/roster', allowed: ['support'] },
+  { service: 'notifications', method: 'GET', path: () => '/sagas', allowed: ['support'] },
+  // The outbox's state (`ops outbox`): ops only.
+  ...SERVICES.map((service) => ({
+    service,
+    method: 'GET' as const,
+    path: () => '/ops/outbox',
+    allowed: [] as Caller[],
+  })),
+  // Who a token is (the console's sign-in): any valid token may ask.
+  ...SERVICES.map((service) => ({
+    service,
+    method: 'GET' as const,
+    path: () => '/auth/me',
+    allowed: ['customer', 'support', 'metrics'] as Caller[],
+  })),
   ...SERVICES.map((service) => ({
     service,
     method: 'GET' as const,
@@ -254,6 +269,8 @@ const INPUT_ROWS: Row[] = [
   { attack: 'an email that is not one', service: 'billing', method: 'POST', path: () => '/orders', as: 'customer', body: (f) => orderBody(f, { customer: { name: 'Eve', email: 'eve' } }), status: 400, code: 'VALIDATION_FAILED' },
   { attack: 'a document status as a number', service: 'eligibility', method: 'POST', path: (f) => `/reviews/${f.lateReviewId}/documents/passport`, as: 'ops', body: () => ({ status: 42 }), status: 400, code: 'VALIDATION_FAILED' },
   { attack: 'a decision as a boolean', service: 'eligibility', method: 'POST', path: (f) => `/reviews/${f.lateReviewId}/decision`, as: 'ops', body: () => ({ decision: true }), status: 400, code: 'VALIDATION_FAILED' },
+  { attack: 'a saga list that is not one', service: 'notifications', method: 'GET', path: () => '/sagas?view=%27%3B%20DROP%20TABLE%20reactivations', as: 'support', status: 400, code: 'VALIDATION_FAILED' },
+  { attack: 'a saga filter that is not an id', service: 'notifications', method: 'GET', path: () => '/sagas?accountId=..%2F..%2Fetc', as: 'support', status: 400, code: 'VALIDATION_FAILED' },
   { attack: 'a review state filter that is not one', service: 'eligibility', method: 'GET', path: () => '/reviews?state=%27%3B%20DROP%20TABLE%20reviews', as: 'support', status: 400, code: 'VALIDATION_FAILED' },
   { attack: 'holds as a string', service: 'licensing', method: 'PUT', path: () => `/accounts/${OWN_ACCOUNT}`, as: 'ops', body: () => accountBody({ holds: 'none' }), status: 400, code: 'VALIDATION_FAILED' },
 

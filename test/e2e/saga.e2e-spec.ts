@@ -287,7 +287,7 @@ describe('reactivation saga end to end', () => {
     expect(mails[0].text).toContain(REASON_WORDING.PAYMENT_AMOUNT_MISMATCH);
     expect(mails[0].text).toContain('full refund');
     expect(mails[1].text).toContain(driver.refundRequestsOf(order.id)[0].refundId);
-    await harness.recorder.settle(1500);
+    await harness.sys.quiesce(harness.recorder);
     expect(harness.sys.mailbox.to(customer.email)).toHaveLength(2);
   });
 
@@ -308,7 +308,7 @@ describe('reactivation saga end to end', () => {
       entitlements: ENTITLEMENTS,
       mails: ['paid', 'restored'],
     });
-    await harness.recorder.settle(1500);
+    await harness.sys.quiesce(harness.recorder);
     expect(driver.eventsOf(order.id, 'OrderPaid')).toHaveLength(1);
     expect(driver.eventsOf(order.id, 'PaymentRejected')).toEqual([]);
     expect(driver.refundRequestsOf(order.id)).toEqual([]);
@@ -455,7 +455,7 @@ describe('reactivation saga end to end', () => {
         expect((await brokerLag(harness.sys.prefix, group)).lag).toBe(0);
       });
     }
-    await harness.recorder.settle(2000);
+    await harness.sys.quiesce(harness.recorder);
     const before = await snapshotState(harness.sys);
     const mailsBefore = harness.sys.mailbox.mails.length;
     const recordsBefore = harness.recorder.records.length;
@@ -503,7 +503,7 @@ describe('reactivation saga end to end', () => {
         300,
       );
     }
-    await harness.recorder.settle(3000);
+    await harness.sys.quiesce(harness.recorder);
 
     expect(await snapshotState(harness.sys)).toEqual(before);
     expect(count('LicenseReactivated')).toBe(activationsBefore);

@@ -1,3 +1,4 @@
+import { SIGNATURE_TOLERANCE_SECONDS } from '@app/contracts';
 import { EnvNumber, loadConfig, Secret, ServiceEnvironment } from '@app/platform';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 
@@ -33,6 +34,16 @@ export class BillingEnvironment extends ServiceEnvironment {
   @Min(1)
   @Max(30 * 24 * 3600)
   MANUAL_HANDLING_DEADLINE_SECONDS = 2 * 86_400;
+
+  /**
+   * How far an upstream signature's time may be from the broker's append time of its record, either
+   * way (a redriven record's is its original's). Upstream signs for 5 minutes; tests shorten it.
+   */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  UPSTREAM_SIGNATURE_TOLERANCE_SECONDS = SIGNATURE_TOLERANCE_SECONDS;
 
   /** Shared secret of the upstream billing system's x-signature (HMAC-SHA256). */
   @Secret('dev-upstream-secret')

@@ -50,7 +50,12 @@ export class BillingModule {
             messagingOptionsFrom(
               env,
               { name: 'billing', group: ConsumerGroups.Billing },
-              { authenticate: upstreamSignatureCheck(env.UPSTREAM_SIGNING_SECRET) },
+              {
+                authenticate: upstreamSignatureCheck(
+                  env.UPSTREAM_SIGNING_SECRET,
+                  env.UPSTREAM_SIGNATURE_TOLERANCE_SECONDS,
+                ),
+              },
             ),
         }),
         FeesModule,

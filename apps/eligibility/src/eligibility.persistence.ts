@@ -4,6 +4,7 @@ import { EligibilityCaseEntity } from './cases/eligibility-case.entity';
 import { EligibilitySchema1763920000000 } from './migrations/1763920000000-eligibility-schema';
 import { AwaitUnknownAccounts1763990000000 } from './migrations/1763990000000-await-unknown-accounts';
 import { ManualHandlingClosesCase1764600000001 } from './migrations/1764600000001-manual-handling-closes-case';
+import { ReviewAudit1764700000000 } from './migrations/1764700000000-review-audit';
 import { ReviewDocumentEntity } from './reviews/review-document.entity';
 import { ReviewEntity } from './reviews/review.entity';
 
@@ -19,4 +20,5 @@ export const ELIGIBILITY_MIGRATIONS: Function[] = [
   EligibilitySchema1763920000000,
   AwaitUnknownAccounts1763990000000,
   ManualHandlingClosesCase1764600000001,
+  ReviewAudit1764700000000,
 ];

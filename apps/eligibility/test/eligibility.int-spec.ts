@@ -21,70 +21,17 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
-  sealedCustomer,
   ServiceProcess,
   startService,
   TEST_SUPPORT_TOKEN,
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
+  paidOrder,
+  suspendedAccount,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-
-const FINGERPRINT = 'a'.repeat(64);
-
-function snapshot(accountId: string, overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
-  return {
-    accountId,
-    region: 'EU',
-    status: 'SUSPENDED',
-    outstandingBalance: { amountMinor: 0, currency: 'EUR' },
-    holds: [
-      {
-        holdId: `${accountId}-billing`,
-        category: 'BILLING_HOLD',
-        reason: 'arrears paid',
-        state: 'ACTIVE',
-      },
-    ],
-    contracts: [
-      {
-        contractId: `${accountId}-ctr`,
-        startsAt: daysFromNow(-300),
-        endsAt: daysFromNow(900),
-        renewalTerms: 'ANNUAL_AUTO',
-        termsFingerprint: FINGERPRINT,
-        entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
-      },
-    ],
-    licenses: [
-      {
-        licenseId: `${accountId}-lic-1`,
-        contractId: `${accountId}-ctr`,
-        product: 'Poly Lens',
-        status: 'SUSPENDED',
-        expiresAt: daysFromNow(900),
-      },
-    ],
-    version: 1,
-    ...overrides,
-  };
-}
-
-function orderPaid(accountId: string, overrides: Partial<OrderPaid> = {}): OrderPaid {
-  return {
-    orderId: randomUUID(),
-    accountId,
-    paymentId: randomUUID(),
-    region: 'EU',
-    licenseIds: [`${accountId}-lic-1`],
-    amount: { amountMinor: 4900, currency: 'EUR' },
-    addOns: [],
-    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
-    paidAt: new Date().toISOString(),
-    ...overrides,
-  };
-}
 
 const complianceHold = (accountId: string): HoldSnapshotDto => ({
   holdId: `${accountId}-kyc`,
@@ -170,11 +117,20 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
     h = await startHarness();
   });
   afterAll(() => stopHarness(h));
+  // Every event these tests send is valid: each test ends with the service at rest and nothing
+  // dead-lettered (checked after each test, so that each one stands on its own).
+  afterEach(async () => {
+    await quiesceServices([h.service], h.recorder);
+    const deadLetters = h.recorder.records.filter(
+      (r) => r.topic !== Topics.ReactivationEligibility,
+    );
+    expect(deadLetters.map((r) => r.headers)).toEqual([]);
+  });
 
   it('verifies a suspended account with clearable holds, and keeps the account busy until the order ends', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId));
-    const order = orderPaid(accountId, {
+    await knowAccount(h, suspendedAccount(accountId));
+    const order = paidOrder(accountId, {
       changeWindow: { startsAt: daysFromNow(2), endsAt: daysFromNow(3) },
     });
     const paid = await h.publisher.event(OrderPaid, order);
@@ -194,7 +150,7 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
     });
 
     // While this reactivation runs, another order for the account is refused.
-    const second = orderPaid(accountId);
+    const second = paidOrder(accountId);
     await h.publisher.event(OrderPaid, second);
     const refused = await decisionOf(h, second.orderId);
     expect(refused.type).toBe(EligibilityRejected.type);
@@ -238,19 +194,19 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
       );
       expect(closed.body).toMatchObject({ open: false, outcome: 'FULFILLED' });
     });
-    const third = orderPaid(accountId);
+    const third = paidOrder(accountId);
     await h.publisher.event(OrderPaid, third);
     expect((await decisionOf(h, third.orderId)).type).toBe(EligibilityVerified.type);
   });
 
   it('rejects a terminated account with ACCOUNT_TERMINATED, and ignores an older snapshot', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId, { status: 'TERMINATED', version: 2 }));
+    await knowAccount(h, suspendedAccount(accountId, { status: 'TERMINATED', version: 2 }));
     // A stale snapshot (version 1, suspended) arriving late must not resurrect the account.
-    await h.publisher.event(AccountSnapshot, snapshot(accountId, { version: 1 }), {
+    await h.publisher.event(AccountSnapshot, suspendedAccount(accountId, { version: 1 }), {
       correlationId: accountId,
     });
-    const order = orderPaid(accountId);
+    const order = paidOrder(accountId);
     await h.publisher.event(OrderPaid, order);
 
     const rejected = await decisionOf(h, order.orderId);
@@ -271,10 +227,10 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
   it('rejects a license of another account, an unknown license and every reason at once', async () => {
     const owner = `acc-${randomUUID()}`;
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(owner));
+    await knowAccount(h, suspendedAccount(owner));
     await knowAccount(
       h,
-      snapshot(accountId, {
+      suspendedAccount(accountId, {
         outstandingBalance: { amountMinor: 1200, currency: 'EUR' },
         holds: [
           {
@@ -292,7 +248,7 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
         ],
       }),
     );
-    const order = orderPaid(accountId, {
+    const order = paidOrder(accountId, {
       licenseIds: [`${accountId}-lic-1`, `${owner}-lic-1`, 'lic-nowhere'],
     });
     await h.publisher.event(OrderPaid, order);
@@ -306,10 +262,10 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('lets an order that overtook its account wait for the snapshot, then decides it (in order)', async () => {
     const accountId = `acc-${randomUUID()}`;
-    const order = orderPaid(accountId);
+    const order = paidOrder(accountId);
     await h.publisher.event(OrderPaid, order);
     // A second order for the same account, also before the account is known.
-    const second = orderPaid(accountId);
+    const second = paidOrder(accountId);
     await h.publisher.event(OrderPaid, second);
     await eventually(async () => {
       const waiting = await h.service.http<{ state: string; open: boolean }>(
@@ -319,10 +275,11 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
       expect(waiting.body).toMatchObject({ state: 'AWAITING_ACCOUNT', open: true });
     });
 
-    // The account is imported a moment later (licensing.accounts.v1 is another topic).
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // The account is imported later (licensing.accounts.v1 is another topic); until then the
+    // case waits and decides nothing.
+    await quiesceServices([h.service], h.recorder);
     expect(h.recorder.records.filter((r) => r.event?.data.accountId === accountId)).toEqual([]);
-    const account = await h.publisher.event(AccountSnapshot, snapshot(accountId), {
+    const account = await h.publisher.event(AccountSnapshot, suspendedAccount(accountId), {
       correlationId: accountId,
     });
 
@@ -346,11 +303,14 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('decides a run of paid orders fetched together as one by one would, each on its own account', async () => {
     const [a, b, c, g] = accountsOnOnePartition(4);
-    await knowAccount(h, snapshot(a));
-    await knowAccount(h, snapshot(g));
-    await knowAccount(h, snapshot(b, { status: 'TERMINATED' }));
-    await knowAccount(h, snapshot(c, { holds: [...snapshot(c).holds, complianceHold(c)] }));
-    const run = [orderPaid(a), orderPaid(b), orderPaid(c), orderPaid(a), orderPaid(g)];
+    await knowAccount(h, suspendedAccount(a));
+    await knowAccount(h, suspendedAccount(g));
+    await knowAccount(h, suspendedAccount(b, { status: 'TERMINATED' }));
+    await knowAccount(
+      h,
+      suspendedAccount(c, { holds: [...suspendedAccount(c).holds, complianceHold(c)] }),
+    );
+    const run = [paidOrder(a), paidOrder(b), paidOrder(c), paidOrder(a), paidOrder(g)];
     await publishWhileDown(h, async () => {
       for (const order of run) await h.publisher.event(OrderPaid, order);
     });
@@ -381,12 +341,12 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('applies a run of snapshots fetched together, newer ones only', async () => {
     const [d, e, f] = accountsOnOnePartition(3);
-    await knowAccount(h, snapshot(f, { version: 2 }));
+    await knowAccount(h, suspendedAccount(f, { version: 2 }));
     await publishWhileDown(h, async () => {
-      await h.publisher.event(AccountSnapshot, snapshot(d, { version: 3 }));
-      await h.publisher.event(AccountSnapshot, snapshot(e));
+      await h.publisher.event(AccountSnapshot, suspendedAccount(d, { version: 3 }));
+      await h.publisher.event(AccountSnapshot, suspendedAccount(e));
       // Older than the copy held: ignored.
-      await h.publisher.event(AccountSnapshot, snapshot(f, { status: 'TERMINATED' }));
+      await h.publisher.event(AccountSnapshot, suspendedAccount(f, { status: 'TERMINATED' }));
     });
     await eventually(async () => {
       const versions = await Promise.all(
@@ -403,15 +363,15 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('decides an order once, however often its OrderPaid is delivered or re-published', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId));
-    const order = orderPaid(accountId);
+    await knowAccount(h, suspendedAccount(accountId));
+    const order = paidOrder(accountId);
     const paid = await h.publisher.event(OrderPaid, order);
     await decisionOf(h, order.orderId);
 
     await h.publisher.again(Topics.ReactivationBilling, paid); // a redelivery (same event id)
     await h.publisher.event(OrderPaid, order); // billing publishing the same order again
     // A later order of the same account (same partition) is decided after both copies were seen.
-    const marker = orderPaid(accountId);
+    const marker = paidOrder(accountId);
     await h.publisher.event(OrderPaid, marker);
     await decisionOf(h, marker.orderId);
     const decisions = h.recorder.records.filter((r) => r.event?.data.orderId === order.orderId);
@@ -420,8 +380,8 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('sends a compliance hold to review; ops verify the documents and approve', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId, { holds: [complianceHold(accountId)] }));
-    const order = orderPaid(accountId);
+    await knowAccount(h, suspendedAccount(accountId, { holds: [complianceHold(accountId)] }));
+    const order = paidOrder(accountId);
     await h.publisher.event(OrderPaid, order);
 
     const required = await decisionOf(h, order.orderId);
@@ -501,8 +461,8 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
 
   it('rejects with DOCUMENTS_REJECTED when ops deny a review', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId, { holds: [complianceHold(accountId)] }));
-    const order = orderPaid(accountId);
+    await knowAccount(h, suspendedAccount(accountId, { holds: [complianceHold(accountId)] }));
+    const order = paidOrder(accountId);
     await h.publisher.event(OrderPaid, order);
     const { reviewId } = (await decisionOf(h, order.orderId))
       .data as unknown as EligibilityReviewRequired;
@@ -524,14 +484,6 @@ describe('eligibility (real Kafka, real PostgreSQL)', () => {
       reasons: ['DOCUMENTS_REJECTED'],
     });
   });
-
-  it('dead-letters nothing: every event above was valid and handled', async () => {
-    await h.recorder.settle(500);
-    const deadLetters = h.recorder.records.filter(
-      (r) => r.topic !== Topics.ReactivationEligibility,
-    );
-    expect(deadLetters.map((r) => r.headers)).toEqual([]);
-  });
 });
 
 describe('eligibility deadlines (real Kafka, real PostgreSQL)', () => {
@@ -549,8 +501,8 @@ describe('eligibility deadlines (real Kafka, real PostgreSQL)', () => {
 
   it('rejects with DOCUMENTS_EXPIRED once the deadline passes, exactly once', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await knowAccount(h, snapshot(accountId, { holds: [complianceHold(accountId)] }));
-    const order = orderPaid(accountId);
+    await knowAccount(h, suspendedAccount(accountId, { holds: [complianceHold(accountId)] }));
+    const order = paidOrder(accountId);
     await h.publisher.event(OrderPaid, order);
     const { reviewId } = (await decisionOf(h, order.orderId))
       .data as unknown as EligibilityReviewRequired;
@@ -569,7 +521,7 @@ describe('eligibility deadlines (real Kafka, real PostgreSQL)', () => {
     });
     expect(late.status).toBe(409);
 
-    await h.recorder.settle(1000);
+    await quiesceServices([h.service], h.recorder);
     const decisions = h.recorder
       .events<EligibilityRejected>(EligibilityRejected.type)
       .filter((e) => e.data.orderId === order.orderId);
@@ -578,7 +530,7 @@ describe('eligibility deadlines (real Kafka, real PostgreSQL)', () => {
 
   it('rejects an order whose account never came with ACCOUNT_NOT_FOUND, after the wait, exactly once', async () => {
     const accountId = `acc-${randomUUID()}`;
-    const order = orderPaid(accountId);
+    const order = paidOrder(accountId);
     const sentAt = Date.now();
     await h.publisher.event(OrderPaid, order);
 
@@ -597,8 +549,8 @@ describe('eligibility deadlines (real Kafka, real PostgreSQL)', () => {
     });
 
     // The account turning up too late changes nothing: the order was decided.
-    await knowAccount(h, snapshot(accountId));
-    await h.recorder.settle(1000);
+    await knowAccount(h, suspendedAccount(accountId));
+    await quiesceServices([h.service], h.recorder);
     const decisions = h.recorder.records.filter((r) => r.event?.data.orderId === order.orderId);
     expect(decisions.map((r) => r.event?.type)).toEqual([EligibilityRejected.type]);
   });

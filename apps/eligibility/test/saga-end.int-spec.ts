@@ -20,55 +20,10 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
-  sealedCustomer,
+  paidOrder,
+  suspendedAccount,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-
-function snapshot(accountId: string): AccountSnapshot {
-  return {
-    accountId,
-    region: 'EU',
-    status: 'SUSPENDED',
-    outstandingBalance: { amountMinor: 0, currency: 'EUR' },
-    holds: [
-      { holdId: `${accountId}-billing`, category: 'BILLING_HOLD', reason: 'paid', state: 'ACTIVE' },
-    ],
-    contracts: [
-      {
-        contractId: `${accountId}-ctr`,
-        startsAt: daysFromNow(-300),
-        endsAt: daysFromNow(700),
-        renewalTerms: 'ANNUAL_AUTO',
-        termsFingerprint: 'a'.repeat(64),
-        entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
-      },
-    ],
-    licenses: [
-      {
-        licenseId: `${accountId}-lic-1`,
-        contractId: `${accountId}-ctr`,
-        product: 'Poly Lens',
-        status: 'SUSPENDED',
-        expiresAt: daysFromNow(500),
-      },
-    ],
-    version: 1,
-  };
-}
-
-function orderPaid(accountId: string): OrderPaid {
-  return {
-    orderId: randomUUID(),
-    accountId,
-    paymentId: randomUUID(),
-    region: 'EU',
-    licenseIds: [`${accountId}-lic-1`],
-    amount: { amountMinor: 4900, currency: 'EUR' },
-    addOns: [],
-    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
-    paidAt: new Date().toISOString(),
-  };
-}
 
 describe('eligibility: a saga handed to ops releases the account (real Kafka, real PostgreSQL)', () => {
   let service: ServiceProcess;
@@ -103,12 +58,14 @@ describe('eligibility: a saga handed to ops releases the account (real Kafka, re
 
   it('verifies the next order of an account whose previous saga ended in manual handling', async () => {
     const accountId = `acc-${randomUUID()}`;
-    await publisher.event(AccountSnapshot, snapshot(accountId), { correlationId: accountId });
+    await publisher.event(AccountSnapshot, suspendedAccount(accountId), {
+      correlationId: accountId,
+    });
     await eventually(async () => {
       const response = await service.http('GET', `/accounts/${accountId}`);
       expect(response.status).toBe(200);
     });
-    const first = orderPaid(accountId);
+    const first = paidOrder(accountId);
     await publisher.event(OrderPaid, first);
     expect((await decisionOf(first.orderId)).event?.type).toBe(EligibilityVerified.type);
 
@@ -122,7 +79,7 @@ describe('eligibility: a saga handed to ops releases the account (real Kafka, re
       raisedAt: new Date().toISOString(),
     });
     // Same key, same partition: the next order is handled after the manual handling.
-    const next = orderPaid(accountId);
+    const next = paidOrder(accountId);
     await publisher.event(OrderPaid, next);
     const decision = await decisionOf(next.orderId);
     // Before: EligibilityRejected REACTIVATION_IN_PROGRESS, for every later order, forever.

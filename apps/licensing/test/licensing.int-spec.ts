@@ -21,6 +21,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -303,7 +304,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     // A redelivery (same event) and a replay under a new id both change nothing.
     await publisher.again(Topics.ReactivationEligibility, sent);
     await publisher.event(EligibilityVerified, data);
-    await recorder.settle(2000);
+    await quiesceServices([service], recorder);
     expect(
       recorder
         .events<EntitlementsRestored>(EntitlementsRestored.type)

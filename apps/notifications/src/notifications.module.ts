@@ -16,7 +16,9 @@ import { NotificationsMetricsModule } from './notifications-metrics.module';
 import { NotificationsConfigModule, NotificationsEnvironment } from './notifications.config';
 import { RemindersModule } from './reminders/reminders.module';
 import { RosterModule } from './roster/roster.module';
-import { TimelineModule } from './timeline/timeline.module';
+import { ReactivationsModule } from './reactivations/reactivations.module';
+import { SagaModule } from './saga/saga.module';
+import { SagaBoardModule } from './saga-board/saga-board.module';
 
 @Module({})
 export class NotificationsModule {
@@ -38,11 +40,13 @@ export class NotificationsModule {
         }),
         NotificationsMetricsModule,
         PersonalDataModule.register(env.PII_ENCRYPTION_KEY, env.PII_ENCRYPTION_RETIRED_KEYS),
+        SagaModule,
+        ReactivationsModule,
         RosterModule,
-        TimelineModule,
         EmailsModule,
         RemindersModule,
         DeadlinesModule,
+        SagaBoardModule,
       ],
     };
   }

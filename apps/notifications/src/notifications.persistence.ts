@@ -7,7 +7,7 @@ import { StatusPageRevocations1764500000000 } from './migrations/1764500000000-s
 import { SupportCaseEntity } from './roster/support-case.entity';
 import { SupportContactEntity } from './roster/support-contact.entity';
 import { ReactivationEntity } from './timeline/reactivation.entity';
-import { StatusPageRevocationEntity } from './timeline/status-page-revocation.entity';
+import { StatusPageRevocationEntity } from './reactivations/status-page-revocation.entity';
 import { TimelineStageEntity } from './timeline/timeline-stage.entity';
 
 /** Every entity and migration of notifications's database, listed once. */

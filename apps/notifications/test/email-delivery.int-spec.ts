@@ -53,11 +53,13 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
   let smtp: TestMailbox;
   let publisher: TestPublisher;
   let databaseUrl: string;
+  let topicPrefix: string;
   let services: ServiceProcess[] = [];
 
   /** Starts `instances` notifications processes on one fresh database and topic prefix. */
   async function startNotifications(instances: number, env: Record<string, string> = {}) {
     const prefix = await createTestTopics();
+    topicPrefix = prefix;
     databaseUrl = await createTestDatabase('emails');
     publisher = await TestPublisher.connect(prefix);
     for (let i = 0; i < instances; i++) {
@@ -92,6 +94,38 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     ).length;
 
   const mailsTo = (address: string): ReceivedMail[] => smtp.to(address);
+
+  /**
+   * The service's database goes away (as when PostgreSQL stops) before the SMTP server answers the
+   * first email to one of `addresses`, and stays away until `end()`.
+   */
+  function databaseAwayAtFirstAnswerTo(addresses: string[]) {
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const admin = testInfrastructure().postgresAdminUrl;
+    let down: Promise<void> | undefined;
+    let began: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    smtp.beforeAnswer = async (mail) => {
+      if (down || !addresses.some((address) => mail.to.includes(address))) return;
+      down = (async () => {
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+        await queryDatabase(
+          admin,
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`,
+          [database],
+        );
+      })();
+      await down;
+      began();
+    };
+    return {
+      started,
+      end: async () => {
+        await down;
+        await queryDatabase(admin, `ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      },
+    };
+  }
 
   beforeEach(async () => {
     smtp = await TestMailbox.start();
@@ -138,6 +172,79 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1);
     expect((await emailsOf(paid.orderId))[0].attempts).toBe(1);
     expect(await customerNotifiedIn(paid.orderId)).toBe(1);
+  });
+
+  it('sends no more than one wave while its database is away, then each email once', async () => {
+    await startNotifications(1);
+    // One account: the six orders come in one chunk, so their emails are claimed together and
+    // sent in two waves of three (one per pooled SMTP connection).
+    const orders = [0, 1, 2, 3, 4, 5].map(() => orderPaid('acc-eu-outage-batch'));
+    const addresses = orders.map((order) => openCustomer(order.customer).email);
+    const outage = databaseAwayAtFirstAnswerTo(addresses);
+    const accepted = () => addresses.reduce((n, address) => n + mailsTo(address).length, 0);
+    try {
+      await publisher.events(OrderPaid, orders);
+      await outage.started;
+      // The sender has given up the batch: its wave could not be recorded, the rest not sent.
+      await eventually(async () =>
+        expect(services[0].log()).toContain('unsent emails kept until their lease ends'),
+      );
+      expect(services[0].log()).toContain('email sent, not yet recorded');
+      expect(accepted()).toBeLessThanOrEqual(3);
+    } finally {
+      await outage.end();
+    }
+    const rows = await eventually(async () => {
+      const all = (await Promise.all(orders.map((o) => emailsOf(o.orderId)))).flat();
+      expect(all.map((row) => row.status)).toEqual(Array(6).fill('SENT'));
+      return all;
+    }, 30_000);
+    expect(rows).toHaveLength(6);
+    expect(addresses.map((address) => mailsTo(address).length)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const order of orders) expect(await customerNotifiedIn(order.orderId)).toBe(1);
+  });
+
+  it('records what it sent before it stops when its database comes back meanwhile', async () => {
+    await startNotifications(1);
+    const orders = [0, 1, 2, 3, 4, 5].map(() => orderPaid('acc-eu-outage-stop'));
+    const addresses = orders.map((order) => openCustomer(order.customer).email);
+    const outage = databaseAwayAtFirstAnswerTo(addresses);
+    const [first] = services;
+    let stopped: Promise<void> | undefined;
+    try {
+      await publisher.events(OrderPaid, orders);
+      await outage.started;
+      await eventually(async () =>
+        expect(first.log()).toContain('unsent emails kept until their lease ends'),
+      );
+      // Stopped while its database is away (as for a deployment during a PostgreSQL restart)...
+      stopped = first.stop();
+      await eventually(async () =>
+        expect(first.log()).toContain('stopping: waiting to record sent emails'),
+      );
+    } finally {
+      // ...which comes back before the process has given up waiting.
+      await outage.end();
+      await stopped;
+    }
+    expect(first.log()).not.toContain('emails sent but not recorded at shutdown');
+    // Another instance sends the rest (once their claims' leases ran out).
+    services.push(
+      await startService('notifications', {
+        DATABASE_URL: databaseUrl,
+        KAFKA_TOPIC_PREFIX: topicPrefix,
+        SMTP_URL: smtp.url,
+        EMAIL_SWEEP_MS: '200',
+        EMAIL_RETRY_BASE_MS: '200',
+        EMAIL_CLAIM_TIMEOUT_MS: String(LEASE_MS),
+      }),
+    );
+    await eventually(async () => {
+      const all = (await Promise.all(orders.map((o) => emailsOf(o.orderId)))).flat();
+      expect(all.map((row) => row.status)).toEqual(Array(6).fill('SENT'));
+    }, 30_000);
+    expect(addresses.map((address) => mailsTo(address).length)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const order of orders) expect(await customerNotifiedIn(order.orderId)).toBe(1);
   });
 
   it('sends once with two instances and an SMTP server answering later than the lease', async () => {

@@ -29,6 +29,7 @@ import {
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  quiesceServices,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { statusPageToken } from '../src/timeline/status-page.token';
@@ -205,7 +206,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     await eventually(async () =>
       expect(mailsTo(openCustomer(marker.customer).email)).toHaveLength(1),
     );
-    await recorder.settle(1500);
+    await quiesceServices([service], recorder);
     expect(mailsTo(customer)).toHaveLength(2);
     expect(
       recorder
@@ -408,7 +409,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       'CustomerNotified',
       (d) => d.orderId === paid.orderId,
     );
-    await recorder.settle(1000);
+    await quiesceServices([service], recorder);
     expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1);
     const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
     expect(timeline.body.stages.filter((s) => s.stage === 'CustomerNotified')).toHaveLength(1);
@@ -431,7 +432,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     });
     expect(timeline.status).toBe('REFUND_PENDING');
     expect(timeline.supportContact).toBeNull();
-    await recorder.settle(1000);
+    await quiesceServices([service], recorder);
     expect(smtp.mails.slice(before).filter((m) => m.text.includes(orderId))).toHaveLength(0);
   });
 
@@ -485,7 +486,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     expect(refund.subject).toContain('Your refund is complete');
     expect(refund.text).toContain('We refunded USD 99.00');
     expect(refund.text).toContain(assigned.data.contact.name);
-    await recorder.settle(1000);
+    await quiesceServices([service], recorder);
     expect(mailsTo(customer.email)).toHaveLength(2);
     const timeline = await service.http<TimelineBody>('GET', `/reactivations/${rejected.orderId}`);
     expect(timeline.body.status).toBe('REFUNDED');
@@ -579,7 +580,7 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
       const timeline = await service.http<TimelineBody>('GET', `/reactivations/${paid.orderId}`);
       expect(timeline.body.status).toBe('STALLED');
     });
-    await recorder.settle(1500);
+    await quiesceServices([service], recorder);
     expect(
       recorder
         .events<{ orderId: string }>('ReactivationStalled')

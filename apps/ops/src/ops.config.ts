@@ -1,12 +1,21 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  validateSync,
+} from 'class-validator';
 import { missingSaslVariables, SASL_VARIABLES, saslFrom } from '@app/messaging';
 import type { KafkaConfig } from 'kafkajs';
 import { OpsError } from './cli/ops-error';
+import { ServiceUrls } from './services/service-api';
 
-const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const HTTP_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
-/** The CLI's environment: where the broker is and where each service keeps its state. */
+/** The CLI's environment: where the broker and the services' HTTP APIs are. */
 export class OpsEnvironment {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {
     message: 'KAFKA_BROKERS must be host:port[,host:port]',
@@ -18,17 +27,20 @@ export class OpsEnvironment {
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold letters, digits, . _ -' })
   KAFKA_TOPIC_PREFIX = '';
 
-  @Matches(POSTGRES_URL, { message: 'BILLING_DATABASE_URL must be a postgres:// URL' })
-  BILLING_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_billing';
+  @IsUrl(HTTP_URL, { message: 'BILLING_URL must be an http(s) URL' })
+  BILLING_URL = 'http://127.0.0.1:3001';
 
-  @Matches(POSTGRES_URL, { message: 'ELIGIBILITY_DATABASE_URL must be a postgres:// URL' })
-  ELIGIBILITY_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_eligibility';
+  @IsUrl(HTTP_URL, { message: 'ELIGIBILITY_URL must be an http(s) URL' })
+  ELIGIBILITY_URL = 'http://127.0.0.1:3002';
 
-  @Matches(POSTGRES_URL, { message: 'LICENSING_DATABASE_URL must be a postgres:// URL' })
-  LICENSING_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_licensing';
+  @IsUrl(HTTP_URL, { message: 'LICENSING_URL must be an http(s) URL' })
+  LICENSING_URL = 'http://127.0.0.1:3003';
 
-  @Matches(POSTGRES_URL, { message: 'NOTIFICATIONS_DATABASE_URL must be a postgres:// URL' })
-  NOTIFICATIONS_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/reactivation_notifications';
+  @IsUrl(HTTP_URL, { message: 'NOTIFICATIONS_URL must be an http(s) URL' })
+  NOTIFICATIONS_URL = 'http://127.0.0.1:3004';
+
+  /** The operator's API token (ops or support role): `saga` reads the services' state with it. */
+  @IsOptional() @IsString() OPS_API_TOKEN?: string;
 
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
   @IsBoolean()
@@ -42,6 +54,15 @@ export class OpsEnvironment {
   @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
 
+  serviceUrls(): ServiceUrls {
+    return {
+      billing: this.BILLING_URL,
+      eligibility: this.ELIGIBILITY_URL,
+      licensing: this.LICENSING_URL,
+      notifications: this.NOTIFICATIONS_URL,
+    };
+  }
+
   brokers(): string[] {
     return this.KAFKA_BROKERS.split(',');
   }
@@ -54,7 +75,7 @@ export class OpsEnvironment {
 export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsEnvironment {
   // The optional SASL fields have no default, so no own key on a fresh instance: named here.
   const given = Object.fromEntries(
-    [...Object.keys(new OpsEnvironment()), ...SASL_VARIABLES]
+    [...Object.keys(new OpsEnvironment()), ...SASL_VARIABLES, 'OPS_API_TOKEN']
       .filter((name) => env[name] !== undefined && env[name] !== '')
       .map((name) => [name, env[name]]),
   );

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConsoleIo } from './cli/console-io';
 import { OpsContext } from './cli/ops-context';
 import { ExitCodes } from './cli/ops-error';
+import { consoleCommand } from './console/console.command';
 import { dlqCommand } from './dlq/dlq.command';
 import { lagCommand } from './lag/lag.command';
 import { outboxCommand } from './outbox/outbox.command';
@@ -28,6 +29,7 @@ export async function runOps(
     replayCommand(context),
     lagCommand(context),
     outboxCommand(context),
+    consoleCommand(context, env),
   ]) {
     program.addCommand(command);
   }

@@ -21,13 +21,17 @@ import {
   createTestTopics,
   eventually,
   queryDatabase,
-  sealedCustomer,
   ServiceProcess,
   startService,
   testInfrastructure,
   TestPublisher,
   TopicRecorder,
   daysFromNow,
+  TEST_OPS_TOKEN,
+  quiesceServices,
+  paidOrder,
+  suspendedAccount,
+  fixtureIds,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { ConsoleIo } from '../src/cli/console-io';
@@ -39,57 +43,6 @@ interface OpsRun {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-function account(accountId: string): AccountSnapshot {
-  return {
-    accountId,
-    region: 'EU',
-    status: 'SUSPENDED',
-    outstandingBalance: { amountMinor: 0, currency: 'EUR' },
-    holds: [
-      {
-        holdId: `${accountId}-hold`,
-        category: 'BILLING_HOLD',
-        reason: 'arrears paid',
-        state: 'ACTIVE',
-      },
-    ],
-    contracts: [
-      {
-        contractId: `${accountId}-ctr`,
-        startsAt: daysFromNow(-300),
-        endsAt: daysFromNow(900),
-        renewalTerms: 'ANNUAL_AUTO',
-        termsFingerprint: 'a'.repeat(64),
-        entitlements: [{ code: 'VIDEO', name: 'Video meetings' }],
-      },
-    ],
-    licenses: [
-      {
-        licenseId: `${accountId}-lic`,
-        contractId: `${accountId}-ctr`,
-        product: 'Poly Lens',
-        status: 'SUSPENDED',
-        expiresAt: daysFromNow(900),
-      },
-    ],
-    version: 1,
-  };
-}
-
-function orderPaid(accountId: string): OrderPaid {
-  return {
-    orderId: randomUUID(),
-    accountId,
-    paymentId: randomUUID(),
-    region: 'EU',
-    licenseIds: [`${accountId}-lic`],
-    amount: { amountMinor: 4900, currency: 'EUR' },
-    addOns: [],
-    customer: sealedCustomer({ name: 'Ada Customer', email: 'ada@example.com' }),
-    paidAt: new Date().toISOString(),
-  };
 }
 
 describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
@@ -110,8 +63,10 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     const code = await runOps(args, io, {
       KAFKA_BROKERS: testInfrastructure().brokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
-      ELIGIBILITY_DATABASE_URL: databaseUrl,
-      BILLING_DATABASE_URL: databaseUrl.replace(/\/[^/]*$/, '/ops_test_no_such_database'),
+      // `saga` reads each service's state over HTTP: eligibility runs, billing does not here.
+      ELIGIBILITY_URL: eligibility.url,
+      BILLING_URL: 'http://127.0.0.1:9',
+      OPS_API_TOKEN: TEST_OPS_TOKEN,
     });
     return { code, ...run };
   }
@@ -159,7 +114,9 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     eligibility = await startEligibility();
     publisher = await TestPublisher.connect(prefix);
     recorder = await TopicRecorder.start(prefix, [Topics.ReactivationEligibility]);
-    await publisher.event(AccountSnapshot, account(accountId), { correlationId: accountId });
+    await publisher.event(AccountSnapshot, suspendedAccount(accountId), {
+      correlationId: accountId,
+    });
     await eventually(async () => {
       const response = await eligibility.http<{ version: number }>('GET', `/accounts/${accountId}`);
       expect(response.status).toBe(200);
@@ -188,7 +145,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
       databaseUrl,
       'CREATE TRIGGER maintenance_lock BEFORE INSERT ON eligibility_cases FOR EACH ROW EXECUTE FUNCTION refuse_cases()',
     );
-    handledOrder = orderPaid(accountId);
+    handledOrder = paidOrder(accountId);
     handledPaid = await publisher.event(OrderPaid, handledOrder);
 
     type Listed = {
@@ -261,7 +218,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
       `type=${OrderPaid.type}`,
     );
     expect(second).toMatchObject({ redriven: 0, skipped: 1 });
-    await recorder.settle(3000);
+    await quiesceServices([eligibility], recorder);
     expect(decisionsOf(handledOrder.orderId)).toHaveLength(1);
     expect(await caseCount()).toBe(1);
     const after = await opsJson<Listed>('dlq', 'list', '--group', GROUP);
@@ -285,7 +242,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     expect(refused.stderr).toContain('stop the service first, or use --republish');
 
     await eligibility.stop();
-    const missed = [orderPaid(accountId), orderPaid(accountId), orderPaid(accountId)];
+    const missed = [paidOrder(accountId), paidOrder(accountId), paidOrder(accountId)];
     for (const order of missed) await publisher.event(OrderPaid, order);
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
@@ -338,7 +295,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
         `a decision on ${order.orderId}`,
       );
     }
-    await recorder.settle(3000);
+    await quiesceServices([eligibility], recorder);
     expect(decisionsOf(handledOrder.orderId)).toHaveLength(1);
     for (const order of missed) expect(decisionsOf(order.orderId)).toHaveLength(1);
     expect(await caseCount()).toBe(4);
@@ -357,7 +314,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
       '--republish',
     );
     expect(result.republished).toBe(6);
-    await recorder.settle(4000);
+    await quiesceServices([eligibility], recorder);
     expect(recorder.records.length).toBe(before);
     expect(await caseCount()).toBe(4);
   });
@@ -374,7 +331,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
         accountId,
         licenses: [
           {
-            licenseId: `${accountId}-lic`,
+            licenseId: fixtureIds(accountId).licenseId,
             contractId: `${accountId}-ctr`,
             product: 'Poly Lens',
             expiresAt: daysFromNow(900),
@@ -383,7 +340,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
         ],
         contracts: [{ contractId: `${accountId}-ctr`, termsFingerprint: 'a'.repeat(64) }],
         termsUnchanged: true,
-        clearedHoldIds: [`${accountId}-hold`],
+        clearedHoldIds: [fixtureIds(accountId).holdId],
         restoredAt: new Date().toISOString(),
       },
       verified as CloudEvent,
@@ -428,7 +385,9 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
     ]);
     expect(report.events[1].source).toBe('poly.reactivation.eligibility');
     expect(report.services.find((s) => s.service === 'eligibility')?.status).toBe('VERIFIED');
-    expect(report.services.find((s) => s.service === 'billing')?.note).toContain('does not exist');
+    expect(report.services.find((s) => s.service === 'billing')?.note).toContain(
+      'billing is unreachable',
+    );
 
     const human = await ops('saga', handledOrder.orderId);
     expect(human.code).toBe(0);
@@ -438,7 +397,7 @@ describe('ops CLI (real Kafka, real PostgreSQL, eligibility running)', () => {
   });
 
   it('points at the stuck stage of a stalled saga and the service expected to act', async () => {
-    const stalled = orderPaid(accountId);
+    const stalled = paidOrder(accountId);
     await publisher.event(OrderPaid, stalled);
     await recorder.waitForEvent(EligibilityVerified.type, (d) => d.orderId === stalled.orderId);
 

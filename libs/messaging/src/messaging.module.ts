@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaEventServer } from './consumer/kafka-event.server';
 import { InboxPruner } from './inbox/inbox.pruner';
+import { countKafkaRequests } from './kafka/kafka-request-counter';
 import { fixKafkajsIdleTimer } from './kafka/kafkajs-idle-timer';
 import { kafkaClientConfig, MessagingOptions } from './kafka/messaging.config';
 import { MessagingMetrics } from './metrics/messaging.metrics';
@@ -36,10 +37,11 @@ export class MessagingModule {
         },
         {
           provide: Kafka,
-          inject: [MESSAGING_OPTIONS],
-          useFactory: (o: MessagingOptions) => {
+          inject: [MESSAGING_OPTIONS, MessagingMetrics],
+          useFactory: (o: MessagingOptions, m: MessagingMetrics) => {
             fixKafkajsIdleTimer();
-            return new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
+            const kafka = new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
+            return countKafkaRequests(kafka, m.registry);
           },
         },
         MessagingMetrics,

@@ -224,7 +224,8 @@ export class ServiceEnvironment {
   PII_ENCRYPTION_RETIRED_KEYS?: string;
 
   /**
-   * Bearer tokens and their roles: `token:ops,token:support,token:metrics,token:customer:<accountId>`
+   * Bearer tokens and their roles: `token:ops,token:support,token:metrics,token:customer:<accountId>`;
+   * a support token may name its holder's roster contact (`token:support:<contactId>`).
    * (`metrics` may only scrape /metrics). Outside development no token may be a `dev-`/`test-` one.
    */
   @Secret('dev-ops-token:ops,dev-support-token:support', (value) =>
@@ -232,10 +233,10 @@ export class ServiceEnvironment {
   )
   @IsString()
   @Matches(
-    /^[^,:\s]+:(ops|support|metrics|customer:[A-Za-z0-9_-]+)(,[^,:\s]+:(ops|support|metrics|customer:[A-Za-z0-9_-]+))*$/,
+    /^[^,:\s]+:(ops|support(:[A-Za-z0-9_-]+)?|metrics|customer:[A-Za-z0-9_-]+)(,[^,:\s]+:(ops|support(:[A-Za-z0-9_-]+)?|metrics|customer:[A-Za-z0-9_-]+))*$/,
     {
       message:
-        'API_TOKENS must be token:role[:accountId],... with role ops, support, metrics or customer',
+        'API_TOKENS must be token:role[:id],... with role ops, support[:contactId], metrics or customer:accountId',
     },
   )
   API_TOKENS!: string;

@@ -7,7 +7,7 @@ import {
   signPayload,
 } from '@app/contracts';
 import { AccountScoped, createEvent } from '@app/messaging';
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { testInfrastructure } from './infrastructure';
 
@@ -21,11 +21,15 @@ export class TestPublisher {
     private readonly prefix: string,
   ) {}
 
-  static async connect(prefix: string): Promise<TestPublisher> {
+  /** `broker`: another broker than the tests' one, or a SASL identity on it (the secure broker). */
+  static async connect(
+    prefix: string,
+    broker: Pick<KafkaConfig, 'brokers' | 'sasl'> = { brokers: testInfrastructure().brokers },
+  ): Promise<TestPublisher> {
     const kafka = new Kafka({
       clientId: 'test-publisher',
-      brokers: testInfrastructure().brokers,
       logLevel: logLevel.NOTHING,
+      ...broker,
     });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -1,6 +1,8 @@
 import { createTestDatabase } from './databases';
 import { TestMailbox } from './mailbox';
 import { ServiceName, ServiceProcess, startService } from './service-process';
+import { quiesceServices } from './quiescence';
+import { TopicRecorder } from './topic-recorder';
 import { createTestTopics } from './topics';
 
 export const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
@@ -33,17 +35,19 @@ export class TestSystem {
   }
 
   /**
-   * `env` adds or overrides variables of every service; `perService` of one.
+   * `env` adds or overrides variables of every service; `perService` of one. `prefix`: the topics
+   * are there already under it (another broker, e.g. the secure one, whose admin made them).
    * Starts the services in parallel; each is ready when its consumer has joined its group.
    */
   static async start(
     options: {
       env?: Record<string, string>;
       perService?: Partial<Record<ServiceName, Record<string, string>>>;
+      prefix?: string;
     } = {},
   ): Promise<TestSystem> {
     const [prefix, mailbox, ...urls] = await Promise.all([
-      createTestTopics(),
+      options.prefix ?? createTestTopics(),
       TestMailbox.start(),
       ...SERVICES.map((name) => createTestDatabase(name)),
     ]);
@@ -79,6 +83,14 @@ export class TestSystem {
     const port = new URL(this.services[name].url).port;
     this.services[name] = await startService(name, { ...this.env[name], HTTP_PORT: port });
     return this.services[name];
+  }
+
+  /**
+   * The barrier behind "nothing more happened": every service has handled everything on its
+   * topics and published everything it committed, and `recorder` has read it all.
+   */
+  async quiesce(recorder?: TopicRecorder, timeoutMs?: number): Promise<void> {
+    await quiesceServices(Object.values(this.services), recorder, timeoutMs);
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { CloudEvent } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
-import { Consumer, IHeaders, Kafka, logLevel } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { testInfrastructure } from './infrastructure';
 import { eventually } from './wait';
 
@@ -25,17 +25,31 @@ export class TopicRecorder {
     private readonly consumer: Consumer,
     private readonly kafka: Kafka,
     private readonly groupId: string,
+    /** The physical topics it reads. */
+    readonly topics: string[],
+    readonly prefix: string,
   ) {}
 
-  static async start(prefix: string, topics: string[]): Promise<TopicRecorder> {
+  /** `broker`: another broker than the tests' one, or a SASL identity on it (the secure broker). */
+  static async start(
+    prefix: string,
+    topics: string[],
+    broker: Pick<KafkaConfig, 'brokers' | 'sasl'> = { brokers: testInfrastructure().brokers },
+  ): Promise<TopicRecorder> {
     const kafka = new Kafka({
       clientId: 'topic-recorder',
-      brokers: testInfrastructure().brokers,
       logLevel: logLevel.NOTHING,
+      ...broker,
     });
     const groupId = `recorder-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    const recorder = new TopicRecorder(consumer, kafka, groupId);
+    const recorder = new TopicRecorder(
+      consumer,
+      kafka,
+      groupId,
+      topics.map((t) => prefix + t),
+      prefix,
+    );
     await consumer.connect();
     // Topics created a moment ago may not be in every metadata answer yet.
     await eventually(
@@ -106,9 +120,20 @@ export class TopicRecorder {
     return record.event as unknown as CloudEvent<T>;
   }
 
-  /** Lets in-flight records arrive, then returns all events of a type (for "nothing more" checks). */
-  async settle(ms = 1500): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+  /** Whether it has read every partition of its topics up to these ends (physical topic → partition → high). */
+  hasReadTo(ends: Map<string, Map<number, bigint>>): boolean {
+    const next = new Map<string, bigint>();
+    for (const r of this.records) {
+      const key = `${this.prefix}${r.topic}#${r.partition}`;
+      const after = BigInt(r.offset) + 1n;
+      if (after > (next.get(key) ?? 0n)) next.set(key, after);
+    }
+    for (const topic of this.topics) {
+      for (const [partition, high] of ends.get(topic) ?? new Map<number, bigint>()) {
+        if (high > 0n && (next.get(`${topic}#${partition}`) ?? 0n) < high) return false;
+      }
+    }
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,12 @@
  * Accounts as ops import them into licensing (PUT /accounts/:id). Each scenario builds its own
  * account with fresh ids, so scenarios sharing one system never touch each other's data.
  */
+import {
+  AccountImportRequest,
+  ContractImportRequest,
+  HoldImportRequest,
+  LicenseImportRequest,
+} from '@app/contracts';
 import { daysFromNow } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 
@@ -10,40 +16,10 @@ export const LICENSE_EXPIRY = daysFromNow(2 * 365);
 const CONTRACT_START = daysFromNow(-300);
 const SUSPENDED_AT = daysFromNow(-30);
 
-export interface HoldImport {
-  holdId: string;
-  category: 'BILLING_HOLD' | 'COMPLIANCE_HOLD' | 'TECHNICAL_INTERRUPTION' | 'FRAUD' | 'LEGAL';
-  reason: string;
-  state: 'ACTIVE' | 'CLEARED';
-  incidentResolved?: boolean;
-  requiredDocuments?: string[];
-}
-
-export interface ContractImport {
-  contractId: string;
-  startsAt: string;
-  endsAt: string;
-  renewalTerms: string;
-  entitlements: { code: string; name: string }[];
-}
-
-export interface LicenseImport {
-  licenseId: string;
-  contractId: string;
-  product: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
-  expiresAt: string;
-  suspendedAt?: string;
-}
-
-export interface AccountImport {
-  region: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
-  outstandingBalance: { amountMinor: number; currency: string };
-  holds: HoldImport[];
-  contracts: ContractImport[];
-  licenses: LicenseImport[];
-}
+export type HoldImport = HoldImportRequest;
+export type ContractImport = ContractImportRequest;
+export type LicenseImport = LicenseImportRequest;
+export type AccountImport = AccountImportRequest;
 
 export const ENTITLEMENTS = [
   { code: 'VIDEO', name: 'Video meetings' },

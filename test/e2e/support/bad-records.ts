@@ -27,6 +27,8 @@ export interface RawRecord {
   headers?: Record<string, Buffer | string>;
   /** The record is sent in a gzip-compressed batch. */
   gzip?: boolean;
+  /** The producer's record timestamp (ms); a topic with LogAppendTime replaces it. */
+  timestamp?: number;
 }
 
 /** Writes records byte for byte to a topic's partition; returns each record's offset. */
@@ -72,7 +74,15 @@ export class RawProducer {
       topic: this.prefix + topic,
       acks: -1,
       compression: record.gzip ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: [{ partition, key: record.key, value: record.value, headers }],
+      messages: [
+        {
+          partition,
+          key: record.key,
+          value: record.value,
+          headers,
+          ...(record.timestamp !== undefined && { timestamp: String(record.timestamp) }),
+        },
+      ],
     });
     return metadata.baseOffset!;
   }

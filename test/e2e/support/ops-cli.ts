@@ -1,8 +1,8 @@
 /** The operator's CLI (apps/ops, built) run against a test system's topic prefix. */
 import { TopicNames } from '@app/messaging';
-import { testInfrastructure } from '@app/testing';
+import { eventually, freePort, testInfrastructure } from '@app/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -14,7 +14,60 @@ export interface OpsResult {
   stderr: string;
 }
 
-export function runOps(prefix: string, args: string[]): Promise<OpsResult> {
+/** The console (`ops console`, built) as a process, on a free port, against a test system. */
+export class ConsoleProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(prefix: string, serviceUrls: Record<string, string>): Promise<ConsoleProcess> {
+    const port = await freePort();
+    let output = '';
+    const child = spawn(process.execPath, [ENTRY, 'console', '--port', String(port)], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        POLY_ENV: 'development',
+        KAFKA_BROKERS: testInfrastructure().brokers.join(','),
+        KAFKA_TOPIC_PREFIX: prefix,
+        BILLING_URL: serviceUrls.billing,
+        ELIGIBILITY_URL: serviceUrls.eligibility,
+        LICENSING_URL: serviceUrls.licensing,
+        NOTIFICATIONS_URL: serviceUrls.notifications,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the console exited: ${output}`);
+        const response = await fetch(`${url}/sign-in`);
+        if (response.status !== 200) throw new Error(`the console answered ${response.status}`);
+      },
+      30_000,
+      200,
+    );
+    return new ConsoleProcess(url, child);
+  }
+
+  /** SIGTERM, then waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** `kafka`: another broker, or credentials (KAFKA_BROKERS, KAFKA_SASL_*), than the tests' one. */
+export function runOps(
+  prefix: string,
+  args: string[],
+  kafka: Record<string, string> = {},
+): Promise<OpsResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -25,6 +78,7 @@ export function runOps(prefix: string, args: string[]): Promise<OpsResult> {
           PATH: process.env.PATH ?? '',
           KAFKA_BROKERS: testInfrastructure().brokers.join(','),
           KAFKA_TOPIC_PREFIX: prefix,
+          ...kafka,
         },
         timeout: 60_000,
       },

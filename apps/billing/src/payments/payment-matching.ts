@@ -31,8 +31,12 @@ export type PaymentDecision =
  * when billing got round to it: billing down or lagging must not turn an on-time payer into a
  * late one.
  */
-export function paymentTime(capturedAt: Date, appendedAt: Date): Date {
-  const earliest = appendedAt.getTime() - SIGNATURE_TOLERANCE_SECONDS * 1000;
+export function paymentTime(
+  capturedAt: Date,
+  appendedAt: Date,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): Date {
+  const earliest = appendedAt.getTime() - toleranceSeconds * 1000;
   const captured = capturedAt.getTime();
   return new Date(Math.min(appendedAt.getTime(), Math.max(earliest, captured)));
 }

@@ -2,6 +2,7 @@ import { OrderPaid, PaymentRejected, RefundRequested } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
 import { PersonalDataCipher } from '@app/platform';
 import { EntityManager } from 'typeorm';
+import { BillingEnvironment } from '../billing.config';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
 import { Quote } from '../quotes/quote';
@@ -125,6 +126,7 @@ function database(orders: Order[], recordedBefore: string[] = [], changedAfterRe
     paymentRepository,
     refunds,
     cipher,
+    { UPSTREAM_SIGNATURE_TOLERANCE_SECONDS: 300 } as BillingEnvironment,
   );
   return { usecase, rows, calls };
 }

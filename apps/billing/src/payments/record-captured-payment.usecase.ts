@@ -1,7 +1,9 @@
 import { OrderPaid, PaymentRejected } from '@app/contracts';
+import { toReceipt } from '../fulfilment/receipt';
 import { Transaction, TransientError } from '@app/messaging';
 import { PersonalDataCipher, sealPerson } from '@app/platform';
 import { Injectable } from '@nestjs/common';
+import { BillingEnvironment } from '../billing.config';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
 import { OrderRepository } from '../orders/order.repository';
@@ -33,6 +35,7 @@ export class RecordCapturedPaymentUsecase {
     private readonly refunds: RefundIssuer,
     /** Seals the customer for notifications, the one consumer that writes to them. */
     private readonly cipher: PersonalDataCipher,
+    private readonly env: BillingEnvironment,
   ) {}
 
   /**
@@ -64,7 +67,11 @@ export class RecordCapturedPaymentUsecase {
         ? matchPayment(
             payable(found.get(command.orderId)),
             { accountId: command.accountId, amount: command.amount },
-            paymentTime(command.capturedAt, command.appendedAt),
+            paymentTime(
+              command.capturedAt,
+              command.appendedAt,
+              this.env.UPSTREAM_SIGNATURE_TOLERANCE_SECONDS,
+            ),
           )
         : undefined;
       (decision?.outcome === 'ACCEPT' ? accepted : oneByOne).push(item);
@@ -103,7 +110,11 @@ export class RecordCapturedPaymentUsecase {
     const decision = matchPayment(
       payable(found),
       { accountId: command.accountId, amount: command.amount },
-      paymentTime(command.capturedAt, command.appendedAt),
+      paymentTime(
+        command.capturedAt,
+        command.appendedAt,
+        this.env.UPSTREAM_SIGNATURE_TOLERANCE_SECONDS,
+      ),
     );
 
     if (decision.outcome === 'ACCEPT') {
@@ -158,6 +169,7 @@ export class RecordCapturedPaymentUsecase {
         },
         customer: { sealed: sealPerson(this.cipher, order.customer) },
         paidAt: tx.now.toISOString(),
+        receipt: toReceipt(quote),
       },
       { correlationId: order.id },
     );

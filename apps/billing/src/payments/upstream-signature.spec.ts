@@ -4,7 +4,7 @@ import { KafkaMessage } from 'kafkajs';
 import { upstreamSignatureCheck } from './upstream-signature';
 
 const secret = 'test-upstream-secret';
-const verify = upstreamSignatureCheck(secret);
+const verify = upstreamSignatureCheck(secret, 300);
 /** Runs the hook on a record of `topic`, appended when its timestamp says (or at `appendedAt`). */
 const check = (topic: string, message: KafkaMessage, appendedAt?: Date): void =>
   verify(
@@ -83,6 +83,26 @@ describe('upstreamSignatureCheck', () => {
     expect(
       failure(() => check(Topics.BillingPayments, record({ 'x-signature': 'garbage' }))),
     ).toMatch(/malformed/);
+  });
+
+  it('takes the configured tolerance', () => {
+    const signed = record({ 'x-signature': signPayload(secret, value, at - 20) });
+    const judge = (toleranceSeconds: number) =>
+      failure(() =>
+        upstreamSignatureCheck(secret, toleranceSeconds)(
+          {
+            topic: Topics.BillingPayments,
+            partition: 0,
+            offset: '0',
+            key: 'acc-1',
+            appendedAt: new Date(at * 1000),
+          },
+          signed,
+          parsedOrUndefined(signed.value),
+        ),
+      );
+    expect(judge(30)).toBeUndefined();
+    expect(judge(10)).toMatch(/stale/);
   });
 
   it('judges freshness on the broker append time, not on the timestamp the producer chose', () => {

@@ -17,6 +17,7 @@ import { KafkaMessage } from 'kafkajs';
  */
 export function upstreamSignatureCheck(
   secret: string,
+  toleranceSeconds: number,
 ): (record: RecordOrigin, message: KafkaMessage, parsed: unknown) => void {
   return (record, message, parsed) => {
     if (record.topic !== Topics.BillingPayments) return;
@@ -26,6 +27,7 @@ export function upstreamSignatureCheck(
       value,
       headerValue(message, SIGNATURE_HEADER),
       Math.floor(record.appendedAt.getTime() / 1000),
+      toleranceSeconds,
     );
     if (verdict !== 'valid') {
       throw new DecodeError(

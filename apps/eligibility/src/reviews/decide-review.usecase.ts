@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CaseDecision, CaseRepository } from '../cases/case.repository';
 import { eligibilityRejectedOf, eligibilityVerifiedOf } from '../cases/case.events';
 import { EligibilityError } from '../eligibility.errors';
+import { ReviewAuditRepository } from './review-audit.repository';
 import { ReviewRepository } from './review.repository';
 import { ReviewResponse, toReviewResponse } from './review.response';
 import { assertApprovableAt, decide, ReviewDecision } from './review.rules';
@@ -12,6 +13,8 @@ export interface DecideReviewCommand {
   reviewId: string;
   decision: ReviewDecision;
   note?: string;
+  /** Who decides (audited): role and token id. */
+  actor: string;
 }
 
 /**
@@ -23,6 +26,7 @@ export class DecideReviewUsecase {
   constructor(
     private readonly reviews: ReviewRepository,
     private readonly cases: CaseRepository,
+    private readonly audit: ReviewAuditRepository,
   ) {}
 
   async execute(command: DecideReviewCommand, tx: Transaction): Promise<ReviewResponse> {
@@ -56,6 +60,12 @@ export class DecideReviewUsecase {
       );
     }
 
+    await this.audit.record(manager, review.reviewId, {
+      action: outcome,
+      subject: null,
+      actor: command.actor,
+      at: now,
+    });
     const saga = { correlationId: review.orderId };
     if (outcome === 'APPROVED') {
       tx.publish(EligibilityVerified, eligibilityVerifiedOf(decidedCase, now), saga);

@@ -1,6 +1,7 @@
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EligibilityError } from '../eligibility.errors';
+import { ReviewAuditRepository } from './review-audit.repository';
 import { ReviewRepository } from './review.repository';
 import { ReviewResponse, toReviewResponse } from './review.response';
 import { assertOpen } from './review.rules';
@@ -9,12 +10,17 @@ export interface RecordDocumentCommand {
   reviewId: string;
   documentId: string;
   status: 'VERIFIED' | 'REJECTED';
+  /** Who records it (audited): role and token id. */
+  actor: string;
 }
 
 /** Records what ops found when checking one of a review's required documents. */
 @Injectable()
 export class RecordDocumentUsecase {
-  constructor(private readonly reviews: ReviewRepository) {}
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly audit: ReviewAuditRepository,
+  ) {}
 
   async execute(command: RecordDocumentCommand, tx: Transaction): Promise<ReviewResponse> {
     const found = await this.reviews.findByIdForUpdate(tx.manager, command.reviewId);
@@ -34,6 +40,12 @@ export class RecordDocumentUsecase {
         { requiredDocuments: found.documents.map((d) => d.documentId) },
       );
     }
+    await this.audit.record(tx.manager, command.reviewId, {
+      action: `DOCUMENT_${command.status}`,
+      subject: command.documentId,
+      actor: command.actor,
+      at: tx.now,
+    });
     const updated = await this.reviews.findById(tx.manager, command.reviewId);
     return toReviewResponse(updated ?? found);
   }

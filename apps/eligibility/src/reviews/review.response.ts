@@ -1,3 +1,4 @@
+import { ReviewAuditEntry } from './review-audit.repository';
 import { DocumentStatus } from './review-document.entity';
 import { ReviewWithDocuments } from './review.repository';
 import { ReviewState } from './review.entity';
@@ -14,9 +15,14 @@ export interface ReviewResponse {
   decidedAt: string | null;
   note: string | null;
   documents: { documentId: string; status: DocumentStatus; recordedAt: string | null }[];
+  /** Who checked which document and who decided, when. */
+  audit?: { action: string; subject: string | null; actor: string; at: string }[];
 }
 
-export function toReviewResponse({ review, documents }: ReviewWithDocuments): ReviewResponse {
+export function toReviewResponse(
+  { review, documents }: ReviewWithDocuments,
+  audit?: ReviewAuditEntry[],
+): ReviewResponse {
   return {
     reviewId: review.reviewId,
     orderId: review.orderId,
@@ -32,5 +38,15 @@ export function toReviewResponse({ review, documents }: ReviewWithDocuments): Re
       status: d.status,
       recordedAt: d.recordedAt?.toISOString() ?? null,
     })),
+    ...(audit
+      ? {
+          audit: audit.map((a) => ({
+            action: a.action,
+            subject: a.subject,
+            actor: a.actor,
+            at: a.at.toISOString(),
+          })),
+        }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { UnitOfWork } from '@app/messaging';
-import { IdParam, Roles } from '@app/platform';
+import { actorOf, CurrentPrincipal, IdParam, Principal, Roles } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DecideReviewUsecase } from './decide-review.usecase';
@@ -39,9 +39,13 @@ export class ReviewsController {
     @IdParam('reviewId') reviewId: string,
     @IdParam('documentId') documentId: string,
     @Body() body: RecordDocumentBody,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ReviewResponse> {
     return this.uow.run({}, (tx) =>
-      this.recordDocument.execute({ reviewId, documentId, status: body.status }, tx),
+      this.recordDocument.execute(
+        { reviewId, documentId, status: body.status, actor: actorOf(principal) },
+        tx,
+      ),
     );
   }
 
@@ -51,9 +55,13 @@ export class ReviewsController {
   decide(
     @IdParam('reviewId') reviewId: string,
     @Body() body: DecideReviewBody,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ReviewResponse> {
     return this.uow.run({}, (tx) =>
-      this.decideReview.execute({ reviewId, decision: body.decision, note: body.note }, tx),
+      this.decideReview.execute(
+        { reviewId, decision: body.decision, note: body.note, actor: actorOf(principal) },
+        tx,
+      ),
     );
   }
 }

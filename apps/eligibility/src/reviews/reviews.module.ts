@@ -6,6 +6,7 @@ import { GetReviewUsecase } from './get-review.usecase';
 import { ListReviewsUsecase } from './list-reviews.usecase';
 import { RecordDocumentUsecase } from './record-document.usecase';
 import { ReviewDeadlineScheduler } from './review-deadline.scheduler';
+import { ReviewAuditRepository } from './review-audit.repository';
 import { ReviewRepository } from './review.repository';
 import { ReviewsController } from './reviews.controller';
 
@@ -15,6 +16,7 @@ import { ReviewsController } from './reviews.controller';
   controllers: [ReviewsController],
   providers: [
     ReviewRepository,
+    ReviewAuditRepository,
     ListReviewsUsecase,
     GetReviewUsecase,
     RecordDocumentUsecase,

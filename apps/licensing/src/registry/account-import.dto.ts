@@ -1,5 +1,9 @@
 import {
+  AccountImportRequest,
   AccountStatus,
+  ContractImportRequest,
+  HoldImportRequest,
+  LicenseImportRequest,
   AccountStatuses,
   EntitlementDto,
   HoldCategories,
@@ -28,7 +32,7 @@ export class AccountIdParams {
   @IsId() id!: string;
 }
 
-export class HoldImportDto {
+export class HoldImportDto implements HoldImportRequest {
   @IsId() holdId!: string;
   @IsIn(HoldCategories) category!: HoldCategory;
   @IsString() @Length(1, 500) reason!: string;
@@ -44,7 +48,7 @@ export class HoldImportDto {
   requiredDocuments?: string[];
 }
 
-export class ContractImportDto {
+export class ContractImportDto implements ContractImportRequest {
   @IsId() contractId!: string;
   @IsISO8601({ strict: true }) startsAt!: string;
   @IsISO8601({ strict: true }) endsAt!: string;
@@ -57,7 +61,7 @@ export class ContractImportDto {
   entitlements!: EntitlementDto[];
 }
 
-export class LicenseImportDto {
+export class LicenseImportDto implements LicenseImportRequest {
   @IsId() licenseId!: string;
   @IsId() contractId!: string;
   @IsString() @Length(1, 200) product!: string;
@@ -67,7 +71,7 @@ export class LicenseImportDto {
 }
 
 /** PUT /accounts/:id: the whole account at once; its holds, contracts and licenses are replaced. */
-export class AccountImportDto {
+export class AccountImportDto implements AccountImportRequest {
   @Matches(/^[A-Z]{2,8}$/, { message: 'region must be an upper-case region code (EU, US, ...)' })
   region!: string;
   @IsIn(AccountStatuses) status!: AccountStatus;

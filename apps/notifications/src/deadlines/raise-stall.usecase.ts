@@ -5,12 +5,12 @@ import { EmailStages } from '../emails/email.templates';
 import { NotificationRepository } from '../emails/notification.repository';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
-import { RecordStageUsecase, stageOf } from '../timeline/record-stage.usecase';
+import { RecordStagesUsecase, stageOf } from '../timeline/record-stages.usecase';
 import { TERMINAL_STATUSES } from '../timeline/saga-status';
 import { TimelineRepository } from '../timeline/timeline.repository';
 import { ReactivationStallRepository } from './reactivation-stall.repository';
-import { stallAllowancesFrom } from './stall-allowances';
-import { StallAllowances, stallDeadline } from './stall-rules';
+import { stallAllowancesFrom } from '../timeline/stall-allowances';
+import { StallAllowances, stallDeadline } from '../timeline/stall-rules';
 
 /**
  * A saga overdue at its stage is escalated once: ReactivationStalled for everyone watching, and
@@ -24,7 +24,7 @@ export class RaiseStallUsecase {
     private readonly timeline: TimelineRepository,
     private readonly stalls: ReactivationStallRepository,
     private readonly notifications: NotificationRepository,
-    private readonly recordStage: RecordStageUsecase,
+    private readonly recordStages: RecordStagesUsecase,
     private readonly metrics: NotificationsMetrics,
     env: NotificationsEnvironment,
   ) {
@@ -59,17 +59,19 @@ export class RaiseStallUsecase {
     };
     const event = tx.publish(ReactivationStalled, stalled);
     // Our own event: recorded in the timeline here rather than consumed back from Kafka.
-    await this.recordStage.execute(stageOf(event), tx);
+    await this.recordStages.execute([stageOf(event)], tx);
     this.metrics.stalls.inc({ stage });
-    await this.notifications.queue(tx.manager, {
-      orderId: saga.orderId,
-      accountId: saga.accountId,
-      stage: EmailStages.Stalled,
-      subjectKey: stage,
-      audience: 'SUPPORT',
-      content: { stage: stalled.stage, since: stalled.since, deadline: stalled.deadline },
-      dueAt: tx.now,
-      createdAt: tx.now,
-    });
+    await this.notifications.queueMany(tx.manager, [
+      {
+        orderId: saga.orderId,
+        accountId: saga.accountId,
+        stage: EmailStages.Stalled,
+        subjectKey: stage,
+        audience: 'SUPPORT',
+        content: { stage: stalled.stage, since: stalled.since, deadline: stalled.deadline },
+        dueAt: tx.now,
+        createdAt: tx.now,
+      },
+    ]);
   }
 }

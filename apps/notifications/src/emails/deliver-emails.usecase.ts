@@ -10,17 +10,19 @@ import { NotificationEntity } from './notification.entity';
 import { EmailClaim, NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { retryDelayMs } from './retry-policy';
-import { inSendingOrder } from './send-order';
+import { inSendingOrder, sendingWaves } from './send-order';
 import { SendingLedger, SentEmail } from './sending-ledger';
-import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
+import { isPermanentSmtpFailure, SMTP_CONNECTIONS, SmtpMailer } from './smtp.mailer';
 
 /**
- * Sends a batch of claimed emails and records each as sent as soon as the SMTP server accepted it
- * (marked SENT and its CustomerNotified published, in its own transaction), so that one failure
- * never has another message sent again. When that record cannot be written (the database is
- * unavailable), the email is kept in the ledger, its lease renewed, and recorded when the database
- * answers again. Only a process killed between the SMTP answer and the record sends a message
- * twice (after the lease ran out, with the same Message-ID).
+ * Sends a batch of claimed emails in waves, one message per pooled SMTP connection, and records the
+ * wave's emails the SMTP server accepted (marked SENT and their CustomerNotified published) in one
+ * transaction before the next wave is sent: so at most SMTP_CONNECTIONS emails are ever accepted
+ * and not yet recorded, as when each was recorded alone, and one failure never has another
+ * message sent again. When that record cannot be written (the database is unavailable), the
+ * emails are kept in the ledger, their leases renewed, and recorded when the database answers
+ * again. Only a process killed between the SMTP answers and the record sends messages twice (at
+ * most SMTP_CONNECTIONS, after their lease ran out, with the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -37,58 +39,98 @@ export class DeliverEmailsUsecase {
     private readonly metrics: NotificationsMetrics,
   ) {}
 
-  async execute(claimed: NotificationEntity[]): Promise<void> {
+  /**
+   * `shouldContinue`: false once the process is stopping; the messages not sent yet are given
+   * back to the queue. So are they when a wave cannot be recorded (the database is away): nothing
+   * more is sent until it answers, so at most one wave is ever sent and not recorded.
+   */
+  async execute(
+    claimed: NotificationEntity[],
+    shouldContinue: () => boolean = () => true,
+  ): Promise<void> {
     const cases = await this.cases.findMany(this.dataSource.manager, [
       ...new Set(claimed.map((n) => n.orderId)),
     ]);
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
-    // Orders in parallel; one order's messages one after the other, in saga order.
-    const outcomes = await Promise.allSettled(
-      inSendingOrder(claimed).map(async (messages) => {
-        for (const notification of messages) {
-          try {
-            const claim = claims.get(notification.id)!;
-            await this.deliver(notification, claim, cases.get(notification.orderId));
-          } finally {
-            this.ledger.doneSending(notification.id);
-          }
-        }
-      }),
-    );
-    // Those not reached (their order's sending failed) are let go: their lease runs out.
-    for (const id of claims.keys()) this.ledger.doneSending(id);
-    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failure) throw failure.reason;
+    const unsent = new Set(claims.keys());
+    try {
+      // Orders side by side; one order's messages one after the other, in saga order.
+      for (const wave of sendingWaves(inSendingOrder(claimed), SMTP_CONNECTIONS)) {
+        if (!shouldContinue()) break;
+        const outcomes = await Promise.allSettled(
+          wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
+        );
+        for (const n of wave) unsent.delete(n.id);
+        const recorded = await this.record(
+          outcomes.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : [])),
+        );
+        for (const n of wave) this.ledger.doneSending(n.id);
+        // A retry that could not be scheduled: the database is away too.
+        const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failure) throw failure.reason;
+        if (!recorded) break;
+      }
+    } finally {
+      await this.giveBack([...unsent].map((id) => claims.get(id)!));
+      for (const id of claims.keys()) this.ledger.doneSending(id);
+    }
   }
 
+  /**
+   * Claimed messages not sent: due again at once for any sender. If the database is away, they
+   * stay claimed until their lease runs out (later, never twice).
+   */
+  private async giveBack(claims: EmailClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    try {
+      await this.notifications.release(this.dataSource.manager, claims);
+    } catch (error) {
+      const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
+      this.logger.warn(
+        { emails: claims.length, reason },
+        'unsent emails kept until their lease ends',
+      );
+    }
+  }
+
+  /** Sends one email; returns it once the SMTP server accepted it, or schedules its retry. */
   private async deliver(
     notification: NotificationEntity,
     claim: EmailClaim,
     kase: SupportCase | undefined,
-  ): Promise<void> {
+  ): Promise<SentEmail | undefined> {
     let messageId: string;
     try {
       messageId = await this.send(notification, kase);
     } catch (error) {
       await this.failed(notification, claim, error);
-      return;
+      return undefined;
     }
-    const log = {
-      orderId: notification.orderId,
-      stage: notification.stage,
-      notificationId: notification.id,
-      correlationId: notification.orderId,
-    };
     this.metrics.emails.inc({ stage: notification.stage, outcome: 'sent' });
-    this.logger.log(log, 'email sent');
-    const sent: SentEmail = { notification, claim, messageId };
+    this.logger.log(logOf(notification), 'email sent');
+    return { notification, claim, messageId };
+  }
+
+  /**
+   * Records a wave's accepted emails; those it cannot are kept to be recorded later. False when
+   * the record failed.
+   */
+  private async record(sent: SentEmail[]): Promise<boolean> {
+    if (sent.length === 0) return true;
     try {
       await this.recordSent.execute(sent);
+      return true;
     } catch (error) {
-      this.ledger.keepUnrecorded(sent);
       const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
-      this.logger.warn({ ...log, reason }, 'email sent, not yet recorded: kept to record later');
+      for (const email of sent) {
+        this.ledger.keepUnrecorded(email);
+        this.logger.warn(
+          { ...logOf(email.notification), reason },
+          'email sent, not yet recorded: kept to record later',
+        );
+      }
+      return false;
     }
   }
 
@@ -132,13 +174,7 @@ export class DeliverEmailsUsecase {
     claim: EmailClaim,
     error: unknown,
   ): Promise<void> {
-    const log = {
-      orderId: notification.orderId,
-      stage: notification.stage,
-      notificationId: notification.id,
-      correlationId: notification.orderId,
-      attempts: notification.attempts,
-    };
+    const log = { ...logOf(notification), attempts: notification.attempts };
     const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
     const manager = this.dataSource.manager;
     if (isPermanentSmtpFailure(error) || notification.attempts >= this.env.EMAIL_MAX_ATTEMPTS) {
@@ -152,4 +188,13 @@ export class DeliverEmailsUsecase {
     this.metrics.emails.inc({ stage: notification.stage, outcome: 'retry' });
     await this.notifications.markRetry(manager, claim, new Date(Date.now() + delay), reason);
   }
+}
+
+function logOf(notification: NotificationEntity): Record<string, string> {
+  return {
+    orderId: notification.orderId,
+    stage: notification.stage,
+    notificationId: notification.id,
+    correlationId: notification.orderId,
+  };
 }

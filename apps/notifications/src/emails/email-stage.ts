@@ -2,15 +2,17 @@ import { isDuplicatePaymentOnly } from '../timeline/saga-status';
 import { EmailStages } from './email.templates';
 
 /** Event types that call for an email to the customer. */
-export type StageEmailEvent =
-  | 'OrderPaid'
-  | 'EligibilityReviewRequired'
-  | 'ActivationScheduled'
-  | 'EntitlementsRestored'
-  | 'EligibilityRejected'
-  | 'PaymentRejected'
-  | 'ReactivationFailed'
-  | 'OrderRefunded';
+export const STAGE_EMAIL_EVENTS = [
+  'OrderPaid',
+  'EligibilityReviewRequired',
+  'ActivationScheduled',
+  'EntitlementsRestored',
+  'EligibilityRejected',
+  'PaymentRejected',
+  'ReactivationFailed',
+  'OrderRefunded',
+] as const;
+export type StageEmailEvent = (typeof STAGE_EMAIL_EVENTS)[number];
 
 /**
  * The email stage an event calls for: its own type, except a second payment of an order already

@@ -12,7 +12,19 @@ import { NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { SendingLedger } from './sending-ledger';
 
-const BATCH = 20;
+/** Emails claimed at once (one statement), sent in waves (see DeliverEmailsUsecase). */
+const BATCH = 60;
+
+/** Between attempts to record, at shutdown, the emails sent while the database was away. */
+const SHUTDOWN_RECORD_RETRY_MS = 250;
+
+/**
+ * How long a stopping process waits for its database to record what it sent (a restart of
+ * PostgreSQL takes seconds): at most 20 s, and well within the lease it keeps renewing meanwhile.
+ */
+export function shutdownRecordWaitMs(leaseMs: number): number {
+  return Math.min(20_000, Math.floor(leaseMs / 2));
+}
 
 const messageOf = (error: unknown): string =>
   maskEmailsIn(error instanceof Error ? error.message : String(error));
@@ -62,8 +74,15 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
-    // A last chance for what was sent and not recorded; what still is not will be sent again.
-    const left = await this.recordUnrecorded();
+    // What was sent and not recorded (the database is away) is recorded if the database comes
+    // back within a bounded wait (its leases still renewed); what still is not will be sent again.
+    const deadline = Date.now() + shutdownRecordWaitMs(this.env.EMAIL_CLAIM_TIMEOUT_MS);
+    let left = await this.recordUnrecorded();
+    if (left > 0) this.logger.warn({ emails: left }, 'stopping: waiting to record sent emails');
+    while (left > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_RECORD_RETRY_MS));
+      left = await this.recordUnrecorded();
+    }
     clearInterval(this.leaseTimer);
     if (left > 0) {
       this.logger.error({ emails: left }, 'emails sent but not recorded at shutdown');
@@ -98,7 +117,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
             excluding: this.ledger.unrecordedIds(),
           });
           if (claimed.length === 0) break;
-          await this.deliver.execute(claimed);
+          await this.deliver.execute(claimed, () => !this.stopped);
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.
@@ -113,13 +132,21 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    * fail); returns how many are left.
    */
   private async recordUnrecorded(): Promise<number> {
+    const unrecorded = this.ledger.unrecordedEmails();
+    if (unrecorded.length === 0) return 0;
     let failure: unknown;
-    for (const email of this.ledger.unrecordedEmails()) {
-      try {
-        await this.recordSent.execute(email);
-        this.ledger.recorded(email.notification.id);
-      } catch (error) {
-        failure = error;
+    try {
+      await this.recordSent.execute(unrecorded);
+      for (const email of unrecorded) this.ledger.recorded(email.notification.id);
+    } catch {
+      // One at a time, so that one that cannot be recorded does not hold the others back.
+      for (const email of unrecorded) {
+        try {
+          await this.recordSent.execute([email]);
+          this.ledger.recorded(email.notification.id);
+        } catch (error) {
+          failure = error;
+        }
       }
     }
     const left = this.ledger.unrecordedIds().length;

@@ -9,6 +9,7 @@ import {
   ReactivationFailed,
   ReactivationStalled,
 } from '@app/contracts';
+import escape from 'escape-html';
 import { formatMoney } from './money.format';
 import { reasonText } from './reason.texts';
 
@@ -289,13 +290,4 @@ function blockHtml(block: Block): string {
         `<li><strong>${escape(s.title)}</strong><ul>${s.items.map((i) => `<li>${escape(i)}</li>`).join('')}</ul></li>`,
     )
     .join('')}</ul>`;
-}
-
-function escape(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

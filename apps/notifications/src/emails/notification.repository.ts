@@ -29,40 +29,59 @@ export interface EmailClaim {
 /** The email queue: one row per message, claimed by conditional updates. */
 @Injectable()
 export class NotificationRepository {
-  /** Queues a message unless this (order, stage, subject) has one already; true when queued. */
-  async queue(manager: EntityManager, n: NewNotification): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+  /**
+   * Queues these messages with one statement, in (order, stage, subject) order, except those whose
+   * (order, stage, subject) has one already: a redelivery, a replay or the same stage under a new
+   * event id queues nothing.
+   */
+  async queueMany(manager: EntityManager, messages: NewNotification[]): Promise<void> {
+    if (messages.length === 0) return;
+    const key = (n: NewNotification) => `${n.orderId}\u0000${n.stage}\u0000${n.subjectKey ?? ''}`;
+    const sorted = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    await manager.query(
       `INSERT INTO notifications
          (id, order_id, account_id, stage, subject_key, audience, status, content,
           due_at, next_attempt_at, attempts, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $9, 0, $10)
-       ON CONFLICT (order_id, stage, subject_key) DO NOTHING RETURNING id`,
+       SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience, m.status,
+              m.content::jsonb, m.due_at, m.due_at, 0, m.created_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
+           WITH ORDINALITY AS m(id, order_id, account_id, stage, subject_key, audience, status,
+                                content, due_at, created_at, n)
+        ORDER BY m.n
+       ON CONFLICT (order_id, stage, subject_key) DO NOTHING`,
       [
-        randomUUID(),
-        n.orderId,
-        n.accountId,
-        n.stage,
-        n.subjectKey ?? '',
-        n.audience,
-        n.status ?? 'PENDING',
-        JSON.stringify(n.content),
-        n.dueAt,
-        n.createdAt,
+        sorted.map(() => randomUUID()),
+        sorted.map((n) => n.orderId),
+        sorted.map((n) => n.accountId),
+        sorted.map((n) => n.stage),
+        sorted.map((n) => n.subjectKey ?? ''),
+        sorted.map((n) => n.audience),
+        sorted.map((n) => n.status ?? 'PENDING'),
+        sorted.map((n) => JSON.stringify(n.content)),
+        sorted.map((n) => n.dueAt),
+        sorted.map((n) => n.createdAt),
       ],
     );
-    return rows.length > 0;
   }
 
-  /** HELD messages of an order (queued before its order was known) become due, or are dropped. */
+  /**
+   * HELD messages of these orders (queued before their orders were known) become due when their
+   * order wants them, or are dropped; one statement.
+   */
   async releaseHeld(
     manager: EntityManager,
-    orderId: string,
     stage: string,
-    send: boolean,
+    orders: { orderId: string; send: boolean }[],
   ): Promise<void> {
+    if (orders.length === 0) return;
+    const sorted = [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
     await manager.query(
-      `UPDATE notifications SET status = $3 WHERE order_id = $1 AND stage = $2 AND status = 'HELD'`,
-      [orderId, stage, send ? 'PENDING' : 'CANCELLED'],
+      `UPDATE notifications n
+          SET status = CASE WHEN o.send THEN 'PENDING' ELSE 'CANCELLED' END
+         FROM unnest($2::text[], $3::boolean[]) AS o(order_id, send)
+        WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'`,
+      [stage, sorted.map((o) => o.orderId), sorted.map((o) => o.send)],
     );
   }
 
@@ -117,21 +136,52 @@ export class NotificationRepository {
     return count;
   }
 
-  /** Marks a sent message SENT if the claim that sent it still holds it; true when marked. */
-  async markSent(
+  /**
+   * Marks sent messages SENT, each only if the claim that sent it still holds it (one statement);
+   * returns the ids marked.
+   */
+  async markSentMany(
     manager: EntityManager,
-    claim: EmailClaim,
-    messageId: string,
+    sent: { claim: EmailClaim; messageId: string }[],
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<Set<string>> {
+    if (sent.length === 0) return new Set();
+    const sorted = [...sent].sort((a, b) => (a.claim.id < b.claim.id ? -1 : 1));
     const [rows]: [{ id: string }[], number] = await manager.query(
-      `UPDATE notifications
-          SET status = 'SENT', message_id = $4, sent_at = $5, last_error = NULL, lease_until = NULL
-        WHERE id = $1 AND status = 'SENDING' AND claimed_by = $2 AND claimed_at = $3
-        RETURNING id`,
-      [claim.id, claim.owner, claim.claimedAt, messageId, now],
+      `UPDATE notifications n
+          SET status = 'SENT', message_id = s.message_id, sent_at = $5, last_error = NULL,
+              lease_until = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+           AS s(id, owner, claimed_at, message_id)
+        WHERE n.id = s.id AND n.status = 'SENDING' AND n.claimed_by = s.owner
+          AND n.claimed_at = s.claimed_at
+        RETURNING n.id`,
+      [
+        sorted.map((s) => s.claim.id),
+        sorted.map((s) => s.claim.owner),
+        sorted.map((s) => s.claim.claimedAt),
+        sorted.map((s) => s.messageId),
+        now,
+      ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Gives claimed messages that were not sent back to the queue, due at once, their attempt not
+   * counted, if the claim that took them still holds them.
+   */
+  async release(manager: EntityManager, claims: EmailClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    const sorted = [...claims].sort((a, b) => (a.id < b.id ? -1 : 1));
+    await manager.query(
+      `UPDATE notifications n
+          SET status = 'PENDING', lease_until = NULL, attempts = n.attempts - 1
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(id, owner, claimed_at)
+        WHERE n.id = c.id AND n.status = 'SENDING' AND n.claimed_by = c.owner
+          AND n.claimed_at = c.claimed_at`,
+      [sorted.map((c) => c.id), sorted.map((c) => c.owner), sorted.map((c) => c.claimedAt)],
+    );
   }
 
   async markRetry(

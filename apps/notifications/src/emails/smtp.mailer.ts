@@ -17,6 +17,12 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+/**
+ * Pooled SMTP connections, hence emails sent at once: also how many accepted emails at most wait
+ * to be recorded (the duplicates a kill can cause, see DeliverEmailsUsecase).
+ */
+export const SMTP_CONNECTIONS = 3;
+
 /** Sends email over SMTP (SMTP_URL), pooled connections. */
 @Injectable()
 export class SmtpMailer implements OnApplicationShutdown {
@@ -30,7 +36,9 @@ export class SmtpMailer implements OnApplicationShutdown {
       {
         url: env.SMTP_URL,
         pool: true,
-        maxConnections: 3,
+        maxConnections: SMTP_CONNECTIONS,
+        // A connection carries many messages before it is renewed (nodemailer's default: 100).
+        maxMessages: 1000,
         connectionTimeout: timeout,
         greetingTimeout: timeout,
         socketTimeout: timeout,

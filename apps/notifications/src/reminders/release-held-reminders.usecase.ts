@@ -1,22 +1,21 @@
-import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { EmailStages } from '../emails/email.templates';
 import { NotificationRepository } from '../emails/notification.repository';
 
-/** The order is now known: reminders held for it are scheduled if it bought them, dropped if not. */
+/** Orders now known: reminders held for them are scheduled if they bought them, dropped if not. */
 @Injectable()
 export class ReleaseHeldRemindersUsecase {
   constructor(private readonly notifications: NotificationRepository) {}
 
   async execute(
-    command: { orderId: string; boughtReminders: boolean },
-    tx: Transaction,
+    orders: { orderId: string; boughtReminders: boolean }[],
+    scope: { manager: EntityManager },
   ): Promise<void> {
     await this.notifications.releaseHeld(
-      tx.manager,
-      command.orderId,
+      scope.manager,
       EmailStages.RenewalReminder,
-      command.boughtReminders,
+      orders.map((o) => ({ orderId: o.orderId, send: o.boughtReminders })),
     );
   }
 }

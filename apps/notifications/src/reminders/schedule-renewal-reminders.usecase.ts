@@ -1,8 +1,8 @@
 import { AddOns } from '@app/contracts';
-import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { EmailStages, RenewalReminderContent } from '../emails/email.templates';
-import { NotificationRepository } from '../emails/notification.repository';
+import { NewNotification, NotificationRepository } from '../emails/notification.repository';
 import { NotificationsEnvironment } from '../notifications.config';
 import { SupportCaseRepository } from '../roster/support-case.repository';
 import { renewalReminderDueAt } from './renewal-reminder.schedule';
@@ -16,9 +16,10 @@ export interface ScheduleRenewalRemindersCommand {
 }
 
 /**
- * Restored licenses of an order that bought renewal reminders each get one reminder (unique per
- * order and license), sent by the email dispatcher when due. When the restoration is seen before
- * the order itself (topics are consumed independently), the reminders are held until it is.
+ * Restored licenses of orders that bought renewal reminders each get one reminder (unique per
+ * order and license), sent by the email dispatcher when due. When a restoration is seen before
+ * its order (topics are consumed independently), its reminders are held until the order is.
+ * One read and one write whatever the number of orders.
  */
 @Injectable()
 export class ScheduleRenewalRemindersUsecase {
@@ -28,32 +29,44 @@ export class ScheduleRenewalRemindersUsecase {
     private readonly env: NotificationsEnvironment,
   ) {}
 
-  async execute(command: ScheduleRenewalRemindersCommand, tx: Transaction): Promise<void> {
-    const addOns = await this.cases.addOnsOf(tx.manager, command.orderId);
-    if (addOns && !addOns.includes(RENEWAL_REMINDERS)) return;
-    for (const license of command.licenses) {
-      const dueAt = renewalReminderDueAt(
-        new Date(license.expiresAt),
-        this.env.RENEWAL_REMINDER_DAYS,
-        tx.now,
-      );
-      if (!dueAt) continue;
-      const content: RenewalReminderContent = {
-        licenseId: license.licenseId,
-        product: license.product,
-        expiresAt: license.expiresAt,
-      };
-      await this.notifications.queue(tx.manager, {
-        orderId: command.orderId,
-        accountId: command.accountId,
-        stage: EmailStages.RenewalReminder,
-        subjectKey: license.licenseId,
-        audience: 'CUSTOMER',
-        status: addOns ? 'PENDING' : 'HELD',
-        content,
-        dueAt,
-        createdAt: tx.now,
-      });
+  async execute(
+    commands: ScheduleRenewalRemindersCommand[],
+    scope: { manager: EntityManager; now: Date },
+  ): Promise<void> {
+    if (commands.length === 0) return;
+    const addOns = await this.cases.addOnsOf(
+      scope.manager,
+      commands.map((c) => c.orderId),
+    );
+    const reminders: NewNotification[] = [];
+    for (const command of commands) {
+      const bought = addOns.get(command.orderId);
+      if (bought && !bought.includes(RENEWAL_REMINDERS)) continue;
+      for (const license of command.licenses) {
+        const dueAt = renewalReminderDueAt(
+          new Date(license.expiresAt),
+          this.env.RENEWAL_REMINDER_DAYS,
+          scope.now,
+        );
+        if (!dueAt) continue;
+        const content: RenewalReminderContent = {
+          licenseId: license.licenseId,
+          product: license.product,
+          expiresAt: license.expiresAt,
+        };
+        reminders.push({
+          orderId: command.orderId,
+          accountId: command.accountId,
+          stage: EmailStages.RenewalReminder,
+          subjectKey: license.licenseId,
+          audience: 'CUSTOMER',
+          status: bought ? 'PENDING' : 'HELD',
+          content,
+          dueAt,
+          createdAt: scope.now,
+        });
+      }
     }
+    await this.notifications.queueMany(scope.manager, reminders);
   }
 }

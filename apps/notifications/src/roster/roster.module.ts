@@ -1,11 +1,8 @@
 import { Module } from '@nestjs/common';
-import { StageRecordingModule } from '../timeline/stage-recording.module';
-import { AssignSupportContactUsecase } from './assign-support-contact.usecase';
-import { CloseSupportCaseUsecase } from './close-support-case.usecase';
+import { CloseSupportCasesUsecase } from './close-support-cases.usecase';
 import { ListRosterUsecase } from './list-roster.usecase';
-import { OpenRejectedPaymentCaseUsecase } from './open-rejected-payment-case.usecase';
+import { OpenSupportCasesUsecase } from './open-support-cases.usecase';
 import { RosterController } from './roster.controller';
-import { SupportCaseHandler } from './support-case.handler';
 import { SupportCaseRepository } from './support-case.repository';
 
 /**
@@ -13,15 +10,13 @@ import { SupportCaseRepository } from './support-case.repository';
  * closed by a rejected payment).
  */
 @Module({
-  imports: [StageRecordingModule],
-  controllers: [SupportCaseHandler, RosterController],
+  controllers: [RosterController],
   providers: [
     SupportCaseRepository,
-    AssignSupportContactUsecase,
-    CloseSupportCaseUsecase,
-    OpenRejectedPaymentCaseUsecase,
+    OpenSupportCasesUsecase,
+    CloseSupportCasesUsecase,
     ListRosterUsecase,
   ],
-  exports: [SupportCaseRepository],
+  exports: [SupportCaseRepository, OpenSupportCasesUsecase, CloseSupportCasesUsecase],
 })
 export class RosterModule {}

@@ -33,7 +33,6 @@ export interface NewSupportCase {
   customer: { name: string; email: string };
   paid: { amountMinor: number; currency: string };
   addOns: string[];
-  openedAt: Date;
 }
 
 interface SupportCaseRow {
@@ -67,37 +66,6 @@ interface ContactLoadRow {
 export class SupportCaseRepository {
   constructor(private readonly cipher: PersonalDataCipher) {}
 
-  /** Contacts of a region with their open cases (every contact when the region has none). */
-  async contactLoads(manager: EntityManager, region: string): Promise<ContactWithLoad[]> {
-    const rows: ContactLoadRow[] = await manager.query(
-      `WITH pool AS (
-         SELECT * FROM support_contacts WHERE region = $1
-         UNION ALL
-         SELECT * FROM support_contacts WHERE NOT EXISTS (SELECT 1 FROM support_contacts WHERE region = $1)
-       )
-       SELECT p.contact_id, p.name, p.email, p.region,
-              (SELECT count(*) FROM support_cases s
-                WHERE s.contact_id = p.contact_id AND s.closed_at IS NULL)::int AS open_cases
-         FROM pool p`,
-      [region],
-    );
-    return rows.map((row) => ({
-      contactId: row.contact_id,
-      name: row.name,
-      email: row.email,
-      region: row.region,
-      openCases: row.open_cases,
-    }));
-  }
-
-  /** The first region of the roster (alphabetically), or undefined when the roster is empty. */
-  async firstRegion(manager: EntityManager): Promise<string | undefined> {
-    const rows: { region: string | null }[] = await manager.query(
-      `SELECT min(region) AS region FROM support_contacts`,
-    );
-    return rows[0]?.region ?? undefined;
-  }
-
   /** Every contact with their open cases, by region then name. */
   async roster(manager: EntityManager): Promise<ContactWithLoad[]> {
     const rows: ContactLoadRow[] = await manager.query(
@@ -115,52 +83,74 @@ export class SupportCaseRepository {
     }));
   }
 
-  /** Opens the case; false when the order already has one (a replayed or re-sent OrderPaid). */
-  async open(manager: EntityManager, kase: NewSupportCase): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+  /**
+   * Opens these cases (one statement, in order id order); returns the orders whose case was opened
+   * here (an order that has one already keeps it: a replayed or re-sent event).
+   */
+  async openMany(
+    manager: EntityManager,
+    cases: NewSupportCase[],
+    openedAt: Date,
+  ): Promise<Set<string>> {
+    if (cases.length === 0) return new Set();
+    const sorted = [...cases].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
+    const rows: { order_id: string }[] = await manager.query(
       `INSERT INTO support_cases
          (order_id, account_id, region, contact_id, customer_name_enc, customer_email_enc,
           paid_amount_minor, paid_currency, add_ons, opened_at, closed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, NULL)
+       SELECT c.order_id, c.account_id, c.region, c.contact_id, c.name_enc, c.email_enc,
+              c.amount_minor, c.currency,
+              ARRAY(SELECT jsonb_array_elements_text(c.add_ons)), $10::timestamptz, NULL
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::bigint[], $8::text[], $9::jsonb[])
+           WITH ORDINALITY AS c(order_id, account_id, region, contact_id, name_enc, email_enc,
+                                amount_minor, currency, add_ons, n)
+        ORDER BY c.n
        ON CONFLICT DO NOTHING RETURNING order_id`,
       [
-        kase.orderId,
-        kase.accountId,
-        kase.region,
-        kase.contactId,
-        this.cipher.encrypt(kase.customer.name),
-        this.cipher.encrypt(kase.customer.email),
-        kase.paid.amountMinor,
-        kase.paid.currency,
-        kase.addOns,
-        kase.openedAt,
+        sorted.map((c) => c.orderId),
+        sorted.map((c) => c.accountId),
+        sorted.map((c) => c.region),
+        sorted.map((c) => c.contactId),
+        sorted.map((c) => this.cipher.encrypt(c.customer.name)),
+        sorted.map((c) => this.cipher.encrypt(c.customer.email)),
+        sorted.map((c) => c.paid.amountMinor),
+        sorted.map((c) => c.paid.currency),
+        sorted.map((c) => JSON.stringify(c.addOns)),
+        openedAt,
       ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.order_id));
   }
 
-  /** Closes the case once (its saga ended); later calls change nothing. */
-  async close(manager: EntityManager, orderId: string, at: Date): Promise<void> {
+  /** Closes these orders' cases once (their sagas ended); later calls change nothing. */
+  async closeMany(manager: EntityManager, orderIds: string[], at: Date): Promise<void> {
+    if (orderIds.length === 0) return;
     await manager.query(
-      `UPDATE support_cases SET closed_at = $2 WHERE order_id = $1 AND closed_at IS NULL`,
-      [orderId, at],
+      `UPDATE support_cases SET closed_at = $2
+        WHERE order_id = ANY($1::text[]) AND closed_at IS NULL`,
+      [[...orderIds].sort(), at],
     );
   }
 
-  /** The add-ons the order bought, or undefined while the order is not known. */
-  async addOnsOf(manager: EntityManager, orderId: string): Promise<string[] | undefined> {
-    const rows: { add_ons: string[] }[] = await manager.query(
-      `SELECT add_ons FROM support_cases WHERE order_id = $1`,
-      [orderId],
+  /** The add-ons each known order bought (orders not known yet are absent). */
+  async addOnsOf(manager: EntityManager, orderIds: string[]): Promise<Map<string, string[]>> {
+    if (orderIds.length === 0) return new Map();
+    const rows: { order_id: string; add_ons: string[] }[] = await manager.query(
+      `SELECT order_id, add_ons FROM support_cases WHERE order_id = ANY($1::text[])`,
+      [orderIds],
     );
-    return rows[0]?.add_ons;
+    return new Map(rows.map((row) => [row.order_id, row.add_ons]));
   }
 
-  async exists(manager: EntityManager, orderId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM support_cases WHERE order_id = $1`, [
-      orderId,
-    ]);
-    return rows.length > 0;
+  /** Which of these orders have a case. */
+  async existing(manager: EntityManager, orderIds: string[]): Promise<Set<string>> {
+    if (orderIds.length === 0) return new Set();
+    const rows: { order_id: string }[] = await manager.query(
+      `SELECT order_id FROM support_cases WHERE order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return new Set(rows.map((row) => row.order_id));
   }
 
   /** The cases of these orders with their contacts, by order id (orders without one are absent). */

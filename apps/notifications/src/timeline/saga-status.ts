@@ -12,7 +12,10 @@ import {
   PaymentRejected,
   ReactivationFailed,
   ReactivationStalled,
+  SagaStatus,
+  sagaStage,
   SupportContactAssigned,
+  TERMINAL_STATUSES,
 } from '@app/contracts';
 
 /** Every event type that is a stage of an order's timeline. */
@@ -35,23 +38,8 @@ export const TIMELINE_EVENTS = [
 
 export type TimelineEventType = (typeof TIMELINE_EVENTS)[number]['type'];
 
-export const SagaStatuses = [
-  'PAID',
-  'IN_REVIEW',
-  'VERIFIED',
-  'SCHEDULED',
-  'RESTORED',
-  'REFUND_PENDING',
-  'FULFILLED',
-  'REFUNDED',
-  'STALLED',
-  /** Waiting on ops (ManualHandlingRequired): escalated at once to ops and the support contact. */
-  'MANUAL_HANDLING',
-] as const;
-export type SagaStatus = (typeof SagaStatuses)[number];
-
-/** Statuses after which nothing is awaited any more. */
-export const TERMINAL_STATUSES: readonly SagaStatus[] = ['FULFILLED', 'REFUNDED'];
+export { TERMINAL_STATUSES };
+export type { SagaStatus };
 
 /**
  * Where one event puts the saga. Progress only moves forward: the status is that of the highest
@@ -67,21 +55,6 @@ export interface StageEffect {
   reviewDeadline?: string;
 }
 
-const RANKS: Partial<Record<TimelineEventType, [number, SagaStatus]>> = {
-  OrderPaid: [1, 'PAID'],
-  EligibilityReviewRequired: [2, 'IN_REVIEW'],
-  EligibilityVerified: [3, 'VERIFIED'],
-  ActivationScheduled: [4, 'SCHEDULED'],
-  EntitlementsRestored: [5, 'RESTORED'],
-  EligibilityRejected: [6, 'REFUND_PENDING'],
-  ReactivationFailed: [6, 'REFUND_PENDING'],
-  PaymentRejected: [6, 'REFUND_PENDING'],
-  // Never with OrderFulfilled (a refund path); an OrderRefunded after ops settle it ends the saga.
-  ManualHandlingRequired: [7, 'MANUAL_HANDLING'],
-  OrderFulfilled: [7, 'FULFILLED'],
-  OrderRefunded: [8, 'REFUNDED'],
-};
-
 /** True when a payment event concerns only an extra payment of an order that was paid already. */
 export function isDuplicatePaymentOnly(data: { reasons?: readonly string[] }): boolean {
   return (
@@ -96,11 +69,11 @@ export function stageEffect(type: TimelineEventType, data: object): StageEffect 
   if (type === 'OrderPaid') facts.windowEndsAt = (data as OrderPaid).changeWindow?.endsAt;
   if (type === 'EligibilityReviewRequired')
     facts.reviewDeadline = (data as EligibilityReviewRequired).deadline;
-  const ranked = RANKS[type];
+  const ranked = sagaStage(type)?.timeline;
   const sideline =
     (type === 'PaymentRejected' || type === 'OrderRefunded') && isDuplicatePaymentOnly(data);
   if (!ranked || sideline) return { rank: 0, status: 'PAID', ...facts };
-  return { rank: ranked[0], status: ranked[1], ...facts };
+  return { ...ranked, ...facts };
 }
 
 /** The status shown: the progress reached, or STALLED while the saga is stuck at that stage. */

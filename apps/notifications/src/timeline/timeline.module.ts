@@ -1,23 +1,14 @@
 import { Module } from '@nestjs/common';
-import { EmailsModule } from '../emails/emails.module';
-import { RosterModule } from '../roster/roster.module';
-import { GetReactivationUsecase } from './get-reactivation.usecase';
-import { OpenStatusPageUsecase } from './open-status-page.usecase';
-import { RevokeStatusPageLinksUsecase } from './revoke-status-page-links.usecase';
-import { StatusPageRevocationRepository } from './status-page-revocation.repository';
-import { ReactivationsController } from './reactivations.controller';
-import { SagaEventHandler } from './saga-event.handler';
-import { StageRecordingModule } from './stage-recording.module';
+import { RecordStagesUsecase } from './record-stages.usecase';
+import { TimelineRepository } from './timeline.repository';
 
-/** Every order's timeline (each saga event with its time) over HTTP and as a status page. */
+/**
+ * Orders' timelines: every saga event of an order as a stage with its time, and the summary of
+ * where each saga stands. The features that publish this service's events record them here, in the
+ * publishing transaction; this feature depends on none of them.
+ */
 @Module({
-  imports: [StageRecordingModule, RosterModule, EmailsModule],
-  controllers: [SagaEventHandler, ReactivationsController],
-  providers: [
-    GetReactivationUsecase,
-    OpenStatusPageUsecase,
-    RevokeStatusPageLinksUsecase,
-    StatusPageRevocationRepository,
-  ],
+  providers: [TimelineRepository, RecordStagesUsecase],
+  exports: [TimelineRepository, RecordStagesUsecase],
 })
 export class TimelineModule {}

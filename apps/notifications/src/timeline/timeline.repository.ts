@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReactivationEntity } from './reactivation.entity';
-import { SagaStatus, StageEffect } from './saga-status';
+import { StageEffect } from './saga-status';
 import { TimelineStageEntity } from './timeline-stage.entity';
 
 export interface MergedProgress {
@@ -23,6 +23,13 @@ interface MergedProgressRow {
   stall_deadline: Date | null;
 }
 
+/** A stage to record, with where it puts its saga and its stall deadline if it becomes progress. */
+export interface StageToRecord {
+  stage: RecordedStage;
+  effect: StageEffect;
+  deadlineIfProgress: Date | null;
+}
+
 export interface RecordedStage {
   orderId: string;
   accountId: string;
@@ -36,125 +43,149 @@ export interface RecordedStage {
 @Injectable()
 export class TimelineRepository {
   /**
-   * Records a stage that moves the saga (rank > 0; see recordSideStage for the others) once per
-   * (order, event id) and, only when it is new, merges it into the order's summary, in one statement. The furthest stage wins (so events arriving out of order across
-   * topics cannot move a saga backwards), facts are kept once known. When the stage becomes the
-   * saga's progress, its stall deadline is set to `deadlineIfProgress` (the deadline the rules give
-   * from the stage's own facts); the caller checks it against the merged facts (see
-   * RecordStageUsecase). Returns the merged progress, or null when the stage was recorded already.
+   * Records stages in their orders' timelines, once per (order, event id), and merges the new ones
+   * into their orders' summaries, with one statement per table whatever their number: the rows
+   * are written in order id order (the lock order every writer of these tables follows). At most
+   * one stage per order: the caller splits a list that names an order twice (see
+   * RecordStagesUsecase).
+   *
+   * A stage that moves the saga (rank > 0) merges: the furthest stage wins (so events arriving
+   * out of order across topics cannot move a saga backwards), facts are kept once known, and when
+   * the stage becomes the saga's progress its stall deadline is `deadlineIfProgress` (the deadline
+   * the rules give from the stage's own facts; the caller checks it against the merged facts).
+   * A stage that does not (rank 0: our own notifications, a refunded extra payment) only creates
+   * the summary when the order has none: an existing one is left alone (and unlocked, which keeps
+   * a transaction recording many orders' emails out of lock cycles with the handlers moving those
+   * sagas).
+   *
+   * Returns the merged progress of each order whose moving stage was new (recorded already: a
+   * redelivery, a replay, a retried transaction; absent), and the orders whose side stage was new.
    */
-  async record(
+  async recordMany(
     manager: EntityManager,
-    stage: RecordedStage,
-    effect: StageEffect,
-    deadlineIfProgress: Date | null,
+    stages: StageToRecord[],
     now: Date,
-  ): Promise<MergedProgress | null> {
-    const progressed = effect.rank > 0;
-    const rows: MergedProgressRow[] = await manager.query(
-      // The CTE "previous" reads the row as it was before this statement (same snapshot).
-      `WITH recorded AS (
-         INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-         VALUES ($1, $3, $4, $5, $6::jsonb)
-         ON CONFLICT (order_id, event_id) DO NOTHING
-         RETURNING order_id
-       ),
-       previous AS (SELECT progress_at FROM reactivations WHERE order_id = $1)
-       INSERT INTO reactivations AS r
-         (order_id, account_id, status, progress_rank, progress_stage, progress_at,
-          window_ends_at, review_deadline, stall_deadline, updated_at)
-       SELECT $1::text, $2::text, $7::text, $8::int, $9::text, $10::timestamptz,
-              $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::timestamptz
-         FROM recorded
-       ON CONFLICT (order_id) DO UPDATE SET
-         status = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.status ELSE r.status END,
-         progress_stage = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_stage ELSE r.progress_stage END,
-         progress_at = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_at ELSE r.progress_at END,
-         stall_deadline = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.stall_deadline ELSE r.stall_deadline END,
-         progress_rank = GREATEST(r.progress_rank, EXCLUDED.progress_rank),
-         window_ends_at = COALESCE(r.window_ends_at, EXCLUDED.window_ends_at),
-         review_deadline = COALESCE(EXCLUDED.review_deadline, r.review_deadline),
-         updated_at = EXCLUDED.updated_at
-       RETURNING progress_stage, progress_at, window_ends_at, review_deadline, stall_deadline,
-                 (SELECT progress_at FROM previous) AS previous_progress_at`,
-      [
-        stage.orderId,
-        stage.accountId,
-        stage.eventId,
-        stage.stage,
-        stage.at,
-        JSON.stringify(stage.details),
-        effect.status,
-        effect.rank,
-        progressed ? stage.stage : null,
-        progressed ? stage.at : null,
-        effect.windowEndsAt ?? null,
-        effect.reviewDeadline ?? null,
-        progressed ? deadlineIfProgress : null,
-        now,
-      ],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      progressStage: row.progress_stage,
-      progressAt: row.progress_at,
-      windowEndsAt: row.window_ends_at,
-      reviewDeadline: row.review_deadline,
-      stallDeadline: row.stall_deadline,
-      previousProgressAt: row.previous_progress_at,
-    };
+  ): Promise<{ progress: Map<string, MergedProgress>; sideRecorded: Set<string> }> {
+    const sorted = [...stages].sort((a, b) => (a.stage.orderId < b.stage.orderId ? -1 : 1));
+    const moving = sorted.filter((s) => s.effect.rank > 0);
+    const side = sorted.filter((s) => s.effect.rank === 0);
+    const progress = new Map<string, MergedProgress>();
+    const sideRecorded = new Set<string>();
+    if (moving.length > 0) {
+      const rows: (MergedProgressRow & { order_id: string })[] = await manager.query(
+        // "previous" reads the summaries as they were before this statement (same snapshot).
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                                $6::text[], $7::text[], $8::int[], $9::timestamptz[],
+                                $10::timestamptz[], $11::timestamptz[])
+             WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, rank,
+                                  window_ends_at, review_deadline, stall_deadline, n)
+         ),
+         recorded AS (
+           INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+           SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
+           ON CONFLICT (order_id, event_id) DO NOTHING
+           RETURNING order_id
+         ),
+         previous AS (
+           SELECT order_id, progress_at FROM reactivations
+            WHERE order_id IN (SELECT order_id FROM input)
+         )
+         INSERT INTO reactivations AS r
+           (order_id, account_id, status, progress_rank, progress_stage, progress_at,
+            window_ends_at, review_deadline, stall_deadline, updated_at)
+         SELECT i.order_id, i.account_id, i.status, i.rank, i.stage, i.at,
+                i.window_ends_at, i.review_deadline, i.stall_deadline, $12::timestamptz
+           FROM input i JOIN recorded USING (order_id)
+          ORDER BY i.n
+         ON CONFLICT (order_id) DO UPDATE SET
+           status = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.status ELSE r.status END,
+           progress_stage = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_stage ELSE r.progress_stage END,
+           progress_at = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_at ELSE r.progress_at END,
+           stall_deadline = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.stall_deadline ELSE r.stall_deadline END,
+           progress_rank = GREATEST(r.progress_rank, EXCLUDED.progress_rank),
+           window_ends_at = COALESCE(r.window_ends_at, EXCLUDED.window_ends_at),
+           review_deadline = COALESCE(EXCLUDED.review_deadline, r.review_deadline),
+           updated_at = EXCLUDED.updated_at
+         RETURNING r.order_id, r.progress_stage, r.progress_at, r.window_ends_at, r.review_deadline,
+                   r.stall_deadline,
+                   (SELECT p.progress_at FROM previous p WHERE p.order_id = r.order_id)
+                     AS previous_progress_at`,
+        [
+          moving.map((s) => s.stage.orderId),
+          moving.map((s) => s.stage.accountId),
+          moving.map((s) => s.stage.eventId),
+          moving.map((s) => s.stage.stage),
+          moving.map((s) => s.stage.at),
+          moving.map((s) => JSON.stringify(s.stage.details)),
+          moving.map((s) => s.effect.status),
+          moving.map((s) => s.effect.rank),
+          moving.map((s) => s.effect.windowEndsAt ?? null),
+          moving.map((s) => s.effect.reviewDeadline ?? null),
+          moving.map((s) => s.deadlineIfProgress),
+          now,
+        ],
+      );
+      for (const row of rows) {
+        progress.set(row.order_id, {
+          progressStage: row.progress_stage,
+          progressAt: row.progress_at,
+          windowEndsAt: row.window_ends_at,
+          reviewDeadline: row.review_deadline,
+          stallDeadline: row.stall_deadline,
+          previousProgressAt: row.previous_progress_at,
+        });
+      }
+    }
+    if (side.length > 0) {
+      const rows: { order_id: string }[] = await manager.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                                $6::text[], $7::text[])
+             WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, n)
+         ),
+         recorded AS (
+           INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+           SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
+           ON CONFLICT (order_id, event_id) DO NOTHING
+           RETURNING order_id
+         ),
+         summary AS (
+           INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
+           SELECT i.order_id, i.account_id, i.status, 0, $8::timestamptz
+             FROM input i JOIN recorded USING (order_id) ORDER BY i.n
+           ON CONFLICT (order_id) DO NOTHING
+         )
+         SELECT order_id FROM recorded`,
+        [
+          side.map((s) => s.stage.orderId),
+          side.map((s) => s.stage.accountId),
+          side.map((s) => s.stage.eventId),
+          side.map((s) => s.stage.stage),
+          side.map((s) => s.stage.at),
+          side.map((s) => JSON.stringify(s.stage.details)),
+          side.map((s) => s.effect.status),
+          now,
+        ],
+      );
+      for (const row of rows) sideRecorded.add(row.order_id);
+    }
+    return { progress, sideRecorded };
   }
 
-  /**
-   * Records a stage that does not move the saga (rank 0: our own notifications, a refunded extra
-   * payment) once per (order, event id), creating the order's summary if it has none. An existing
-   * summary is left alone: merging such a stage would change nothing but its updated_at, and not
-   * locking it keeps a transaction recording many orders' emails out of lock cycles with the
-   * handlers moving those sagas. False when the stage was recorded already.
-   */
-  async recordSideStage(
+  /** Sets the stall deadlines of these orders, one statement. */
+  async setStallDeadlines(
     manager: EntityManager,
-    stage: RecordedStage,
-    status: SagaStatus,
-    now: Date,
-  ): Promise<boolean> {
-    const rows: { recorded: number }[] = await manager.query(
-      `WITH recorded AS (
-         INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-         VALUES ($1, $3, $4, $5, $6::jsonb)
-         ON CONFLICT (order_id, event_id) DO NOTHING
-         RETURNING order_id
-       ),
-       summary AS (
-         INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
-         SELECT $1::text, $2::text, $7::text, 0, $8::timestamptz FROM recorded
-         ON CONFLICT (order_id) DO NOTHING
-       )
-       SELECT count(*)::int AS recorded FROM recorded`,
-      [
-        stage.orderId,
-        stage.accountId,
-        stage.eventId,
-        stage.stage,
-        stage.at,
-        JSON.stringify(stage.details),
-        status,
-        now,
-      ],
-    );
-    return rows[0].recorded > 0;
-  }
-
-  async setStallDeadline(
-    manager: EntityManager,
-    orderId: string,
-    deadline: Date | null,
+    deadlines: { orderId: string; deadline: Date | null }[],
   ): Promise<void> {
-    await manager.query(`UPDATE reactivations SET stall_deadline = $2 WHERE order_id = $1`, [
-      orderId,
-      deadline,
-    ]);
+    if (deadlines.length === 0) return;
+    const sorted = [...deadlines].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
+    await manager.query(
+      `UPDATE reactivations r SET stall_deadline = d.deadline
+         FROM unnest($1::text[], $2::timestamptz[]) AS d(order_id, deadline)
+        WHERE r.order_id = d.order_id`,
+      [sorted.map((d) => d.orderId), sorted.map((d) => d.deadline)],
+    );
   }
 
   async markStalled(manager: EntityManager, orderId: string, stage: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { OpsKafka } from '../kafka/ops-kafka';
+import { ServiceApi } from '../services/service-api';
 import { loadOpsConfig, OpsEnvironment } from '../ops.config';
 import { ConsoleIo } from './console-io';
 import { ExitCodes, explainKafkaError, OpsError } from './ops-error';
@@ -27,6 +28,11 @@ export class OpsContext {
       this.config().kafkaConnection(),
     );
     return this.connection;
+  }
+
+  /** The services' HTTP APIs with the operator's token (OPS_API_TOKEN). */
+  services(): ServiceApi {
+    return new ServiceApi(this.config().serviceUrls(), this.config().OPS_API_TOKEN ?? '');
   }
 
   /**

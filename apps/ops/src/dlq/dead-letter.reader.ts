@@ -37,7 +37,7 @@ export class DeadLetterReader {
     const markers = await this.markers();
     for (const { letter } of found) {
       const marker = markers.get(letter.id);
-      if (marker) letter.redrivenAt = marker.redrivenAt;
+      if (marker) markRedriven(letter, marker);
     }
     return found;
   }
@@ -75,7 +75,7 @@ export class DeadLetterReader {
     }
     const letter = this.toDeadLetter(found);
     const marker = (await this.markers()).get(letter.id);
-    if (marker) letter.redrivenAt = marker.redrivenAt;
+    if (marker) markRedriven(letter, marker);
     return { letter, record: found };
   }
 
@@ -133,4 +133,9 @@ export class DeadLetterReader {
   private groupOfTopic(physicalTopic: string): string {
     return this.kafka.logical(physicalTopic).replace(/\.dlq\.v1$/, '');
   }
+}
+
+function markRedriven(letter: DeadLetter, marker: RedriveMarker): void {
+  letter.redrivenAt = marker.redrivenAt;
+  if (marker.by) letter.redrivenBy = marker.by;
 }

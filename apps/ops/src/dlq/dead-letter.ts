@@ -26,6 +26,8 @@ export interface DeadLetter {
   previousRedrives: number;
   /** Set when ops already redrove this dead letter. */
   redrivenAt?: string;
+  /** Who redrove it (the marker's actor), when the marker says. */
+  redrivenBy?: string;
 }
 
 export interface DeadLetterId {
@@ -51,14 +53,16 @@ export function parseDeadLetterId(id: string): DeadLetterId {
 }
 
 export interface DeadLetterFilter {
+  /** One dead letter by its id. */
+  id?: string;
   code?: string;
   type?: string;
   topic?: string;
 }
 
-const FILTER_KEYS = ['code', 'type', 'topic'] as const;
+const FILTER_KEYS = ['id', 'code', 'type', 'topic'] as const;
 
-/** `code=X`, `type=Y`, `topic=Z` (repeatable; all must match). */
+/** `id=G:P:O`, `code=X`, `type=Y`, `topic=Z` (repeatable; all must match). */
 export function parseFilters(values: string[]): DeadLetterFilter {
   const filter: DeadLetterFilter = {};
   for (const value of values) {
@@ -67,7 +71,7 @@ export function parseFilters(values: string[]): DeadLetterFilter {
     if (!match || !key || !FILTER_KEYS.includes(key)) {
       throw new OpsError(
         `invalid filter "${value}"`,
-        'use --filter code=<error code>, --filter type=<event type> or --filter topic=<origin topic>',
+        'use --filter id=<dead-letter id>, code=<error code>, type=<event type> or topic=<origin topic>',
         ExitCodes.Usage,
       );
     }
@@ -78,6 +82,7 @@ export function parseFilters(values: string[]): DeadLetterFilter {
 
 export function matchesFilter(letter: DeadLetter, filter: DeadLetterFilter): boolean {
   return (
+    (filter.id === undefined || letter.id === filter.id) &&
     (filter.code === undefined || letter.errorCode === filter.code) &&
     (filter.type === undefined || letter.eventType === filter.type) &&
     (filter.topic === undefined || letter.originTopic === filter.topic)

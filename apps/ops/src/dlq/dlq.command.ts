@@ -1,5 +1,6 @@
 import { ConsumerGroups } from '@app/contracts';
 import { Command } from 'commander';
+import { userInfo } from 'node:os';
 import { collect } from '../cli/arguments';
 import { printResult } from '../cli/console-io';
 import { OpsContext } from '../cli/ops-context';
@@ -68,7 +69,7 @@ export function dlqCommand(context: OpsContext): Command {
     .option('--group <group>', 'one consumer group (default: every service group)')
     .option(
       '--filter <key=value>',
-      'code=<error code> | type=<event type> | topic=<origin topic> (repeatable)',
+      'id=<dead-letter id> | code=<error code> | type=<event type> | topic=<origin topic> (repeatable)',
       collect,
       [],
     )
@@ -80,7 +81,12 @@ export function dlqCommand(context: OpsContext): Command {
           const filter = parseFilters(options.filter);
           const progress = new Progress(context.io, 'redriving');
           const result = await new RedriveDeadLetters(context.kafka()).execute(
-            { groups: groupsOf(options.group), filter, dryRun: Boolean(options.dryRun) },
+            {
+              groups: groupsOf(options.group),
+              filter,
+              dryRun: Boolean(options.dryRun),
+              by: `cli:${userInfo().username}`,
+            },
             context.now,
             (done, total) => progress.update(done, total, 'dead letters'),
           );
@@ -93,6 +99,6 @@ export function dlqCommand(context: OpsContext): Command {
   return dlq;
 }
 
-function groupsOf(group: string | undefined): string[] {
+export function groupsOf(group: string | undefined): string[] {
   return group ? [group] : Object.values(ConsumerGroups);
 }

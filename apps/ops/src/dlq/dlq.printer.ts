@@ -37,7 +37,7 @@ export function renderDeadLetter(detail: DeadLetterDetail): string {
     `  origin        ${l.originTopic} partition ${l.originPartition ?? '?'} offset ${l.originOffset ?? '?'}`,
     `  key           ${l.key ?? '(none)'}`,
     `  event         ${l.eventType ? `${l.eventType} ${l.eventId} (correlation ${l.correlationId})` : '(not a CloudEvent)'}`,
-    `  redriven      ${l.redrivenAt ?? 'no'}${l.previousRedrives ? ` (had been redriven ${l.previousRedrives} time(s) before failing)` : ''}`,
+    `  redriven      ${l.redrivenAt ? `${l.redrivenAt}${l.redrivenBy ? ` by ${l.redrivenBy}` : ''}` : 'no'}${l.previousRedrives ? ` (had been redriven ${l.previousRedrives} time(s) before failing)` : ''}`,
     '  headers',
     ...Object.entries(detail.headers).map(([name, value]) => `    ${name}: ${maskEmailsIn(value)}`),
     '  value',

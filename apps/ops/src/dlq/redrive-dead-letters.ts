@@ -8,6 +8,8 @@ export interface RedriveCommand {
   groups: string[];
   filter: DeadLetterFilter;
   dryRun: boolean;
+  /** Who asks (recorded on each marker): `cli:<OS user>`, or the console's signed-in token. */
+  by: string;
 }
 
 export interface RedriveOutcome {
@@ -99,6 +101,7 @@ export class RedriveDeadLetters {
         topic: letter.originTopic,
         partition: sent.partition,
         offset: sent.baseOffset ?? '',
+        by: command.by,
       };
       await producer.send({
         topic: this.kafka.physical(REDRIVE_MARKER_TOPIC),

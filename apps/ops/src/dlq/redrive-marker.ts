@@ -11,4 +11,9 @@ export interface RedriveMarker {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * Who redrove it (the audit record of the action): `cli:<OS user>` from the CLI, `<role>:<token
+   * id>` from the console. Absent on markers written before it was recorded.
+   */
+  by?: string;
 }

@@ -3,11 +3,13 @@ import { printResult } from '../cli/console-io';
 import { OpsContext } from '../cli/ops-context';
 import { ExitCodes, OpsError } from '../cli/ops-error';
 import { renderOutbox } from './outbox.printer';
-import { outboxDatabasesOf, OutboxStateReader } from './outbox-state.reader';
+import { ServiceName, ServiceNames } from '../services/service-api';
+import { OutboxStateReader } from './outbox-state.reader';
 
 /**
  * `outbox`: per service, the rows waiting for its relay and the rows it parked (the broker can
- * never take them: above its size limit, or refused as invalid). Read-only; no payload shown.
+ * never take them: above its size limit, or refused as invalid), through each service's
+ * `GET /ops/outbox` with OPS_API_TOKEN. Read-only; no payload shown.
  */
 export function outboxCommand(context: OpsContext): Command {
   return new Command('outbox')
@@ -16,18 +18,17 @@ export function outboxCommand(context: OpsContext): Command {
     .option('--json', 'machine-readable output')
     .action(async (options: { service?: string; json?: boolean }) => {
       await context.run(Boolean(options.json), async () => {
-        const all = outboxDatabasesOf(context.config());
-        const databases = options.service
-          ? all.filter((db) => db.service === options.service)
-          : all;
-        if (databases.length === 0) {
+        const services: ServiceName[] = options.service
+          ? ServiceNames.filter((name) => name === options.service)
+          : [...ServiceNames];
+        if (services.length === 0) {
           throw new OpsError(
             `unknown service ${options.service}`,
-            `use one of ${all.map((db) => db.service).join(', ')}`,
+            `use one of ${ServiceNames.join(', ')}`,
             ExitCodes.Usage,
           );
         }
-        const states = await new OutboxStateReader().read(databases);
+        const states = await new OutboxStateReader(context.services()).read(services);
         printResult(context.io, Boolean(options.json), states, renderOutbox);
         return states.some((state) => state.parked.length > 0) ? ExitCodes.Parked : ExitCodes.Ok;
       });

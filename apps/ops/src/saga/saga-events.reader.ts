@@ -3,7 +3,7 @@ import { DeadLetterHeaders } from '@app/messaging';
 import { parseCloudEvent } from '../kafka/cloud-event';
 import { OpsKafka } from '../kafka/ops-kafka';
 import { headerText, TopicScanner } from '../kafka/topic-scanner';
-import { belongsToSaga, SagaDeadLetter, SagaEvent } from './saga-story';
+import { belongsToSaga, SagaDeadLetter, SagaEvent, stillDead } from './saga-story';
 
 export interface SagaRecords {
   events: SagaEvent[];
@@ -79,14 +79,8 @@ export class SagaEventsReader {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     return {
       events: unique,
-      deadLetters: this.stillDead(deadLetters, unique),
+      deadLetters: stillDead(deadLetters, unique),
       scanned: result.read,
     };
-  }
-
-  /** A dead letter whose event was handled since (it was redriven) no longer blocks the saga. */
-  private stillDead(deadLetters: SagaDeadLetter[], events: SagaEvent[]): SagaDeadLetter[] {
-    const caused = new Set(events.map((e) => e.causationId).filter((id): id is string => !!id));
-    return deadLetters.filter((d) => !d.eventId || !caused.has(d.eventId));
   }
 }

@@ -1,4 +1,4 @@
-import { SagaEvent, storyOf, verdictOf } from './saga-story';
+import { SagaDeadLetter, SagaEvent, stillDead, storyOf, verdictOf } from './saga-story';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const MINUTE = 60_000;
@@ -128,6 +128,32 @@ describe('saga verdict', () => {
 
   it('says when there is nothing of that order', () => {
     expect(verdictOf([], [], NOW, MINUTE).state).toBe('NOT_FOUND');
+  });
+});
+
+describe('dead letters still holding a saga', () => {
+  const paid = event('OrderPaid', 10, { id: 'paid-1' });
+  const dead: SagaDeadLetter = {
+    id: 'reactivation-eligibility:0:3',
+    group: 'reactivation-eligibility',
+    type: 'OrderPaid',
+    eventId: 'paid-1',
+  };
+
+  it('keeps a dead letter that another service reacted to (notifications follows every event)', () => {
+    const assigned = event('SupportContactAssigned', 9, {
+      causationId: 'paid-1',
+      source: 'poly.reactivation.notifications',
+    });
+    expect(stillDead([dead], [paid, assigned])).toEqual([dead]);
+  });
+
+  it('drops a dead letter once its own service handled the event (it was redriven)', () => {
+    const verified = event('EligibilityVerified', 1, {
+      causationId: 'paid-1',
+      source: 'poly.reactivation.eligibility',
+    });
+    expect(stillDead([dead], [paid, verified])).toEqual([]);
   });
 });
 

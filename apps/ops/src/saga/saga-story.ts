@@ -1,20 +1,4 @@
-import {
-  ActivationScheduled,
-  EligibilityRejected,
-  EligibilityReviewRequired,
-  EligibilityVerified,
-  EntitlementsRestored,
-  ManualHandlingRequired,
-  OrderFulfilled,
-  OrderPaid,
-  OrderRefunded,
-  PaymentCaptured,
-  PaymentFailed,
-  PaymentRejected,
-  ReactivationFailed,
-  RefundRequested,
-  RefundSettled,
-} from '@app/contracts';
+import { ConsumerGroups, EventSources, ManualHandlingRequired, sagaStage } from '@app/contracts';
 import { formatDuration } from '../cli/table';
 
 /** An event of one saga, as read from its topic. */
@@ -76,65 +60,26 @@ export interface Verdict {
   summary: string;
 }
 
-interface NextStep {
-  actor: string;
-  expected: string;
-  /** The wait is planned until this time (from the stage event's data). */
-  until?: (data: Record<string, unknown>) => string | undefined;
+/** The service (CloudEvents source) whose consumer group each dead-letter group is. */
+const SOURCE_OF_GROUP: Record<string, string> = Object.fromEntries(
+  (Object.keys(ConsumerGroups) as (keyof typeof ConsumerGroups)[]).map((service) => [
+    ConsumerGroups[service],
+    EventSources[service],
+  ]),
+);
+
+/**
+ * The dead letters still holding the saga: one whose event the same service has handled since
+ * (it was redriven: that service published an event caused by it) no longer does. Another
+ * service's reaction to the same event (notifications follows every step) says nothing of it.
+ */
+export function stillDead(deadLetters: SagaDeadLetter[], events: SagaEvent[]): SagaDeadLetter[] {
+  return deadLetters.filter(
+    (d) =>
+      !d.eventId ||
+      !events.some((e) => e.causationId === d.eventId && e.source === SOURCE_OF_GROUP[d.group]),
+  );
 }
-
-/** After each stage of the saga: who acts next and what they should produce. */
-const NEXT_STEP: Record<string, NextStep> = {
-  [PaymentCaptured.type]: {
-    actor: 'billing',
-    expected: 'verify the payment: OrderPaid or PaymentRejected',
-  },
-  [PaymentFailed.type]: {
-    actor: 'upstream billing',
-    expected: 'a new payment attempt (PaymentCaptured)',
-  },
-  [OrderPaid.type]: {
-    actor: 'eligibility',
-    expected: 'check the order: EligibilityVerified, Rejected or ReviewRequired',
-  },
-  [EligibilityReviewRequired.type]: {
-    actor: 'ops review',
-    expected: 'approve or deny the compliance review (eligibility HTTP API) before its deadline',
-    until: (data) => stringField(data, 'deadline'),
-  },
-  [EligibilityVerified.type]: {
-    actor: 'licensing',
-    expected: 'reinstate: EntitlementsRestored, ActivationScheduled or ReactivationFailed',
-  },
-  [ActivationScheduled.type]: {
-    actor: 'licensing',
-    expected:
-      'reinstate at the start of the change window (EntitlementsRestored or ReactivationFailed)',
-    until: (data) => stringField(data, 'scheduledFor'),
-  },
-  [EntitlementsRestored.type]: { actor: 'billing', expected: 'fulfil the order (OrderFulfilled)' },
-  [EligibilityRejected.type]: {
-    actor: 'billing',
-    expected: 'request the refund (RefundRequested)',
-  },
-  [ReactivationFailed.type]: { actor: 'billing', expected: 'request the refund (RefundRequested)' },
-  [PaymentRejected.type]: { actor: 'billing', expected: 'request the refund (RefundRequested)' },
-  [RefundRequested.type]: {
-    actor: 'upstream billing',
-    expected: 'execute the refund (RefundSettled on billing.payments.v1)',
-  },
-  [RefundSettled.type]: {
-    actor: 'billing',
-    expected: 'close the order as refunded (OrderRefunded)',
-  },
-  [ManualHandlingRequired.type]: {
-    actor: 'ops',
-    expected: 'settle it by hand with upstream billing (see the event: reason, refund, amounts)',
-    until: (data) => stringField(data, 'deadline'),
-  },
-};
-
-const FINAL_TYPES: string[] = [OrderFulfilled.type, OrderRefunded.type];
 
 /** Whether an event belongs to the saga of this order. */
 export function belongsToSaga(
@@ -182,7 +127,7 @@ export function verdictOf(
     return { state: 'NOT_FOUND', summary: 'no event of this order on any topic' };
   }
   const ordered = [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  const final = ordered.find((e) => FINAL_TYPES.includes(e.type));
+  const final = ordered.find((e) => sagaStage(e.type)?.final);
   if (final) {
     return {
       state: 'FINISHED',
@@ -192,7 +137,7 @@ export function verdictOf(
       summary: `finished: ${final.type} at ${final.time}`,
     };
   }
-  const stageEvent = [...ordered].reverse().find((e) => NEXT_STEP[e.type]);
+  const stageEvent = [...ordered].reverse().find((e) => sagaStage(e.type)?.next);
   if (!stageEvent) {
     const dead = deadLetters[0];
     return {
@@ -203,9 +148,9 @@ export function verdictOf(
         : 'STUCK: no saga stage reached',
     };
   }
-  const step = NEXT_STEP[stageEvent.type];
+  const step = sagaStage(stageEvent.type)!.next!;
   const waitingMs = Math.max(0, now.getTime() - Date.parse(stageEvent.time));
-  const until = step.until?.(stageEvent.data);
+  const until = step.until && stringField(stageEvent.data, step.until);
   const base = {
     stage: stageEvent.type,
     since: stageEvent.time,

@@ -5,10 +5,8 @@ import { printResult } from '../cli/console-io';
 import { OpsContext } from '../cli/ops-context';
 import { ExitCodes, OpsError } from '../cli/ops-error';
 import { Progress } from '../cli/progress';
-import { SagaEventsReader } from './saga-events.reader';
-import { renderSaga, SagaReport } from './saga.printer';
-import { storyOf, verdictOf } from './saga-story';
-import { ServiceStateReader, stateSourcesOf } from './service-state.reader';
+import { InspectSaga } from './inspect-saga';
+import { renderSaga } from './saga.printer';
 
 /** `saga <orderId>`: the whole story of one order, its state in every service, and a verdict. */
 export function sagaCommand(context: OpsContext): Command {
@@ -34,26 +32,14 @@ export function sagaCommand(context: OpsContext): Command {
           );
         }
         const progress = new Progress(context.io, 'scanning topics');
-        const records = await new SagaEventsReader(context.kafka()).read(orderId, (read, total) =>
-          progress.update(read, total),
-        );
-        progress.done(`${records.scanned} records read, ${records.events.length} of this saga`);
-        const services = await new ServiceStateReader(stateSourcesOf(context.config())).read(
+        const report = await new InspectSaga(context.kafka(), context.services()).execute(
           orderId,
+          { now: context.now(), stuckAfterMs: options.stuckAfter * 1000 },
+          (read, total) => progress.update(read, total),
         );
-        const report: SagaReport = {
-          orderId,
-          events: storyOf(records.events),
-          deadLetters: records.deadLetters,
-          services,
-          verdict: verdictOf(
-            records.events,
-            records.deadLetters,
-            context.now(),
-            options.stuckAfter * 1000,
-          ),
-          scannedRecords: records.scanned,
-        };
+        progress.done(
+          `${report.scannedRecords} records read, ${report.events.length} of this saga`,
+        );
         printResult(context.io, Boolean(options.json), report, renderSaga);
         if (report.verdict.state === 'NOT_FOUND') {
           context.io.err(

@@ -44,6 +44,11 @@ export class OrderPaid {
   /** The customer to keep informed, sealed for notifications: nobody else needs or reads it. */
   @IsObject() @ValidateNested() @Type(() => SealedPersonDto) customer!: SealedPersonDto;
   @IsISO8601({ strict: true }) paidAt!: string;
+  /**
+   * What was bought, line by line, with tax: the quote that was paid (the customer's status page
+   * shows it from the start). Optional: absent from events published before it was added.
+   */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ReceiptDto) receipt?: ReceiptDto;
 }
 
 /**

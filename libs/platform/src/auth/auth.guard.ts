@@ -8,7 +8,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** `metrics` may only scrape /metrics (a Prometheus scrape token that can read nothing else). */
 export type Role = 'customer' | 'support' | 'ops' | 'metrics';
@@ -17,6 +17,22 @@ export type Role = 'customer' | 'support' | 'ops' | 'metrics';
 export interface Principal {
   role: Role;
   accountId?: string;
+  /** A support token may name its holder's roster contact (their own cases come first). */
+  contactId?: string;
+  /**
+   * Names the token in audit records without revealing it: the first 12 hex digits of its
+   * SHA-256 (tokens are long random strings, so this cannot be turned back into the token).
+   */
+  tokenId: string;
+}
+
+/** What an audit record names as the actor of an action: role and token id. */
+export function actorOf(principal: Principal): string {
+  return `${principal.role}:${principal.tokenId}`;
+}
+
+export function tokenIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 12);
 }
 
 const ROLES_KEY = 'reactivation:roles';
@@ -33,8 +49,9 @@ export const CurrentPrincipal = createParamDecorator(
 );
 
 /**
- * Parses `API_TOKENS`: comma-separated `token:role` or `token:customer:<accountId>` entries.
- * Tokens are opaque bearer credentials handed out by whoever runs the system.
+ * Parses `API_TOKENS`: comma-separated `token:role`, `token:customer:<accountId>` or
+ * `token:support:<contactId>` entries. Tokens are opaque bearer credentials handed out by whoever
+ * runs the system.
  */
 export function parseApiTokens(spec: string): Map<string, Principal> {
   const tokens = new Map<string, Principal>();
@@ -42,12 +59,17 @@ export function parseApiTokens(spec: string): Map<string, Principal> {
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean)) {
-    const [token, role, accountId] = entry.split(':');
+    const [token, role, subject] = entry.split(':');
     if (!token || !['customer', 'support', 'ops', 'metrics'].includes(role)) {
       throw new Error(`API_TOKENS entry "${entry.split(':')[0]}:…" is not token:role[:accountId]`);
     }
-    if (role === 'customer' && !accountId) throw new Error('a customer token needs its accountId');
-    tokens.set(token, { role: role as Role, accountId });
+    if (role === 'customer' && !subject) throw new Error('a customer token needs its accountId');
+    tokens.set(token, {
+      role: role as Role,
+      tokenId: tokenIdOf(token),
+      ...(role === 'customer' ? { accountId: subject } : {}),
+      ...(role === 'support' && subject ? { contactId: subject } : {}),
+    });
   }
   return tokens;
 }

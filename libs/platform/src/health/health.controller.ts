@@ -10,9 +10,11 @@ import {
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public, Roles } from '../auth/auth.guard';
+import { countStatements } from '../statement-counter';
 
 const processMetrics = new Registry();
 collectDefaultMetrics({ register: processMetrics });
+countStatements(processMetrics);
 
 /** A readiness bound from the environment: a whole number ≥ 1, read once at boot. */
 function readinessBoundFrom(

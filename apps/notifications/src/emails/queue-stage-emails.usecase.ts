@@ -1,0 +1,57 @@
+import { PaymentRejected } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { rejectionOpensCase } from '../roster/rejected-payment-case';
+import { SupportCaseRepository } from '../roster/support-case.repository';
+import { stageDetails } from '../timeline/saga-status';
+import { emailStageFor, StageEmailEvent } from './email-stage';
+import { NotificationRepository } from './notification.repository';
+
+export interface QueueStageEmailCommand {
+  orderId: string;
+  accountId: string;
+  type: StageEmailEvent;
+  data: object;
+}
+
+/**
+ * Saga stages that call for an email to the customer: queued once per (order, stage) in the
+ * transaction that handles the events (one statement), sent after commit by the dispatcher.
+ */
+@Injectable()
+export class QueueStageEmailsUsecase {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly cases: SupportCaseRepository,
+  ) {}
+
+  async execute(
+    commands: QueueStageEmailCommand[],
+    scope: { manager: EntityManager; now: Date },
+  ): Promise<void> {
+    // A payment rejected for an order never paid names its customer when it closes that order (its
+    // case is opened in this transaction, before); otherwise, an order without a case: nobody to
+    // write to, the timeline has it.
+    const unnamed = commands.filter(
+      (c) => c.type === PaymentRejected.type && !rejectionOpensCase(c.data as PaymentRejected),
+    );
+    const known = await this.cases.existing(
+      scope.manager,
+      unnamed.map((c) => c.orderId),
+    );
+    await this.notifications.queueMany(
+      scope.manager,
+      commands
+        .filter((c) => !unnamed.includes(c) || known.has(c.orderId))
+        .map((c) => ({
+          orderId: c.orderId,
+          accountId: c.accountId,
+          stage: emailStageFor(c.type, c.data),
+          audience: 'CUSTOMER' as const,
+          content: stageDetails(c.data),
+          dueAt: scope.now,
+          createdAt: scope.now,
+        })),
+    );
+  }
+}

@@ -1,0 +1,171 @@
+import {
+  CloudEvent,
+  EntitlementsRestored,
+  OrderFulfilled,
+  OrderPaid,
+  OrderRefunded,
+  PaymentRejected,
+} from '@app/contracts';
+import { Transaction } from '@app/messaging';
+import { openPerson, PersonalDataCipher } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { STAGE_EMAIL_EVENTS, StageEmailEvent } from '../emails/email-stage';
+import { QueueStageEmailsUsecase } from '../emails/queue-stage-emails.usecase';
+import { ReleaseHeldRemindersUsecase } from '../reminders/release-held-reminders.usecase';
+import { ScheduleRenewalRemindersUsecase } from '../reminders/schedule-renewal-reminders.usecase';
+import { CloseSupportCasesUsecase } from '../roster/close-support-cases.usecase';
+import {
+  OpenSupportCaseCommand,
+  OpenSupportCasesUsecase,
+} from '../roster/open-support-cases.usecase';
+import { rejectionOpensCase } from '../roster/rejected-payment-case';
+import { RecordStagesUsecase, stageOf } from '../timeline/record-stages.usecase';
+
+/** The stages that end a saga: its support case closes. */
+const ENDING: readonly string[] = [OrderFulfilled.type, OrderRefunded.type];
+
+/** A followed event and the transaction its effects are published from (it is their cause). */
+export interface FollowedEvent {
+  event: CloudEvent<{ orderId: string; accountId: string }>;
+  tx: Transaction;
+}
+
+/**
+ * What this service does with a run of saga events (one chunk's, in order), as one pipeline of
+ * set-based steps, in this order, which is also the order every writer locks the tables in:
+ *
+ * 1. the timeline: each event becomes a stage of its order and moves the order's summary;
+ * 2. the support contact: paid orders (and orders closed by a rejected payment naming their
+ *    customer) get their named contact, announced by SupportContactAssigned (recorded in the
+ *    timeline too); sagas that ended close their case;
+ * 3. the email queue: one email per stage the customer is told about, once per order and stage
+ *    (after step 2, which tells whom to write to);
+ * 4. renewal reminders: held ones released when the order is known, new ones scheduled when
+ *    licenses are restored (after step 2, which tells whether the order bought them).
+ *
+ * Each step reads what the whole run needs in one query per table and writes with one statement per
+ * table, whatever the number of events.
+ */
+@Injectable()
+export class FollowSagaEventsUsecase {
+  constructor(
+    private readonly recordStages: RecordStagesUsecase,
+    private readonly openCases: OpenSupportCasesUsecase,
+    private readonly closeCases: CloseSupportCasesUsecase,
+    private readonly queueEmails: QueueStageEmailsUsecase,
+    private readonly releaseHeldReminders: ReleaseHeldRemindersUsecase,
+    private readonly scheduleReminders: ScheduleRenewalRemindersUsecase,
+    /** Billing seals the customer for notifications alone (OrderPaid, PaymentRejected). */
+    private readonly cipher: PersonalDataCipher,
+  ) {}
+
+  async execute(
+    events: FollowedEvent[],
+    scope: { manager: EntityManager; now: Date },
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const ofType = <T>(type: string) =>
+      events.filter((e) => e.event.type === type) as {
+        event: CloudEvent<T & { orderId: string; accountId: string }>;
+        tx: Transaction;
+      }[];
+    const paid = ofType<OrderPaid>(OrderPaid.type);
+
+    // 1. The timeline.
+    await this.recordStages.execute(
+      events.map((e) => stageOf(e.event)),
+      scope,
+    );
+
+    // 2. The support contact.
+    const assigned = await this.openCases.execute(
+      [
+        ...paid.map((e) => this.caseOfPaidOrder(e)),
+        ...this.casesOfRejections(ofType(PaymentRejected.type)),
+      ],
+      scope,
+    );
+    // Our own events: recorded in the timeline here rather than consumed back from Kafka.
+    await this.recordStages.execute(assigned.map(stageOf), scope);
+    await this.closeCases.execute(
+      events.filter((e) => ENDING.includes(e.event.type)).map((e) => e.event.data.orderId),
+      scope,
+    );
+
+    // 3. The email queue.
+    await this.queueEmails.execute(
+      events
+        .filter((e) => (STAGE_EMAIL_EVENTS as readonly string[]).includes(e.event.type))
+        .map((e) => ({
+          orderId: e.event.data.orderId,
+          accountId: e.event.data.accountId,
+          type: e.event.type as StageEmailEvent,
+          data: e.event.data,
+        })),
+      scope,
+    );
+
+    // 4. Renewal reminders.
+    await this.releaseHeldReminders.execute(
+      paid.map((e) => ({
+        orderId: e.event.data.orderId,
+        boughtReminders: e.event.data.addOns.includes('RENEWAL_REMINDERS'),
+      })),
+      scope,
+    );
+    await this.scheduleReminders.execute(
+      ofType<EntitlementsRestored>(EntitlementsRestored.type).map(({ event }) => ({
+        orderId: event.data.orderId,
+        accountId: event.data.accountId,
+        licenses: event.data.licenses.map((l) => ({
+          licenseId: l.licenseId,
+          product: l.product,
+          expiresAt: l.expiresAt,
+        })),
+      })),
+      scope,
+    );
+  }
+
+  private caseOfPaidOrder({
+    event,
+    tx,
+  }: {
+    event: CloudEvent<OrderPaid>;
+    tx: Transaction;
+  }): OpenSupportCaseCommand {
+    const { orderId, accountId, region, customer, amount, addOns } = event.data;
+    return {
+      orderId,
+      accountId,
+      region,
+      customer: openPerson(this.cipher, customer.sealed),
+      paid: { amountMinor: amount.amountMinor, currency: amount.currency },
+      addOns: [...addOns],
+      tx,
+    };
+  }
+
+  /**
+   * A payment rejected for an order that is never paid (wrong amount or currency, expired): its
+   * customer is still told, by a named contact, so the order gets its support case here instead
+   * of from OrderPaid.
+   */
+  private casesOfRejections(
+    rejections: { event: CloudEvent<PaymentRejected>; tx: Transaction }[],
+  ): OpenSupportCaseCommand[] {
+    return rejections
+      .filter(({ event }) => rejectionOpensCase(event.data))
+      .map(({ event, tx }) => ({
+        orderId: event.data.orderId,
+        accountId: event.data.accountId,
+        region: event.data.region,
+        customer: openPerson(this.cipher, event.data.customer!.sealed),
+        paid: { amountMinor: event.data.amount.amountMinor, currency: event.data.amount.currency },
+        // Nothing was bought: no add-on (no renewal reminders) for an order never paid.
+        addOns: [],
+        tx,
+      }));
+  }
+}

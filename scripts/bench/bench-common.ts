@@ -1,0 +1,152 @@
+/**
+ * What every mode of the bench shares: its options, the durable settings it checks, the broker it
+ * uses, and small helpers.
+ */
+import { testInfrastructure } from '@app/testing';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Client } from 'pg';
+
+/** The repository root (this file runs from dist/scripts/bench). */
+export const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dir !== dirname(dir)) dir = dirname(dir);
+  return dir;
+})();
+
+export interface Options {
+  sagas: number;
+  rate?: number;
+  /** Open loop: seconds of payments at `rate` (sagas = rate × duration). */
+  duration?: number;
+  /** Also run the hand-written floor, after the product (or before, with floorFirst). */
+  floor: boolean;
+  floorFirst: boolean;
+  floorOnly: boolean;
+  json: boolean;
+  mode: 'saga' | 'runtime';
+  naive: boolean;
+  handlers: 'batch' | 'per-event';
+  timeout: number;
+  concurrency: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** Where kafka.sh keeps the broker's pid file and properties (KAFKA_RUN_DIR, as kafka.sh reads it). */
+const KAFKA_RUN_DIR = process.env.KAFKA_RUN_DIR ?? join(ROOT, '.cache', 'kafka');
+
+export function brokerPid(): number | undefined {
+  try {
+    return Number(readFileSync(join(KAFKA_RUN_DIR, 'kafka.pid'), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings that make the figures durable, checked and reported.
+
+export interface Settings {
+  postgres: { fsync: string; synchronous_commit: string; max_connections: string };
+  broker: { logFlushIntervalMessages: string | null; partitionsPerTopic: number };
+  producerAcks: string;
+  load: { before: number[]; after?: number[] };
+  cores: number;
+}
+
+export async function durableSettings(): Promise<Settings> {
+  const client = new Client({ connectionString: testInfrastructure().postgresAdminUrl });
+  await client.connect();
+  const show = async (name: string) =>
+    (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0][name];
+  const postgres = {
+    fsync: await show('fsync'),
+    synchronous_commit: await show('synchronous_commit'),
+    max_connections: await show('max_connections'),
+  };
+  await client.end();
+  let flush: string | null = null;
+  try {
+    const props = readFileSync(join(KAFKA_RUN_DIR, 'server.properties'), 'utf8');
+    flush = /^log\.flush\.interval\.messages=(\S+)/m.exec(props)?.[1] ?? null;
+  } catch {
+    // broker not run by kafka.sh
+  }
+  if (postgres.fsync !== 'on' || postgres.synchronous_commit !== 'on') {
+    throw new Error(`PostgreSQL is not durable: ${JSON.stringify(postgres)}`);
+  }
+  return {
+    postgres,
+    broker: { logFlushIntervalMessages: flush, partitionsPerTopic: 6 },
+    producerAcks: 'all (-1), idempotent relay producer',
+    load: { before: loadavg().map((l) => round(l, 2)) },
+    cores: cpus().length,
+  };
+}
+
+/**
+ * Starts the broker the bench talks to if it is not running: the one of KAFKA_BROKERS (its port
+ * becomes kafka.sh's KAFKA_PORT, the controller the next port, unless given), else 9092.
+ */
+export function ensureBroker(): void {
+  const env = { ...process.env };
+  const port = /:(\d+)$/.exec(testInfrastructure().brokers[0])?.[1];
+  if (port && !env.KAFKA_PORT) {
+    env.KAFKA_PORT = port;
+    if (port !== '9092') env.KAFKA_CONTROLLER_PORT ??= String(Number(port) + 1);
+  }
+  execFileSync('bash', [join(ROOT, 'scripts', 'kafka', 'kafka.sh'), 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** `BENCH_ENV_X=v` in the bench's environment sets `X=v` in every service (experiments). */
+export function serviceEnvOverrides(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([name, value]) => name.startsWith('BENCH_ENV_') && value !== undefined)
+      .map(([name, value]) => [name.slice('BENCH_ENV_'.length), value as string]),
+  );
+}
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export async function inParallel<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index], index);
+      }
+    }),
+  );
+}
+
+export function log(options: Options, message: string): void {
+  if (!options.json) process.stderr.write(`bench: ${message}\n`);
+}
+
+export async function scalar(url: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>(sql);
+    return Number(Object.values(rows[0])[0]);
+  } finally {
+    await client.end();
+  }
+}

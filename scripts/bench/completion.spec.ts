@@ -1,0 +1,123 @@
+import {
+  completedAt,
+  confirmedOrderOf,
+  subjectOf,
+  dueBy,
+  keepUpVerdict,
+  scheduledSendMs,
+  summarizeLatency,
+} from './completion';
+
+describe('a saga is complete', () => {
+  it('when fulfilled, its confirmation email accepted and its timeline complete: at the latest', () => {
+    expect(completedAt({ fulfilledAt: 10, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(
+      30,
+    );
+    expect(completedAt({ fulfilledAt: 40, confirmationEmailAt: 30, timelineCompleteAt: 20 })).toBe(
+      40,
+    );
+  });
+
+  it('not while any of the three is missing', () => {
+    expect(completedAt({ fulfilledAt: 10, timelineCompleteAt: 20 })).toBeUndefined();
+    expect(completedAt({ confirmationEmailAt: 10, timelineCompleteAt: 20 })).toBeUndefined();
+    expect(completedAt({ fulfilledAt: 10, confirmationEmailAt: 20 })).toBeUndefined();
+  });
+});
+
+describe('latency from the scheduled send', () => {
+  it('counts from when each payment was due, not from when it was sent', () => {
+    // Ten payments due every 100 ms; the sender stalled and all completed at 1,000 ms.
+    const scheduled = Array.from({ length: 10 }, (_, i) => i * 100);
+    const summary = summarizeLatency(scheduled, Array<number>(10).fill(1000));
+    expect(summary.max).toBe(1000);
+    expect(summary.p50).toBe(500);
+    expect(summary.mean).toBe(550);
+  });
+
+  it('nearest-rank percentiles of 100 latencies', () => {
+    const scheduled = Array<number>(100).fill(0);
+    const summary = summarizeLatency(
+      scheduled,
+      scheduled.map((_, i) => i + 1),
+    );
+    expect([summary.p50, summary.p95, summary.p99, summary.max]).toEqual([50, 95, 99, 100]);
+  });
+
+  it('a saga that never completed is infinitely late, not left out', () => {
+    const scheduled = Array<number>(100).fill(0);
+    const outcomes: (number | undefined)[] = scheduled.map(() => 5);
+    outcomes[3] = undefined;
+    outcomes[7] = undefined;
+    const summary = summarizeLatency(scheduled, outcomes);
+    expect(summary).toMatchObject({ count: 98, missing: 2, p50: 5, p95: 5, p99: Infinity });
+    expect(summary.mean).toBe(5);
+  });
+});
+
+describe('open-loop schedule', () => {
+  it('spreads the payments evenly and sends each once it is due', () => {
+    expect(scheduledSendMs(0, 20)).toBe(0);
+    expect(scheduledSendMs(3, 20)).toBe(150);
+    expect(dueBy(0, 20, 100)).toBe(1);
+    expect(dueBy(149, 20, 100)).toBe(3);
+    expect(dueBy(150, 20, 100)).toBe(4);
+    expect(dueBy(1e9, 20, 100)).toBe(100);
+  });
+});
+
+describe('kept up or not', () => {
+  const rate = 20;
+  const seconds = 60;
+  const scheduled = Array.from({ length: rate * seconds }, (_, i) => scheduledSendMs(i, rate));
+
+  it('kept up: every saga completes a steady 80 ms after it was due', () => {
+    const verdict = keepUpVerdict(
+      scheduled,
+      scheduled.map((t) => t + 80),
+      seconds,
+    );
+    expect(verdict).toMatchObject({ keptUp: true, backlogAtEnd: 1, reasons: [] });
+    expect(verdict.offeredPerSecond).toBe(20);
+    expect(verdict.drainSeconds).toBeCloseTo(0.08);
+  });
+
+  it('fell behind: completing 15 a second while 20 are offered grows the backlog', () => {
+    const outcomes = scheduled.map((_, i) => 100 + (i * 1000) / 15);
+    const verdict = keepUpVerdict(scheduled, outcomes, seconds);
+    expect(verdict.keptUp).toBe(false);
+    expect(verdict.completedPerSecondAtEnd).toBe(15);
+    expect(verdict.backlogAtEnd).toBeGreaterThan(verdict.backlogAtHalf);
+    expect(verdict.reasons.join('; ')).toMatch(/completed 150 in the last 10 s, offered 200/);
+  });
+
+  it('a long tail after the sending stopped is not keeping up', () => {
+    const outcomes = scheduled.map((t, i) => (i === scheduled.length - 1 ? t + 9000 : t + 50));
+    const verdict = keepUpVerdict(scheduled, outcomes, seconds);
+    expect(verdict.keptUp).toBe(false);
+    expect(verdict.reasons).toEqual(['the tail took 9.0 s to drain']);
+  });
+
+  it('lost sagas are not keeping up, whatever the rate looked like', () => {
+    const outcomes: (number | undefined)[] = scheduled.map((t) => t + 50);
+    outcomes[10] = undefined;
+    const verdict = keepUpVerdict(scheduled, outcomes, seconds);
+    expect(verdict.keptUp).toBe(false);
+    expect(verdict.drainSeconds).toBe(Infinity);
+    expect(verdict.reasons).toEqual(['1 sagas never completed']);
+  });
+});
+
+describe("the confirmation email's order", () => {
+  it('is read from the Subject, folded or not', () => {
+    const header =
+      'From: a@b\r\nSubject: Your services are reactivated\r\n (order 3f1c-77_a)\r\nTo: c@d\r\n\r\nbody';
+    expect(confirmedOrderOf(subjectOf(header))).toBe('3f1c-77_a');
+  });
+
+  it('other emails name no confirmed order', () => {
+    const header = 'Subject: Payment received for your service reactivation (order 42)\r\n\r\n';
+    expect(confirmedOrderOf(subjectOf(header))).toBeUndefined();
+    expect(subjectOf('To: x\r\n\r\nSubject: in the body')).toBeUndefined();
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The floor: a hand-written implementation of the saga's hops (billing, eligibility, licensing,
+ * billing again, notifications) in one process, with the product's guarantees — signed payments
+ * verified, inbox row in the effect's transaction, transactional outbox with an in-process relay
+ * (acks=all, idempotent producer), one transaction per fetched batch, offsets committed after the
+ * commit — and no framework: plain kafkajs and pg. The bench runs it next to the product
+ * (`--floor`) so the ratio is measured on the same machine in the same run.
+ *
+ * Environment (the bench sets it): DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, HTTP_PORT,
+ * UPSTREAM_SIGNING_SECRET, SMTP_URL, PII_ENCRYPTION_KEY. `GET /health/ready` answers once every
+ * consumer runs; `GET /floor/counts` gives what each part did, `GET /metrics` its Kafka requests.
+ */
+import { Topics } from '@app/contracts';
+import { countKafkaRequests, fixKafkajsIdleTimer } from '@app/messaging';
+import { countStatements, PersonalDataCipher } from '@app/platform';
+import { createServer } from 'node:http';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { Counter, Registry } from 'prom-client';
+import { floorBilling } from './floor-billing';
+import { floorEligibility } from './floor-eligibility';
+import { floorLicensing } from './floor-licensing';
+import { FloorMailer, floorNotifications } from './floor-notifications';
+import { FLOOR_DDL } from './floor-schema';
+import { FloorService } from './floor-service';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+  const connectionString = required('DATABASE_URL');
+  fixKafkajsIdleTimer();
+  const registry = new Registry();
+  countStatements(registry);
+  const kafka = countKafkaRequests(
+    new Kafka({
+      clientId: 'floor',
+      brokers: required('KAFKA_BROKERS').split(','),
+      logLevel: logLevel.WARN,
+    }),
+    registry,
+  );
+  // One pool per service, as four services would have.
+  const byService = new Counter({
+    name: 'floor_statements_total',
+    help: 'Statements sent to PostgreSQL, by floor service',
+    labelNames: ['service'] as const,
+    registers: [registry],
+  });
+  const pool = (service: string) => {
+    const created = new Pool({ connectionString, max: 4 });
+    created.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: typeof query }).query = (...args) => {
+        byService.inc({ service });
+        return query(...args);
+      };
+    });
+    return created;
+  };
+  const ddl = new Pool({ connectionString, max: 1 });
+  await ddl.query(FLOOR_DDL);
+  await ddl.end();
+
+  const billing = floorBilling(required('UPSTREAM_SIGNING_SECRET'));
+  const eligibility = floorEligibility();
+  const licensing = floorLicensing();
+  const notifications = floorNotifications();
+  const notificationsPool = pool('notifications');
+  const common = { kafka, prefix };
+  const services = {
+    billing: new FloorService({
+      ...common,
+      schema: 'billing',
+      pool: pool('billing'),
+      topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
+      handle: billing.handle,
+    }),
+    eligibility: new FloorService({
+      ...common,
+      schema: 'eligibility',
+      pool: pool('eligibility'),
+      topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
+      handle: eligibility.handle,
+    }),
+    licensing: new FloorService({
+      ...common,
+      schema: 'licensing',
+      pool: pool('licensing'),
+      topics: [Topics.ReactivationEligibility],
+      handle: licensing.handle,
+    }),
+    notifications: new FloorService({
+      ...common,
+      schema: 'notifications',
+      pool: notificationsPool,
+      topics: [
+        Topics.ReactivationBilling,
+        Topics.ReactivationEligibility,
+        Topics.ReactivationLicensing,
+      ],
+      handle: notifications.handle,
+      afterCommit: () => mailer.wake(),
+    }),
+  };
+  const mailer = new FloorMailer(
+    notificationsPool,
+    required('SMTP_URL'),
+    new PersonalDataCipher(required('PII_ENCRYPTION_KEY')),
+    () => services.notifications.wakeRelay(),
+  );
+
+  let ready = false;
+  const counts = () => ({
+    ...Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.counts])),
+    billingDecisions: billing.counts,
+    eligibilityDecisions: eligibility.counts,
+    licensingDecisions: licensing.counts,
+    mailer: mailer.counts,
+  });
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      void registry.metrics().then((text) => response.end(text));
+      return;
+    }
+    const body =
+      request.url === '/health/ready' && ready
+        ? { ready }
+        : request.url === '/floor/counts'
+          ? counts()
+          : undefined;
+    response.writeHead(body ? 200 : 503, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body ?? { ready }));
+  });
+  server.listen(Number(required('HTTP_PORT')), '127.0.0.1');
+
+  await Promise.all(Object.values(services).map((s) => s.start()));
+  ready = true;
+
+  process.once('SIGTERM', () => {
+    ready = false;
+    void Promise.all(Object.values(services).map((s) => s.stop()))
+      .then(() => mailer.stop())
+      .finally(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

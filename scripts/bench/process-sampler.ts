@@ -1,0 +1,151 @@
+/**
+ * What the processes of a bench run cost: peak RSS and CPU time per process (from /proc), of the
+ * PostgreSQL backends serving the run's databases, and of the whole machine (/proc/stat).
+ */
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+
+const CLK_TCK = 100; // /proc/<pid>/stat and /proc/stat ticks per second on Linux
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+// Process sampling: peak RSS (VmRSS every 200 ms) and CPU time (utime + stime) per process.
+
+export class ProcessSampler {
+  private readonly peakRssMb = new Map<string, number>();
+  private readonly cpuAtMark = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pids: Map<string, number>) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 200);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+  }
+
+  /** Starts the measured window for CPU time. */
+  mark(): void {
+    for (const [name, pid] of this.pids) this.cpuAtMark.set(name, cpuSeconds(pid) ?? 0);
+  }
+
+  peakRss(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.pids.keys()].map((name) => [name, this.peakRssMb.get(name) ?? 0]),
+    );
+  }
+
+  /** CPU seconds since mark(). */
+  cpuSinceMark(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.pids].map(([name, pid]) => [
+        name,
+        round((cpuSeconds(pid) ?? 0) - (this.cpuAtMark.get(name) ?? 0), 2),
+      ]),
+    );
+  }
+
+  private sample(): void {
+    for (const [name, pid] of this.pids) {
+      const rss = rssMb(pid);
+      if (rss !== undefined && rss > (this.peakRssMb.get(name) ?? 0)) this.peakRssMb.set(name, rss);
+    }
+  }
+}
+
+export function rssMb(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? round(Number(match[1]) / 1024, 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state (field 3).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime (14), stime (15)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (every core: user, nice, system, irq, steal). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const [user, nice, system, , , irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + (steal || 0)) / CLK_TCK;
+}
+
+/**
+ * CPU seconds of the PostgreSQL backends serving `databases` (the run's own, not other work on a
+ * shared server): the backends present at the mark, measured from it, plus any that came later.
+ */
+export class BackendCpu {
+  private readonly atMark = new Map<number, number>();
+
+  constructor(
+    private readonly adminUrl: string,
+    private readonly databases: string[],
+  ) {}
+
+  private async pids(): Promise<number[]> {
+    const client = new Client({ connectionString: this.adminUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()',
+        [this.databases],
+      );
+      return rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async mark(): Promise<void> {
+    for (const pid of await this.pids()) this.atMark.set(pid, cpuSeconds(pid) ?? 0);
+  }
+
+  /** Seconds since the mark; backends that ended in between are lost (pools keep theirs). */
+  async sinceMark(): Promise<number> {
+    let total = 0;
+    for (const pid of await this.pids())
+      total += (cpuSeconds(pid) ?? 0) - (this.atMark.get(pid) ?? 0);
+    return round(total, 2);
+  }
+}
+
+/** Committed transactions per database so far (pg_stat_database.xact_commit). */
+export async function committedTransactions(
+  adminUrl: string,
+  databases: string[],
+): Promise<Record<string, number>> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    // The statistics collector reports with a delay: ask for a fresh snapshot.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ datname: string; xact_commit: string }>(
+      'SELECT datname, xact_commit FROM pg_stat_database WHERE datname = ANY($1)',
+      [databases],
+    );
+    return Object.fromEntries(rows.map((row) => [row.datname, Number(row.xact_commit)]));
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,734 @@
+/**
+ * Saga mode: a system under test (the product's four services, or the hand-written floor) set up
+ * with N suspended accounts and N placed orders, then N signed PaymentCaptured published — as fast
+ * as possible, or at a fixed rate on a schedule (open loop) — and each saga followed to its
+ * fulfilment (OrderFulfilled on reactivation.billing.v1) and its completion (fulfilled, its
+ * confirmation email accepted by the bench's SMTP server, its timeline showing every stage).
+ */
+import {
+  EventSources,
+  OrderFulfilled,
+  PaymentCaptured,
+  SIGNATURE_HEADER,
+  signPayload,
+  Topics,
+} from '@app/contracts';
+import { createEvent, KAFKA_REQUESTS_METRIC } from '@app/messaging';
+import { DB_STATEMENTS_METRIC } from '@app/platform';
+import {
+  createTestDatabase,
+  createTestTopics,
+  ServiceName,
+  ServiceProcess,
+  startService,
+  testInfrastructure,
+  TEST_OPS_TOKEN,
+} from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Client } from 'pg';
+import {
+  brokerPid,
+  inParallel,
+  log,
+  Options,
+  round,
+  scalar,
+  serviceEnvOverrides,
+  Settings,
+} from './bench-common';
+import {
+  completedAt,
+  dueBy,
+  keepUpVerdict,
+  KeepUpVerdict,
+  latest,
+  LatencySummary,
+  SagaSigns,
+  scheduledSendMs,
+  summarizeLatency,
+} from './completion';
+import { checkFloorEndState, COMPLETE_TIMELINE, seedFloor } from './floor/floor-schema';
+import { floorSeeds } from './floor/floor-seeds';
+import {
+  BackendCpu,
+  committedTransactions,
+  machineBusySeconds,
+  ProcessSampler,
+} from './process-sampler';
+import { SmtpSink, startSmtpSink } from './smtp-sink';
+
+const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
+const UPSTREAM_SECRET = `bench-${randomUUID()}`;
+export const FLOOR_ENTRY = 'dist/scripts/bench/floor/floor.js';
+
+interface Order {
+  orderId: string;
+  accountId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/** A system set up and waiting for payments. */
+interface Target {
+  kind: 'product' | 'floor';
+  prefix: string;
+  orders: Order[];
+  /** Processes whose CPU time and RSS are measured. */
+  processes: Map<string, number>;
+  /** Each process's /metrics (statements and Kafka requests it counts). */
+  metricsUrls: Record<string, string>;
+  /** Database URLs by label. */
+  databases: Record<string, string>;
+  smtp: SmtpSink;
+  /** Where the timeline is read: a database and its table of stages (order_id, stage). */
+  timeline: { url: string; table: string };
+  /** The target's own view after the run (the floor's end-state check, the product's API). */
+  report(completed: string[]): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export interface SagaResult {
+  mode: 'saga';
+  system: 'product' | 'floor';
+  sagas: number;
+  rate: number | 'max';
+  durationSeconds?: number;
+  timedOut: boolean;
+  publishSeconds: number;
+  fulfilment: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
+  completion: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
+  /** Open loop only: whether completions kept up with the offered rate. */
+  keepUp?: KeepUpVerdict;
+  duplicates: { fulfilments: number; confirmations: number };
+  emailsAccepted: number;
+  peakRssMb: Record<string, number>;
+  cpuSeconds: Record<string, number>;
+  cpuMsPerSaga: Record<string, number>;
+  statementsPerSaga: Record<string, number>;
+  kafkaRequestsPerSaga: Record<string, number>;
+  /** By process, client kind (producer, consumer, admin) and API (Produce, Fetch, ...). */
+  kafkaRequestsByApiPerSaga: Record<string, number>;
+  transactionsPerSaga: Record<string, number>;
+  details: Record<string, unknown>;
+  settings: Settings;
+  setupSeconds: number;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The product: four services, set up through their APIs.
+
+function suspendedAccount(index: number) {
+  const suffix = `b${index}`;
+  return {
+    region: 'EU',
+    status: 'SUSPENDED',
+    outstandingBalance: { amountMinor: 0, currency: 'EUR' },
+    holds: [
+      {
+        holdId: `h-${suffix}`,
+        category: 'BILLING_HOLD',
+        reason: 'unpaid invoice',
+        state: 'ACTIVE',
+      },
+    ],
+    contracts: [
+      {
+        contractId: `c-${suffix}`,
+        startsAt: '2026-01-01T00:00:00.000Z',
+        endsAt: '2029-12-31T00:00:00.000Z',
+        renewalTerms: 'AUTO_RENEW_12M',
+        entitlements: [
+          { code: 'VIDEO', name: 'Video meetings' },
+          { code: 'AUDIO', name: 'Audio conferencing' },
+        ],
+      },
+    ],
+    licenses: [
+      {
+        licenseId: `l-${suffix}`,
+        contractId: `c-${suffix}`,
+        product: 'Poly Lens',
+        status: 'SUSPENDED',
+        expiresAt: '2028-06-30T00:00:00.000Z',
+        suspendedAt: '2026-10-01T00:00:00.000Z',
+      },
+    ],
+  };
+}
+
+async function http<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPS_TOKEN}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+async function metricsText(base: string): Promise<string> {
+  // /metrics asks for credentials (the ops role or a metrics scrape token); the floor ignores them.
+  const response = await fetch(base + '/metrics', {
+    headers: { authorization: `Bearer ${TEST_OPS_TOKEN}` },
+  });
+  return response.text();
+}
+
+/** The sum of every series of a counter in a Prometheus text page. */
+function counterSum(text: string, name: string): number {
+  let total = 0;
+  for (const match of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')))
+    total += Number(match[1]);
+  return total;
+}
+
+/**
+ * Where a service spent its consumer time, from its own /metrics: per event type the handler's
+ * total seconds and count, and per transaction (chunk) the total seconds, count and mean size.
+ */
+function handlerMetrics(text: string): Record<string, string> {
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+  const result: Record<string, string> = {};
+  for (const match of text.matchAll(
+    /^messaging_handler_duration_seconds_sum\{type="([^"]+)"\} (\S+)$/gm,
+  )) {
+    const count = value(
+      new RegExp(`^messaging_handler_duration_seconds_count\\{type="${match[1]}"\\} (\\S+)$`, 'm'),
+    );
+    result[`handler ${match[1]}`] =
+      `${count} in ${round(Number(match[2]), 2)} s (${round((Number(match[2]) / count) * 1000, 2)} ms each)`;
+  }
+  const chunks = value(/^messaging_batch_duration_seconds_count (\S+)$/m);
+  const chunkSeconds = value(/^messaging_batch_duration_seconds_sum (\S+)$/m);
+  const records = value(/^messaging_batch_size_sum (\S+)$/m);
+  result.transactions = `${chunks} in ${round(chunkSeconds, 2)} s (${round((chunkSeconds / chunks) * 1000, 1)} ms each, ${round(records / chunks, 1)} records each)`;
+  return result;
+}
+
+async function setUpProduct(options: Options, n: number): Promise<Target> {
+  const smtp = await startSmtpSink();
+  const [prefix, ...urls] = await Promise.all([
+    createTestTopics(),
+    ...SERVICES.map((name) => createTestDatabase(`bench${name}`)),
+  ]);
+  const databases = Object.fromEntries(SERVICES.map((name, i) => [name, urls[i]])) as Record<
+    ServiceName,
+    string
+  >;
+  log(options, `product: topics ${prefix}*, starting the four services`);
+  const services = Object.fromEntries(
+    (
+      await Promise.all(
+        SERVICES.map((name) =>
+          startService(name, {
+            DATABASE_URL: databases[name],
+            KAFKA_TOPIC_PREFIX: prefix,
+            SMTP_URL: smtp.url,
+            UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+            LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+            ...serviceEnvOverrides(),
+            ...(process.env.BENCH_NODE_OPTIONS
+              ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: name }
+              : {}),
+          }),
+        ),
+      )
+    ).map((service, i) => [SERVICES[i], service]),
+  ) as Record<ServiceName, ServiceProcess>;
+  const stop = async () => {
+    await Promise.all(
+      SERVICES.map((name) => services[name].stop().catch(() => services[name].kill())),
+    );
+    await smtp.stop();
+  };
+  try {
+    const accounts = Array.from({ length: n }, (_, i) => `acct-${i}-${randomUUID().slice(0, 8)}`);
+    await inParallel(accounts, options.concurrency, async (accountId, i) => {
+      await http(services.licensing.url, 'PUT', `/accounts/${accountId}`, suspendedAccount(i));
+    });
+    log(options, `product: ${n} accounts imported; waiting for eligibility's copies`);
+    const deadline = Date.now() + 120_000;
+    while ((await scalar(databases.eligibility, 'SELECT count(*) FROM accounts')) < n) {
+      if (Date.now() > deadline)
+        throw new Error('eligibility did not receive every account snapshot');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const orders: Order[] = [];
+    await inParallel(accounts, options.concurrency, async (accountId, i) => {
+      const quote = await http<{ id: string; totalMinor: number; currency: string }>(
+        services.billing.url,
+        'POST',
+        '/quotes',
+        { accountId, region: 'EU', licenseIds: [`l-b${i}`], addOns: [] },
+      );
+      const order = await http<{ id: string }>(services.billing.url, 'POST', '/orders', {
+        quoteId: quote.id,
+        customer: { name: `Bench Customer ${i}`, email: `customer${i}@bench.example` },
+      });
+      orders[i] = {
+        orderId: order.id,
+        accountId,
+        amountMinor: quote.totalMinor,
+        currency: quote.currency,
+      };
+    });
+    log(options, `product: ${n} orders placed`);
+    return {
+      kind: 'product',
+      prefix,
+      orders,
+      processes: new Map(SERVICES.map((name) => [name, services[name].pid])),
+      metricsUrls: Object.fromEntries(SERVICES.map((name) => [name, services[name].url])),
+      databases,
+      smtp,
+      timeline: { url: databases.notifications, table: 'timeline_stages' },
+      report: async (completed) => {
+        const runtimeMetrics = Object.fromEntries(
+          await Promise.all(
+            SERVICES.map(
+              async (name) =>
+                [name, handlerMetrics(await metricsText(services[name].url))] as const,
+            ),
+          ),
+        );
+        // The timeline as a customer or ops sees it, for a sample of the completed orders.
+        const sample = completed.slice(0, 50);
+        let timelineApiComplete = 0;
+        await inParallel(sample, 8, async (orderId) => {
+          const view = await http<{ status: string; stages: { stage: string }[] }>(
+            services.notifications.url,
+            'GET',
+            `/reactivations/${orderId}`,
+          );
+          const stages = new Set(view.stages.map((s) => s.stage));
+          if (view.status === 'FULFILLED' && COMPLETE_TIMELINE.every((s) => stages.has(s)))
+            timelineApiComplete++;
+        });
+        if (process.env.BENCH_PROFILE_SIGNAL) {
+          // A profiler preloaded through BENCH_NODE_OPTIONS writes its profile on this signal.
+          for (const name of SERVICES)
+            process.kill(services[name].pid, process.env.BENCH_PROFILE_SIGNAL);
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+        }
+        return {
+          runtimeMetrics,
+          timelineApi: `${timelineApiComplete}/${sample.length} sampled completed orders FULFILLED with every stage`,
+        };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The floor: one process, its tables seeded directly (setup, not measured).
+
+async function setUpFloor(options: Options, n: number): Promise<Target> {
+  const smtp = await startSmtpSink();
+  const [prefix, url] = await Promise.all([createTestTopics(), createTestDatabase('benchfloor')]);
+  log(options, `floor: topics ${prefix}*, starting the floor`);
+  const floor = await startService(
+    'floor',
+    {
+      DATABASE_URL: url,
+      KAFKA_TOPIC_PREFIX: prefix,
+      SMTP_URL: smtp.url,
+      UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+    },
+    { entry: FLOOR_ENTRY },
+  );
+  const stop = async () => {
+    await floor.stop().catch(() => floor.kill());
+    await smtp.stop();
+  };
+  try {
+    const seeds = floorSeeds(n);
+    await seedFloor(url, seeds);
+    log(options, `floor: ${n} accounts and orders seeded`);
+    return {
+      kind: 'floor',
+      prefix,
+      orders: seeds.map((s) => ({
+        orderId: s.orderId,
+        accountId: s.accountId,
+        amountMinor: s.amountMinor,
+        currency: s.currency,
+      })),
+      processes: new Map([['floor', floor.pid]]),
+      metricsUrls: { floor: floor.url },
+      databases: { floor: url },
+      smtp,
+      timeline: { url, table: 'notifications.timeline_stages' },
+      report: async () => {
+        const db = new Client({ connectionString: url });
+        await db.connect();
+        try {
+          return {
+            endState: await checkFloorEndState(db),
+            counts: (await floor.http('GET', '/floor/counts')).body,
+          };
+        } finally {
+          await db.end();
+        }
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measured part, the same for both.
+
+async function measure(
+  options: Options,
+  target: Target,
+  settings: Settings,
+  setupStarted: number,
+): Promise<SagaResult> {
+  const n = target.orders.length;
+  const index = new Map(target.orders.map((o, i) => [o.orderId, i]));
+  const signs: SagaSigns[] = target.orders.map(() => ({}));
+  const completions: (number | undefined)[] = target.orders.map(() => undefined);
+  let completedCount = 0;
+  let fulfilledCount = 0;
+  let duplicateFulfilments = 0;
+  let wake: (() => void) | undefined;
+  /** Fulfilled orders whose timeline is not yet seen complete. */
+  const timelinePending = new Set<string>();
+  const update = (i: number) => {
+    if (completions[i] !== undefined) return;
+    const at = completedAt(signs[i]);
+    if (at === undefined) return;
+    completions[i] = at;
+    completedCount++;
+    wake?.();
+  };
+  target.smtp.onConfirmation = (orderId) => {
+    const i = index.get(orderId);
+    if (i === undefined) return;
+    signs[i].confirmationEmailAt = target.smtp.confirmations.get(orderId);
+    update(i);
+  };
+
+  const kafka = new Kafka({
+    clientId: 'bench',
+    brokers: testInfrastructure().brokers,
+    logLevel: logLevel.ERROR,
+  });
+  const consumer = kafka.consumer({
+    groupId: `${target.prefix}bench-${randomUUID()}`,
+    maxWaitTimeInMs: 20,
+  });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [target.prefix + Topics.ReactivationBilling],
+    fromBeginning: true,
+  });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
+      const now = performance.now();
+      for (const message of batch.messages) {
+        const text = message.value?.toString('utf8') ?? '';
+        if (!text.includes(`"type":"${OrderFulfilled.type}"`)) continue;
+        const event = JSON.parse(text) as { data: { orderId: string } };
+        const i = index.get(event.data.orderId);
+        if (i === undefined) continue;
+        if (signs[i].fulfilledAt !== undefined) {
+          duplicateFulfilments++;
+          continue;
+        }
+        signs[i].fulfilledAt = now;
+        fulfilledCount++;
+        timelinePending.add(event.data.orderId);
+        update(i);
+      }
+      wake?.();
+    },
+  });
+  while (!joined) await new Promise((resolve) => setTimeout(resolve, 50));
+
+  // The timeline, polled for the fulfilled orders not yet seen complete.
+  const timelineDb = new Client({ connectionString: target.timeline.url });
+  await timelineDb.connect();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      if (timelinePending.size > 0) {
+        const { rows } = await timelineDb.query<{ order_id: string }>(
+          `SELECT order_id FROM ${target.timeline.table}
+           WHERE order_id = ANY($1) AND stage = ANY($2)
+           GROUP BY order_id HAVING count(DISTINCT stage) = $3`,
+          [[...timelinePending], COMPLETE_TIMELINE, COMPLETE_TIMELINE.length],
+        );
+        const now = performance.now();
+        for (const row of rows) {
+          timelinePending.delete(row.order_id);
+          const i = index.get(row.order_id)!;
+          signs[i].timelineCompleteAt = now;
+          update(i);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+  });
+  await producer.connect();
+
+  // Costs from here: every process, the run's PostgreSQL backends, the whole machine.
+  const processes = new Map(target.processes);
+  const broker = brokerPid();
+  if (broker) processes.set('kafka-broker', broker);
+  const sampler = new ProcessSampler(processes);
+  sampler.start();
+  const adminUrl = testInfrastructure().postgresAdminUrl;
+  const dbNames = Object.fromEntries(
+    Object.entries(target.databases).map(([label, url]) => [label, new URL(url).pathname.slice(1)]),
+  );
+  const backends = new BackendCpu(adminUrl, Object.values(dbNames));
+  const countersOf = async (): Promise<Record<string, Record<string, number>>> =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(target.metricsUrls).map(async ([name, url]) => {
+          const text = await metricsText(url);
+          return [
+            name,
+            {
+              statements: counterSum(text, DB_STATEMENTS_METRIC),
+              kafka: counterSum(text, KAFKA_REQUESTS_METRIC),
+              ...Object.fromEntries(
+                [
+                  ...text.matchAll(
+                    new RegExp(
+                      `^${KAFKA_REQUESTS_METRIC}\\{client="([^"]+)",api="([^"]+)"\\} (\\S+)$`,
+                      'gm',
+                    ),
+                  ),
+                ].map((m) => [`kafka ${m[1]} ${m[2]}`, Number(m[3])]),
+              ),
+              // The floor also counts its statements per service (one process, one pool each).
+              ...Object.fromEntries(
+                [...text.matchAll(/^floor_statements_total\{service="([^"]+)"\} (\S+)$/gm)].map(
+                  (m) => [`statements of ${m[1]}`, Number(m[2])],
+                ),
+              ),
+            },
+          ] as const;
+        }),
+      ),
+    );
+  const countersBefore = await countersOf();
+  const xactBefore = await committedTransactions(adminUrl, Object.values(dbNames));
+  await backends.mark();
+  sampler.mark();
+  if (process.env.BENCH_MARK_SIGNAL) {
+    // A preloaded statement counter resets on this signal: count only the measured part.
+    for (const pid of target.processes.values()) process.kill(pid, process.env.BENCH_MARK_SIGNAL);
+  }
+  const machineBefore = machineBusySeconds();
+  const benchCpuBefore = process.cpuUsage();
+
+  const scheduled: number[] = new Array<number>(n);
+  const payment = (order: Order) => {
+    const event = createEvent(
+      PaymentCaptured,
+      {
+        paymentId: `pay-${order.orderId}`.slice(0, 64),
+        orderId: order.orderId,
+        accountId: order.accountId,
+        amount: { amountMinor: order.amountMinor, currency: order.currency },
+        capturedAt: new Date().toISOString(),
+      },
+      { source: EventSources.UpstreamBilling, correlationId: order.orderId },
+      new Date(),
+    );
+    const value = Buffer.from(JSON.stringify(event));
+    return {
+      key: order.accountId,
+      value,
+      headers: {
+        [SIGNATURE_HEADER]: signPayload(UPSTREAM_SECRET, value, Math.floor(Date.now() / 1000)),
+      },
+    };
+  };
+  const send = (from: number, to: number) =>
+    producer.send({
+      topic: target.prefix + Topics.BillingPayments,
+      acks: -1,
+      messages: target.orders.slice(from, to).map(payment),
+    });
+  const started = performance.now();
+  const inFlight: Promise<unknown>[] = [];
+  if (options.rate) {
+    // Open loop: payment i is due at started + i/rate; a tick every 5 ms sends what is due, and
+    // each saga's latency counts from when it was due, however late the send.
+    for (let i = 0; i < n; i++) scheduled[i] = started + scheduledSendMs(i, options.rate);
+    let sent = 0;
+    while (sent < n) {
+      const due = dueBy(performance.now() - started, options.rate, n);
+      if (due > sent) {
+        inFlight.push(send(sent, due));
+        sent = due;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } else {
+    for (let i = 0; i < n; i += 100) {
+      const at = performance.now();
+      for (let j = i; j < Math.min(n, i + 100); j++) scheduled[j] = at;
+      inFlight.push(send(i, Math.min(n, i + 100)));
+    }
+  }
+  await Promise.all(inFlight);
+  const publishSeconds = (performance.now() - started) / 1000;
+  log(options, `${target.kind}: ${n} payments published in ${round(publishSeconds, 2)} s`);
+
+  const waitUntil = performance.now() + options.timeout * 1000;
+  while (completedCount < n && performance.now() < waitUntil) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, 1000);
+    });
+  }
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const machine = machineBusySeconds() - machineBefore;
+  const cpu = sampler.cpuSinceMark();
+  cpu['postgres (run databases)'] = await backends.sinceMark();
+  cpu['bench process'] = round((benchCpu.user + benchCpu.system) / 1e6, 2);
+  cpu.machine = round(machine, 2);
+  sampler.stop();
+  polling = false;
+  await poller;
+  await timelineDb.end();
+  await producer.disconnect();
+  await consumer.disconnect();
+  const countersAfter = await countersOf();
+  const xactAfter = await committedTransactions(adminUrl, Object.values(dbNames));
+
+  const fulfilledAt = signs.map((s) => s.fulfilledAt);
+  const perSecond = (count: number, last: number) =>
+    count > 0 ? round(count / ((last - started) / 1000), 1) : 0;
+  const per = (value: number) => (completedCount > 0 ? round(value / completedCount, 2) : NaN);
+  const completedIds = target.orders
+    .filter((_, i) => completions[i] !== undefined)
+    .map((o) => o.orderId);
+  const details = await target.report(completedIds);
+  settings.load.after = loadavg().map((l) => round(l, 2));
+  const relative = (times: (number | undefined)[]) =>
+    times.map((t) => (t === undefined ? undefined : t - started));
+  return {
+    mode: 'saga',
+    system: target.kind,
+    sagas: n,
+    rate: options.rate ?? 'max',
+    durationSeconds: options.rate ? n / options.rate : undefined,
+    timedOut: completedCount < n,
+    publishSeconds: round(publishSeconds, 2),
+    fulfilment: {
+      count: fulfilledCount,
+      sagasPerSecond: perSecond(fulfilledCount, latest(fulfilledAt)),
+      latencyMs: roundSummary(summarizeLatency(scheduled, fulfilledAt)),
+    },
+    completion: {
+      count: completedCount,
+      sagasPerSecond: perSecond(completedCount, latest(completions)),
+      latencyMs: roundSummary(summarizeLatency(scheduled, completions)),
+    },
+    keepUp: options.rate
+      ? keepUpVerdict(
+          scheduled.map((t) => t - started),
+          relative(completions),
+          n / options.rate,
+        )
+      : undefined,
+    duplicates: {
+      fulfilments: duplicateFulfilments,
+      confirmations: target.smtp.duplicateConfirmations(),
+    },
+    emailsAccepted: target.smtp.accepted(),
+    peakRssMb: sampler.peakRss(),
+    cpuSeconds: cpu,
+    cpuMsPerSaga: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, per(v * 1000)])),
+    statementsPerSaga: Object.fromEntries(
+      Object.keys(countersAfter).flatMap((k) =>
+        Object.keys(countersAfter[k])
+          .filter((c) => c.startsWith('statements'))
+          .map((c) => [
+            c === 'statements' ? k : `${k}: ${c.slice('statements of '.length)}`,
+            per(countersAfter[k][c] - (countersBefore[k][c] ?? 0)),
+          ]),
+      ),
+    ),
+    kafkaRequestsPerSaga: Object.fromEntries(
+      Object.keys(countersAfter).map((k) => [
+        k,
+        per(countersAfter[k].kafka - countersBefore[k].kafka),
+      ]),
+    ),
+    kafkaRequestsByApiPerSaga: Object.fromEntries(
+      Object.keys(countersAfter).flatMap((k) =>
+        Object.keys(countersAfter[k])
+          .filter((c) => c.startsWith('kafka '))
+          .map((c): [string, number] => [
+            `${k}: ${c.slice('kafka '.length)}`,
+            per(countersAfter[k][c] - (countersBefore[k][c] ?? 0)),
+          ])
+          .filter(([, v]) => v > 0),
+      ),
+    ),
+    transactionsPerSaga: Object.fromEntries(
+      Object.entries(dbNames).map(([label, db]) => [
+        label,
+        per((xactAfter[db] ?? 0) - (xactBefore[db] ?? 0)),
+      ]),
+    ),
+    details,
+    settings,
+    setupSeconds: round((started - setupStarted) / 1000, 1),
+    at: new Date().toISOString(),
+  };
+}
+
+function roundSummary(s: LatencySummary): LatencySummary {
+  return {
+    ...s,
+    p50: round(s.p50),
+    p95: round(s.p95),
+    p99: round(s.p99),
+    max: round(s.max),
+    mean: round(s.mean),
+  };
+}
+
+/** Sets up one system, measures it, tears it down. */
+export async function runSagas(
+  options: Options,
+  settings: Settings,
+  system: 'product' | 'floor',
+): Promise<SagaResult> {
+  const setupStarted = performance.now();
+  const n =
+    options.rate && options.duration ? Math.round(options.rate * options.duration) : options.sagas;
+  const target = system === 'floor' ? await setUpFloor(options, n) : await setUpProduct(options, n);
+  try {
+    return await measure(options, target, settings, setupStarted);
+  } finally {
+    await target.stop();
+  }
+}
