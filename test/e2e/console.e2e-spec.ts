@@ -114,6 +114,9 @@ describe('the support and ops console in a browser', () => {
     ]);
     await saveScreenshot(page, 'console-redrive-dry-run');
     await page.click('button:has-text("Confirm: redrive 1")');
+    // The redrive runs on its own page, which shows its progress until it ends.
+    expect(new URL(page.url()).pathname).toMatch(/^\/dead-letters\/redrives\/[0-9a-f-]{36}$/);
+    await page.locator('td[data-action]').waitFor({ timeout: 30_000 });
     await expect(page.locator('td[data-action]').allTextContents()).resolves.toEqual(['REDRIVEN']);
     await saveScreenshot(page, 'console-redrive-done');
   }

@@ -66,10 +66,11 @@ async function dropStaleDatabases(adminUrl: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    // Only databases older than an hour: another run may be using newer ones.
+    // Only databases older than an hour: another run may be using newer ones. A database another
+    // run is creating or dropping at this moment has no files yet (or any more): missing_ok.
     const { rows } = await client.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname LIKE $1
-         AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '1 hour'`,
+         AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'`,
       [`${TEST_DATABASE_PREFIX}%`],
     );
     for (const { datname } of rows) {

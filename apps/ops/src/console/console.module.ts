@@ -4,6 +4,7 @@ import { OpsKafka } from '../kafka/ops-kafka';
 import { AssetsController } from './assets.controller';
 import { ConsoleSettings } from './console.settings';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { RedriveJobs } from './dead-letters/redrive-jobs';
 import { ReviewsController } from './reviews/reviews.controller';
 import { SagasController } from './sagas/sagas.controller';
 import { SessionGuard } from './session/session.guard';
@@ -27,6 +28,7 @@ export class ConsoleModule {
         { provide: ConsoleSettings, useValue: settings },
         { provide: OpsKafka, useValue: kafka },
         SessionStore,
+        { provide: RedriveJobs, useValue: new RedriveJobs() },
         { provide: APP_GUARD, useClass: SessionGuard },
       ],
     };

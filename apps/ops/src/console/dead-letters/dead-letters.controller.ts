@@ -5,18 +5,27 @@ import {
   ForbiddenException,
   Get,
   Header,
-  HttpCode,
+  NotFoundException,
+  Param,
   Post,
   Query,
+  Res,
 } from '@nestjs/common';
 import { DeadLetterFilter } from '../../dlq/dead-letter';
 import { DeadLetterReader } from '../../dlq/dead-letter.reader';
 import { RedriveDeadLetters } from '../../dlq/redrive-dead-letters';
 import { OpsKafka } from '../../kafka/ops-kafka';
 import { MeasureLag } from '../../lag/measure-lag';
-import { CurrentSession } from '../session/console-request';
+import { ConsoleResponse, CurrentSession } from '../session/console-request';
 import { ConsoleSession } from '../session/session.store';
-import { deadLettersPage, redrivePage, RedriveRequest } from './dead-letters.page';
+import {
+  deadLettersPage,
+  redriveFailedPage,
+  redrivePage,
+  redriveProgressPage,
+  RedriveRequest,
+} from './dead-letters.page';
+import { RedriveJobs } from './redrive-jobs';
 
 const GROUPS: string[] = Object.values(ConsumerGroups);
 
@@ -27,7 +36,10 @@ const GROUPS: string[] = Object.values(ConsumerGroups);
  */
 @Controller('dead-letters')
 export class DeadLettersController {
-  constructor(private readonly kafka: OpsKafka) {}
+  constructor(
+    private readonly kafka: OpsKafka,
+    private readonly jobs: RedriveJobs,
+  ) {}
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
@@ -50,13 +62,16 @@ export class DeadLettersController {
     );
   }
 
+  /**
+   * A dry run answers at once with what would be sent; a confirmed redrive runs in the background
+   * and the browser is sent to its page, which shows its progress until it ends.
+   */
   @Post('redrive')
-  @HttpCode(200)
-  @Header('content-type', 'text/html; charset=utf-8')
   async redrive(
     @CurrentSession() session: ConsoleSession,
     @Body() body: Record<string, unknown>,
-  ): Promise<string> {
+    @Res() response: ConsoleResponse,
+  ): Promise<void> {
     if (session.role !== 'ops') throw new ForbiddenException('redrives are done by ops');
     const text = (name: string): string | undefined => {
       const value = body[name];
@@ -72,15 +87,30 @@ export class DeadLettersController {
       group: group && GROUPS.includes(group) ? group : undefined,
       filter,
     };
-    const result = await new RedriveDeadLetters(this.kafka).execute(
-      {
-        groups: request.group ? [request.group] : GROUPS,
-        filter,
-        dryRun: text('confirm') !== 'yes',
-        by: `${session.role}:${session.tokenId}`,
-      },
-      () => new Date(),
+    const command = {
+      groups: request.group ? [request.group] : GROUPS,
+      filter,
+      by: `${session.role}:${session.tokenId}`,
+    };
+    const redrive = new RedriveDeadLetters(this.kafka);
+    if (text('confirm') !== 'yes') {
+      const result = await redrive.execute({ ...command, dryRun: true }, () => new Date());
+      response.status(200).type('html').send(redrivePage(session, request, result));
+      return;
+    }
+    const job = this.jobs.start(session.id, request, (progress) =>
+      redrive.execute({ ...command, dryRun: false }, () => new Date(), progress),
     );
-    return redrivePage(session, request, result);
+    response.redirect(303, `/dead-letters/redrives/${job.id}`);
+  }
+
+  @Get('redrives/:jobId')
+  @Header('content-type', 'text/html; charset=utf-8')
+  redriveJob(@CurrentSession() session: ConsoleSession, @Param('jobId') jobId: string): string {
+    const job = this.jobs.find(jobId, session.id);
+    if (!job) throw new NotFoundException('no such redrive of yours');
+    if (job.result) return redrivePage(session, job.request, job.result);
+    if (job.error !== undefined) return redriveFailedPage(session, job.request, job.error);
+    return redriveProgressPage(session, job.request, job.done, job.total);
   }
 }

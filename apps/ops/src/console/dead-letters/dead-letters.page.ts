@@ -148,6 +148,48 @@ export function redriveForm(
 }
 
 /** The dry run (with the confirmation form) or the outcome of the redrive. */
+function criteriaOf(request: RedriveRequest): string {
+  return (
+    Object.entries({ group: request.group, ...request.filter })
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'every dead letter'
+  );
+}
+
+/** A confirmed redrive still sending: how far it is; the page refreshes itself until it ends. */
+export function redriveProgressPage(
+  viewer: Viewer,
+  request: RedriveRequest,
+  done: number,
+  total: number | null,
+): string {
+  return page(
+    'Redrive: in progress',
+    html`<p>Redriving ${criteriaOf(request)}.</p>
+      <p role="status" data-progress="${done}/${total ?? '?'}">
+        ${total === null ? 'Reading the dead letters…' : html`Sent ${done} of ${total}.`}
+      </p>
+      <p>This page refreshes itself every second until the redrive ends.</p>`,
+    viewer,
+    { refreshSeconds: 1 },
+  );
+}
+
+/** A confirmed redrive that stopped on an error: what was sent is marked and is not sent again. */
+export function redriveFailedPage(viewer: Viewer, request: RedriveRequest, error: string): string {
+  return page(
+    'Redrive: stopped',
+    html`${notice(`The redrive of ${criteriaOf(request)} stopped: ${error}`, 'error')}
+      <p>
+        What was sent before the error is marked as redriven; the same redrive again sends only the
+        rest.
+      </p>
+      <p><a href="/dead-letters">Back to the dead letters</a></p>`,
+    viewer,
+  );
+}
+
 export function redrivePage(
   viewer: Viewer,
   request: RedriveRequest,
@@ -167,13 +209,10 @@ export function redrivePage(
       </tr>`,
   );
   const toSend = result.outcomes.filter((o) => o.action === 'WOULD_REDRIVE').length;
-  const criteria = Object.entries({ group: request.group, ...request.filter })
-    .filter(([, v]) => v)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+  const criteria = criteriaOf(request);
   return page(
     result.dryRun ? 'Redrive: dry run' : 'Redrive: done',
-    html`<p>Matching ${criteria || 'every dead letter'}: ${result.matched} dead letter(s).</p>
+    html`<p>Matching ${criteria}: ${result.matched} dead letter(s).</p>
       ${
         result.dryRun
           ? toSend > 0
