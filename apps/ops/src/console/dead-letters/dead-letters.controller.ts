@@ -95,7 +95,10 @@ export class DeadLettersController {
     const redrive = new RedriveDeadLetters(this.kafka);
     if (text('confirm') !== 'yes') {
       const result = await redrive.execute({ ...command, dryRun: true }, () => new Date());
-      response.status(200).type('html').send(redrivePage(session, request, result));
+      response
+        .status(200)
+        .type('html')
+        .send(redrivePage(session, request, result));
       return;
     }
     const job = this.jobs.start(session.id, request, (progress) =>
