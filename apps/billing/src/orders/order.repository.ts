@@ -1,4 +1,10 @@
-import { PersonalDataCipher, preparedStatement, returned, runPrepared } from '@app/platform';
+import {
+  affected,
+  PersonalDataCipher,
+  preparedStatement,
+  returned,
+  runPrepared,
+} from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Quote } from '../quotes/quote';
@@ -136,7 +142,7 @@ export class OrderRepository {
 
   /** Marks unpaid orders past their payment deadline EXPIRED; returns how many. */
   async expireUnpaid(manager: EntityManager, now: Date, limit: number): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const result: unknown = await manager.query(
       `UPDATE orders SET status = 'EXPIRED', expired_at = $1
         WHERE id IN (SELECT id FROM orders
                       WHERE status = 'AWAITING_PAYMENT' AND payment_deadline <= $1
@@ -145,7 +151,9 @@ export class OrderRepository {
        RETURNING id`,
       [now, limit],
     );
-    return rows.length;
+    // [rows, affectedCount] (`affected`): the length of that pair was taken for the count, so every
+    // sweep reported "expired 2" and a backlog above one batch waited for the next sweep.
+    return affected(result);
   }
 
   private async transition(
