@@ -57,22 +57,13 @@ export class CaseRepository {
     orderId: string,
     accountId: string,
   ): Promise<{ existing: EligibilityCaseEntity | null; hasOtherOpenCase: boolean }> {
-    const rows: CaseRow[] = await runPrepared(manager, FIND_FOR_CHECK, [orderId, accountId]);
-    const own = rows.find((row) => row.order_id === orderId);
-    return {
-      existing: own ? toCase(own) : null,
-      hasOtherOpenCase: rows.some(
-        (row) =>
-          row.order_id !== orderId &&
-          row.account_id === accountId &&
-          row.closed_at === null &&
-          row.state !== 'AWAITING_ACCOUNT',
-      ),
-    };
+    const found = await this.findForCheckAll(manager, [{ orderId, accountId }]);
+    return found.get(orderId)!;
   }
 
   /**
-   * findForCheck for several orders (of distinct accounts) in one statement, by order id.
+   * For each order (of distinct accounts), in one statement: its own case if it has one, and
+   * whether its account has another open case (one awaiting its account does not count).
    */
   async findForCheckAll(
     manager: EntityManager,
@@ -82,20 +73,24 @@ export class CaseRepository {
       orders.map((o) => o.orderId),
       orders.map((o) => o.accountId),
     ]);
+    // Indexed once: a chunk's orders are looked up without scanning every row for each.
+    const byOrder = new Map(rows.map((row) => [row.order_id, row]));
+    const openOrdersByAccount = new Map<string, string[]>();
+    for (const row of rows) {
+      if (row.closed_at !== null || row.state === 'AWAITING_ACCOUNT') continue;
+      const open = openOrdersByAccount.get(row.account_id) ?? [];
+      open.push(row.order_id);
+      openOrdersByAccount.set(row.account_id, open);
+    }
     return new Map(
       orders.map(({ orderId, accountId }) => {
-        const own = rows.find((row) => row.order_id === orderId);
+        const own = byOrder.get(orderId);
+        const open = openOrdersByAccount.get(accountId) ?? [];
         return [
           orderId,
           {
             existing: own ? toCase(own) : null,
-            hasOtherOpenCase: rows.some(
-              (row) =>
-                row.order_id !== orderId &&
-                row.account_id === accountId &&
-                row.closed_at === null &&
-                row.state !== 'AWAITING_ACCOUNT',
-            ),
+            hasOtherOpenCase: open.some((other) => other !== orderId),
           },
         ];
       }),
@@ -301,12 +296,6 @@ function toCase(row: CaseRow): EligibilityCaseEntity {
     outcome: row.outcome,
   };
 }
-
-const FIND_FOR_CHECK = preparedStatement(
-  `SELECT ${CASE_COLUMNS} FROM eligibility_cases
-   WHERE order_id = $1
-      OR (account_id = $2 AND closed_at IS NULL AND state <> 'AWAITING_ACCOUNT')`,
-);
 
 const FIND_FOR_CHECK_ALL = preparedStatement(
   `SELECT ${CASE_COLUMNS} FROM eligibility_cases
