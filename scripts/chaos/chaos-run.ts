@@ -29,6 +29,7 @@ import {
   DrivenSaga,
   History,
   HistoryEvent,
+  IN_FLIGHT_PER_KILL,
   InvariantResult,
   kindsDriven,
   Money,
@@ -131,6 +132,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       KAFKA_TOPIC_PREFIX: PREFIX,
       KAFKA_BROKERS: broker.brokers.join(','),
       SMTP_URL: mailbox.url,
+      // At most this many emails sent and not recorded per kill: what the invariant allows.
+      EMAIL_WAVE_SIZE: String(IN_FLIGHT_PER_KILL),
       UPSTREAM_SIGNING_SECRET: SECRET,
       // A change window's start is met within 0.2 s.
       ACTIVATION_SWEEP_MS: '200',

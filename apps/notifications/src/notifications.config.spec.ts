@@ -1,5 +1,5 @@
 import { ConfigError } from '@app/platform';
-import { loadNotificationsConfig, smtpTimeoutMs } from './notifications.config';
+import { EMAIL_CLAIM_BATCH, loadNotificationsConfig, smtpTimeoutMs } from './notifications.config';
 
 const OWN_SECRETS = {
   PII_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
@@ -61,5 +61,20 @@ describe('notifications configuration: SMTP timeouts below the email lease', () 
         }),
       ),
     ).toBe(4000);
+  });
+});
+
+describe('notifications configuration: the email wave', () => {
+  it('sends waves of 24 by default, and at most what one claim takes', () => {
+    expect(loadNotificationsConfig(OWN_SECRETS).EMAIL_WAVE_SIZE).toBe(24);
+    expect(loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_WAVE_SIZE: '3' }).EMAIL_WAVE_SIZE).toBe(
+      3,
+    );
+    expect(() =>
+      loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_WAVE_SIZE: String(EMAIL_CLAIM_BATCH + 1) }),
+    ).toThrow(/EMAIL_WAVE_SIZE/);
+    expect(() => loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_WAVE_SIZE: '0' })).toThrow(
+      /EMAIL_WAVE_SIZE/,
+    );
   });
 });

@@ -12,17 +12,17 @@ import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { retryDelayMs } from './retry-policy';
 import { inSendingOrder, sendingWaves } from './send-order';
 import { SendingLedger, SentEmail } from './sending-ledger';
-import { isPermanentSmtpFailure, SMTP_CONNECTIONS, SmtpMailer } from './smtp.mailer';
+import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
 
 /**
- * Sends a batch of claimed emails in waves, one message per pooled SMTP connection, and records the
- * wave's emails the SMTP server accepted (marked SENT and their CustomerNotified published) in one
- * transaction before the next wave is sent: so at most SMTP_CONNECTIONS emails are ever accepted
- * and not yet recorded, as when each was recorded alone, and one failure never has another
+ * Sends a batch of claimed emails in waves of at most EMAIL_WAVE_SIZE (over the pooled SMTP
+ * connections), and records the wave's emails the SMTP server accepted (marked SENT and their
+ * CustomerNotified published) in one transaction before the next wave is sent: so at most
+ * EMAIL_WAVE_SIZE emails are ever accepted and not yet recorded, and one failure never has another
  * message sent again. When that record cannot be written (the database is unavailable), the
  * emails are kept in the ledger, their leases renewed, and recorded when the database answers
  * again. Only a process killed between the SMTP answers and the record sends messages twice (at
- * most SMTP_CONNECTIONS, after their lease ran out, with the same Message-ID).
+ * most EMAIL_WAVE_SIZE, after their lease ran out, with the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -56,7 +56,7 @@ export class DeliverEmailsUsecase {
     const unsent = new Set(claims.keys());
     try {
       // Orders side by side; one order's messages one after the other, in saga order.
-      for (const wave of sendingWaves(inSendingOrder(claimed), SMTP_CONNECTIONS)) {
+      for (const wave of sendingWaves(inSendingOrder(claimed), this.env.EMAIL_WAVE_SIZE)) {
         if (!shouldContinue()) break;
         const outcomes = await Promise.allSettled(
           wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),

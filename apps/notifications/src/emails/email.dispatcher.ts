@@ -6,14 +6,11 @@ import {
   BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
-import { NotificationsEnvironment } from '../notifications.config';
+import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
 import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { SendingLedger } from './sending-ledger';
-
-/** Emails claimed at once (one statement), sent in waves (see DeliverEmailsUsecase). */
-const BATCH = 60;
 
 /** Between attempts to record, at shutdown, the emails sent while the database was away. */
 const SHUTDOWN_RECORD_RETRY_MS = 250;
@@ -113,7 +110,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
             owner: this.ledger.owner,
             now: new Date(),
             leaseMs: this.env.EMAIL_CLAIM_TIMEOUT_MS,
-            limit: BATCH,
+            limit: EMAIL_CLAIM_BATCH,
             excluding: this.ledger.unrecordedIds(),
           });
           if (claimed.length === 0) break;

@@ -40,8 +40,8 @@ export function inSendingOrder<T extends { orderId: string; stage: string; dueAt
 
 /**
  * Splits orders' messages (from inSendingOrder) into waves of at most `width` messages, each of
- * another order: a wave is sent at once (one message per pooled SMTP connection) and recorded
- * before the next is sent, so at most `width` messages are ever accepted and not yet recorded;
+ * another order: a wave is sent at once (over the pooled SMTP connections) and recorded before
+ * the next is sent, so at most `width` messages are ever accepted and not yet recorded;
  * an order's messages go in consecutive waves, in their order.
  */
 export function sendingWaves<T>(groups: T[][], width: number): T[][] {

@@ -17,11 +17,8 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/**
- * Pooled SMTP connections, hence emails sent at once: also how many accepted emails at most wait
- * to be recorded (the duplicates a kill can cause, see DeliverEmailsUsecase).
- */
-export const SMTP_CONNECTIONS = 3;
+/** Pooled SMTP connections: a wave's emails (see DeliverEmailsUsecase) share them. */
+const SMTP_CONNECTIONS = 3;
 
 /** Sends email over SMTP (SMTP_URL), pooled connections. */
 @Injectable()
