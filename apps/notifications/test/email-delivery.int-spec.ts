@@ -139,6 +139,19 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     await smtp.stop();
   });
 
+  it('sends an email as soon as the transaction that queued it commits, not at the next sweep', async () => {
+    // A sweep an hour away: only the wake-up after the commit that queued the email can send it.
+    await startNotifications(1, { EMAIL_SWEEP_MS: '3600000' });
+    const paid = orderPaid('acc-eu-prompt');
+    await publisher.event(OrderPaid, paid);
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(1),
+    );
+    await eventually(async () =>
+      expect(await emailsOf(paid.orderId)).toMatchObject([{ status: 'SENT', attempts: 1 }]),
+    );
+  });
+
   it('sends once when the database is lost right after the SMTP server accepted the email', async () => {
     await startNotifications(1);
     const paid = orderPaid('acc-eu-outage');

@@ -8,7 +8,7 @@ import {
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
 import { DeliverEmailsUsecase } from './deliver-emails.usecase';
-import { NotificationRepository } from './notification.repository';
+import { EMAILS_QUEUED, NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { SendingLedger } from './sending-ledger';
 
@@ -27,8 +27,8 @@ const messageOf = (error: unknown): string =>
   maskEmailsIn(error instanceof Error ? error.message : String(error));
 
 /**
- * Sends queued emails promptly: woken after every database commit (a handler may just have
- * queued one) and on a periodic sweep (retries, reminders falling due, rows of a crashed sender).
+ * Sends queued emails promptly: woken after every database commit that queued some (see
+ * EMAILS_QUEUED) and on a periodic sweep (retries, reminders falling due, rows of a crashed sender).
  * Each drain first records the emails sent but not yet recorded (the database was unavailable),
  * then claims and sends. Meanwhile the leases of the messages this process holds are renewed every
  * third of EMAIL_CLAIM_TIMEOUT_MS, so no other sender takes over a message that is being sent or
@@ -54,8 +54,14 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
+    // Woken by the commits that queued emails, not by every commit (the relay's, its own).
     const wakeAfterCommit: EntitySubscriberInterface = {
-      afterTransactionCommit: () => this.wake(),
+      afterTransactionCommit: ({ queryRunner }) => {
+        const data = queryRunner.data as Record<string, unknown>;
+        if (!data[EMAILS_QUEUED]) return;
+        data[EMAILS_QUEUED] = false;
+        this.wake();
+      },
     };
     this.dataSource.subscribers.push(wakeAfterCommit);
     this.timer = setInterval(() => this.wake(), this.env.EMAIL_SWEEP_MS);

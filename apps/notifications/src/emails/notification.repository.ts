@@ -26,6 +26,18 @@ export interface EmailClaim {
   claimedAt: Date;
 }
 
+/**
+ * Noted on the query runner of a transaction that queued or released messages (TypeORM keeps a
+ * runner's `data` for its subscribers): the dispatcher, told of the commit, sends them at once.
+ * Other commits do not wake it; the periodic sweep still catches anything else that falls due.
+ */
+export const EMAILS_QUEUED = 'notifications.emailsQueued';
+
+function noteQueued(manager: EntityManager): void {
+  const data = manager.queryRunner?.data;
+  if (data) data[EMAILS_QUEUED] = true;
+}
+
 /** The email queue: one row per message, claimed by conditional updates. */
 @Injectable()
 export class NotificationRepository {
@@ -63,6 +75,7 @@ export class NotificationRepository {
         sorted.map((n) => n.createdAt),
       ],
     );
+    noteQueued(manager);
   }
 
   /**
@@ -83,6 +96,7 @@ export class NotificationRepository {
         WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'`,
       [stage, sorted.map((o) => o.orderId), sorted.map((o) => o.send)],
     );
+    noteQueued(manager);
   }
 
   /**

@@ -28,7 +28,7 @@ const paid = (orderId: string, addOns: string[] = []) =>
   });
 
 /** The pipeline with every step recorded (what it was asked, in which order). */
-function pipeline() {
+function pipeline(assigned: CloudEvent<{ orderId: string; accountId: string }>[] = []) {
   const calls: [string, unknown][] = [];
   const step =
     (name: string, result: unknown = undefined) =>
@@ -38,7 +38,7 @@ function pipeline() {
     };
   const usecase = new FollowSagaEventsUsecase(
     { execute: step('timeline') } as never,
-    { execute: step('open cases', []) } as never,
+    { execute: step('open cases', assigned) } as never,
     { execute: step('close cases') } as never,
     { execute: step('queue emails') } as never,
     { execute: step('release held reminders') } as never,
@@ -50,17 +50,23 @@ function pipeline() {
 }
 
 describe('following a run of saga events', () => {
-  it('runs its steps in the stated order: timeline, contact, emails, reminders', async () => {
-    const { calls, run } = pipeline();
+  it('runs its steps in the stated order: contact, emails, reminders, timeline last', async () => {
+    const { calls, run } = pipeline([event('SupportContactAssigned', 'o1').event]);
     await run([paid('o1', ['RENEWAL_REMINDERS']), paid('o2')]);
     expect(calls.map(([name]) => name)).toEqual([
-      'timeline',
       'open cases',
-      'timeline', // the SupportContactAssigned it published
       'close cases',
       'queue emails',
       'release held reminders',
       'schedule reminders',
+      'timeline',
+    ]);
+    // The events, then the SupportContactAssigned published by the contact step.
+    const stages = calls.find(([name]) => name === 'timeline')![1] as { stage: string }[];
+    expect(stages.map((s) => s.stage)).toEqual([
+      'OrderPaid',
+      'OrderPaid',
+      'SupportContactAssigned',
     ]);
     const opened = calls.find(([name]) => name === 'open cases')![1] as { customer: unknown }[];
     expect(opened.map((c) => c.customer)).toEqual([jane, jane]);
@@ -100,7 +106,7 @@ describe('following a run of saga events', () => {
     expect(calls.find(([name]) => name === 'close cases')![1]).toEqual(['o1', 'o2']);
     const emails = calls.find(([name]) => name === 'queue emails')![1] as { type: string }[];
     expect(emails.map((e) => e.type)).toEqual(['OrderRefunded']);
-    const stages = calls[0][1] as { stage: string }[];
+    const stages = calls.find(([name]) => name === 'timeline')![1] as { stage: string }[];
     expect(stages.map((s) => s.stage)).toEqual([
       'OrderFulfilled',
       'OrderRefunded',

@@ -35,14 +35,19 @@ export interface FollowedEvent {
  * What this service does with a run of saga events (one chunk's, in order), as one pipeline of
  * set-based steps, in this order, which is also the order every writer locks the tables in:
  *
- * 1. the timeline: each event becomes a stage of its order and moves the order's summary;
- * 2. the support contact: paid orders (and orders closed by a rejected payment naming their
- *    customer) get their named contact, announced by SupportContactAssigned (recorded in the
- *    timeline too); sagas that ended close their case;
- * 3. the email queue: one email per stage the customer is told about, once per order and stage
- *    (after step 2, which tells whom to write to);
- * 4. renewal reminders: held ones released when the order is known, new ones scheduled when
- *    licenses are restored (after step 2, which tells whether the order bought them).
+ * 1. the support contact: paid orders (and orders closed by a rejected payment naming their
+ *    customer) get their named contact, announced by SupportContactAssigned; sagas that ended
+ *    close their case;
+ * 2. the email queue: one email per stage the customer is told about, once per order and stage
+ *    (after step 1, which tells whom to write to);
+ * 3. renewal reminders: held ones released when the order is known, new ones scheduled when
+ *    licenses are restored (after step 1, which tells whether the order bought them);
+ * 4. the timeline: each event (and each SupportContactAssigned of step 1) becomes a stage of its
+ *    order and moves the order's summary. Last, because the summary row is what the other
+ *    transactions touching the same order (its other events, consumed from other partitions at
+ *    the same moment, and the email sender's records) wait for: locked just before the commit, it
+ *    is held for one statement rather than the whole pipeline (recorded first, it let waits chain
+ *    from one transaction to the next until the service fell behind at 20 sagas/s).
  *
  * Each step reads what the whole run needs in one query per table and writes with one statement per
  * table, whatever the number of events.
@@ -72,13 +77,7 @@ export class FollowSagaEventsUsecase {
       }[];
     const paid = ofType<OrderPaid>(OrderPaid.type);
 
-    // 1. The timeline.
-    await this.recordStages.execute(
-      events.map((e) => stageOf(e.event)),
-      scope,
-    );
-
-    // 2. The support contact.
+    // 1. The support contact.
     const assigned = await this.openCases.execute(
       [
         ...paid.map((e) => this.caseOfPaidOrder(e)),
@@ -86,14 +85,12 @@ export class FollowSagaEventsUsecase {
       ],
       scope,
     );
-    // Our own events: recorded in the timeline here rather than consumed back from Kafka.
-    await this.recordStages.execute(assigned.map(stageOf), scope);
     await this.closeCases.execute(
       events.filter((e) => ENDING.includes(e.event.type)).map((e) => e.event.data.orderId),
       scope,
     );
 
-    // 3. The email queue.
+    // 2. The email queue.
     await this.queueEmails.execute(
       events
         .filter((e) => (STAGE_EMAIL_EVENTS as readonly string[]).includes(e.event.type))
@@ -106,7 +103,7 @@ export class FollowSagaEventsUsecase {
       scope,
     );
 
-    // 4. Renewal reminders.
+    // 3. Renewal reminders.
     await this.releaseHeldReminders.execute(
       paid.map((e) => ({
         orderId: e.event.data.orderId,
@@ -124,6 +121,13 @@ export class FollowSagaEventsUsecase {
           expiresAt: l.expiresAt,
         })),
       })),
+      scope,
+    );
+
+    // 4. The timeline, SupportContactAssigned included (our own events: recorded here rather
+    // than consumed back from Kafka).
+    await this.recordStages.execute(
+      [...events.map((e) => stageOf(e.event)), ...assigned.map(stageOf)],
       scope,
     );
   }
