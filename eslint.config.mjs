@@ -82,4 +82,19 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // One way to make a kafkajs client: kafkaClient() of @app/messaging, which corrects kafkajs's
+    // idle timer first.
+    files: ['**/*.ts'],
+    ignores: ['libs/messaging/src/kafka/kafka-client.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Kafka']",
+          message: 'Make kafkajs clients with kafkaClient() from @app/messaging.',
+        },
+      ],
+    },
+  },
 );

@@ -26,7 +26,7 @@ import {
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import {
   brokerPid,
@@ -58,6 +58,7 @@ import {
   ProcessSampler,
 } from './process-sampler';
 import { SmtpSink, startSmtpSink } from './smtp-sink';
+import { kafkaClient } from '@app/messaging';
 
 const SERVICES: ServiceName[] = ['billing', 'eligibility', 'licensing', 'notifications'];
 const UPSTREAM_SECRET = `bench-${randomUUID()}`;
@@ -420,7 +421,7 @@ async function measure(
     update(i);
   };
 
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'bench',
     brokers: testInfrastructure().brokers,
     logLevel: logLevel.ERROR,

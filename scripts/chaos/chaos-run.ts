@@ -37,6 +37,7 @@ import {
 import { OwnBroker, OwnPostgres, ROOT, tearDownEverything, teardowns } from './own-infrastructure';
 import { planSagas, REVIEW_DOCUMENTS, SagaPlan } from './saga-kinds';
 import { HttpRefused, Instance, SERVICES, ServiceInstances } from './service-instances';
+import { kafkaClient } from '@app/messaging';
 
 const exec = promisify(execFile);
 const PREFIX = 'chaos.';
@@ -112,7 +113,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     (s) => (s as PromiseFulfilledResult<unknown>).value,
   ) as [OwnBroker, OwnPostgres, TestMailbox];
   teardowns.set(mailbox, () => mailbox.stop());
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'chaos',
     brokers: broker.brokers,
     logLevel: logLevel.NOTHING,

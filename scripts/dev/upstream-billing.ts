@@ -12,6 +12,7 @@ import { AccountScoped, createEvent } from '@app/messaging';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, UPSTREAM_SIGNING_SECRET } from './dev-system';
+import { kafkaClient } from '@app/messaging';
 
 const SOURCE = EventSources.UpstreamBilling;
 
@@ -32,7 +33,7 @@ export class UpstreamBilling {
   ) {}
 
   static async connect(log: (line: string) => void): Promise<UpstreamBilling> {
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'dev-upstream-billing',
       brokers: KAFKA_BROKERS,
       logLevel: logLevel.NOTHING,

@@ -5,14 +5,15 @@
  * Prints a dot a second while waiting; exits 1 on timeout.
  */
 import { saslFrom } from '@app/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { kafkaClient } from '@app/messaging';
 
 async function main(): Promise<void> {
   const broker = process.argv[2] ?? '127.0.0.1:9092';
   const timeoutMs = Number(process.argv[3] ?? 60) * 1000;
   const deadline = Date.now() + timeoutMs;
   // No retries inside kafkajs: this loop is the retry, with its own deadline.
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'broker-ready',
     brokers: [broker],
     logLevel: logLevel.NOTHING,

@@ -9,7 +9,8 @@
  */
 import { topicSpecs } from '@app/contracts';
 import { ensureTopics, formatTopicTable, saslFrom, TopicCheck } from '@app/messaging';
-import { ConfigResourceTypes, Kafka, logLevel, SASLOptions } from 'kafkajs';
+import { ConfigResourceTypes, logLevel, SASLOptions } from 'kafkajs';
+import { kafkaClient } from '@app/messaging';
 
 const ALTER_SETTLE_MS = 15_000;
 
@@ -65,7 +66,7 @@ async function alterConfigs(
     (c) => c.partitions === c.expectedPartitions && c.problems.length > 0 && specs.has(c.topic),
   );
   if (drifted.length === 0) return [];
-  const admin = new Kafka({
+  const admin = kafkaClient({
     clientId: 'create-topics',
     brokers,
     logLevel: logLevel.ERROR,

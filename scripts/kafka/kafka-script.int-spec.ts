@@ -7,9 +7,10 @@
 import 'reflect-metadata'; // @app/contracts' event classes use decorators needing it
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, logLevel } from 'kafkajs';
 import { Topics, topicSpecs } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
+import { kafkaClient } from '@app/messaging';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'kafka', 'kafka.sh');
@@ -55,7 +56,7 @@ describe('scripts/kafka/kafka.sh', () => {
 
   it('every topic of topicSpecs() exists with its partitions and config', async () => {
     const specs = topicSpecs();
-    const admin = new Kafka({
+    const admin = kafkaClient({
       clientId: 'kafka-script-spec',
       brokers: [BROKER],
       logLevel: logLevel.ERROR,
@@ -99,7 +100,7 @@ describe('scripts/kafka/kafka.sh', () => {
     // Under a prefix of its own, so the broker's unprefixed topics are left as they are.
     const prefix = `t${randomBytes(4).toString('hex')}.`;
     const payments = prefix + Topics.BillingPayments;
-    const admin = new Kafka({
+    const admin = kafkaClient({
       clientId: 'kafka-script-spec',
       brokers: [BROKER],
       logLevel: logLevel.ERROR,

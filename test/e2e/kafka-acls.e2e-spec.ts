@@ -25,6 +25,7 @@ import { SERVICE_OF_GROUP } from './support/bad-records';
 import { runOps } from './support/ops-cli';
 import { newCustomer, SagaDriver } from './support/saga-driver';
 import { DEAD_LETTER_TOPICS } from './support/system-harness';
+import { kafkaClient } from '@app/messaging';
 
 const ADMIN_PASSWORD = randomBytes(16).toString('hex');
 /** A fresh password for every user of the table (the SCRAM users kafka.sh formats the broker with). */
@@ -69,7 +70,7 @@ describe('Kafka with SASL/SCRAM and per-service ACLs (the compose broker, run he
   let publisher: TestPublisher | undefined;
 
   const client = (sasl?: SASLOptions): Kafka =>
-    new Kafka({
+    kafkaClient({
       clientId: 'acl-probe',
       brokers,
       logLevel: logLevel.NOTHING,

@@ -24,3 +24,4 @@ export * from './kafka/topic-admin';
 export * from './kafka/acl-admin';
 export * from './kafka/kafkajs-idle-timer';
 export * from './kafka/kafka-request-counter';
+export * from './kafka/kafka-client';

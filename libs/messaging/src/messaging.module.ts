@@ -4,11 +4,11 @@ import { DataSource } from 'typeorm';
 import { KafkaEventServer } from './consumer/kafka-event.server';
 import { InboxPruner } from './inbox/inbox.pruner';
 import { countKafkaRequests } from './kafka/kafka-request-counter';
-import { fixKafkajsIdleTimer } from './kafka/kafkajs-idle-timer';
 import { kafkaClientConfig, MessagingOptions } from './kafka/messaging.config';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { UnitOfWork } from './transaction/unit-of-work';
+import { kafkaClient } from './kafka/kafka-client';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -39,8 +39,7 @@ export class MessagingModule {
           provide: Kafka,
           inject: [MESSAGING_OPTIONS, MessagingMetrics],
           useFactory: (o: MessagingOptions, m: MessagingMetrics) => {
-            fixKafkajsIdleTimer();
-            const kafka = new Kafka({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
+            const kafka = kafkaClient({ ...kafkaClientConfig(o), logLevel: logLevel.WARN });
             return countKafkaRequests(kafka, m.registry);
           },
         },

@@ -12,6 +12,7 @@ import {
   DeadLetterHeaders,
   ensureTopics,
   SEALED_ORIGIN_HEADERS,
+  kafkaClient,
 } from '@app/messaging';
 import {
   createTestDatabase,
@@ -26,7 +27,7 @@ import {
   testInfrastructure,
   TopicRecorder,
 } from '@app/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
 const PROBE = 'dist/libs/testing/src/probe/probe.js';
@@ -311,7 +312,7 @@ async function retriesOf(service: ServiceProcess): Promise<number> {
 /** Deletes a topic and the group's offsets, and creates the topic again (offsets restart at 0). */
 async function recreateTopic(prefix: string, topic: string, group: string): Promise<void> {
   const { brokers } = testInfrastructure();
-  const kafka = new Kafka({ clientId: 'test-recreate', brokers, logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient({ clientId: 'test-recreate', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {

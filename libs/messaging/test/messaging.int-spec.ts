@@ -3,7 +3,7 @@
  * separate processes (the probe service, libs/testing/src/probe/probe.ts).
  */
 import { deadLetterTopicOf, EligibilityRejected, OrderPaid, Topics } from '@app/contracts';
-import { DeadLetterHeaders } from '@app/messaging';
+import { DeadLetterHeaders, kafkaClient } from '@app/messaging';
 import {
   createTestDatabase,
   createTestTopics,
@@ -16,7 +16,7 @@ import {
   testInfrastructure,
   TopicRecorder,
 } from '@app/testing';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, logLevel } from 'kafkajs';
 
 const PROBE = 'dist/libs/testing/src/probe/probe.js';
 const CONSUMER_GROUP = 'probe-consumer';
@@ -41,7 +41,7 @@ async function expectEffects(databaseUrl: string, expected: number): Promise<voi
 }
 
 async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'test-barrier',
     brokers: testInfrastructure().brokers,
     logLevel: logLevel.NOTHING,

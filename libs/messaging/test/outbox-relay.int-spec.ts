@@ -10,6 +10,7 @@ import {
   OutboxMessage,
   OutboxRelay,
   writeOutbox,
+  kafkaClient,
 } from '@app/messaging';
 import {
   createTestDatabase,
@@ -152,7 +153,7 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
     // The shared broker sometimes answers metadata for just-created topics late: try again.
     prefix = await eventually(() => createTestTopics(), 60_000, 500);
     databaseUrl = await createTestDatabase('relay');
-    kafka = new Kafka({
+    kafka = kafkaClient({
       clientId: 'relay-test',
       brokers: testInfrastructure().brokers,
       logLevel: logLevel.NOTHING,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
+import { kafkaClient } from '@app/messaging';
 
 /**
  * Runs once after the integration tests: deletes the topics this run created. Each test makes a
@@ -10,7 +11,7 @@ import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
 export default async function globalTeardown(): Promise<void> {
   if (!existsSync(TEST_TOPIC_PREFIXES_FILE) || !process.env.KAFKA_BROKERS) return;
   const prefixes = readFileSync(TEST_TOPIC_PREFIXES_FILE, 'utf8').split('\n').filter(Boolean);
-  const admin = new Kafka({
+  const admin = kafkaClient({
     clientId: 'test-teardown',
     brokers: process.env.KAFKA_BROKERS.split(','),
     logLevel: logLevel.NOTHING,

@@ -7,9 +7,10 @@ import {
   signPayload,
 } from '@app/contracts';
 import { AccountScoped, createEvent } from '@app/messaging';
-import { Kafka, KafkaConfig, logLevel, Partitioners, Producer } from 'kafkajs';
+import { KafkaConfig, logLevel, Partitioners, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { testInfrastructure } from './infrastructure';
+import { kafkaClient } from '@app/messaging';
 
 /**
  * Puts records on the test's topics the way another system would: the upstream billing system
@@ -26,7 +27,7 @@ export class TestPublisher {
     prefix: string,
     broker: Pick<KafkaConfig, 'brokers' | 'sasl'> = { brokers: testInfrastructure().brokers },
   ): Promise<TestPublisher> {
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'test-publisher',
       logLevel: logLevel.NOTHING,
       ...broker,

@@ -1,9 +1,10 @@
 import { ConsumerGroups } from '@app/contracts';
-import { AssignerProtocol, Admin, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol, Admin, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { testInfrastructure } from './infrastructure';
 import { ServiceProcess } from './service-process';
 import { TopicRecorder } from './topic-recorder';
+import { kafkaClient } from '@app/messaging';
 
 /** Partition → high watermark, per physical topic. */
 type Ends = Map<string, Map<number, bigint>>;
@@ -27,7 +28,7 @@ export interface QuiescenceScope {
  */
 export async function quiesce(scope: QuiescenceScope): Promise<void> {
   const deadline = Date.now() + (scope.timeoutMs ?? 60_000);
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'test-quiescence',
     brokers: testInfrastructure().brokers,
     logLevel: logLevel.NOTHING,

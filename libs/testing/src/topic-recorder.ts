@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { testInfrastructure } from './infrastructure';
 import { eventually } from './wait';
+import { kafkaClient } from '@app/messaging';
 
 export interface RecordedRecord {
   /** Logical topic (without the test's prefix). */
@@ -36,7 +37,7 @@ export class TopicRecorder {
     topics: string[],
     broker: Pick<KafkaConfig, 'brokers' | 'sasl'> = { brokers: testInfrastructure().brokers },
   ): Promise<TopicRecorder> {
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'topic-recorder',
       logLevel: logLevel.NOTHING,
       ...broker,

@@ -11,10 +11,10 @@
  * consumer runs; `GET /floor/counts` gives what each part did, `GET /metrics` its Kafka requests.
  */
 import { Topics } from '@app/contracts';
-import { countKafkaRequests, fixKafkajsIdleTimer } from '@app/messaging';
+import { countKafkaRequests } from '@app/messaging';
 import { countStatements, PersonalDataCipher } from '@app/platform';
 import { createServer } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { Counter, Registry } from 'prom-client';
 import { floorBilling } from './floor-billing';
@@ -23,6 +23,7 @@ import { floorLicensing } from './floor-licensing';
 import { FloorMailer, floorNotifications } from './floor-notifications';
 import { FLOOR_DDL } from './floor-schema';
 import { FloorService } from './floor-service';
+import { kafkaClient } from '@app/messaging';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -33,11 +34,10 @@ function required(name: string): string {
 async function main(): Promise<void> {
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const connectionString = required('DATABASE_URL');
-  fixKafkajsIdleTimer();
   const registry = new Registry();
   countStatements(registry);
   const kafka = countKafkaRequests(
-    new Kafka({
+    kafkaClient({
       clientId: 'floor',
       brokers: required('KAFKA_BROKERS').split(','),
       logLevel: logLevel.WARN,

@@ -11,7 +11,8 @@ import {
   testInfrastructure,
   TestSystem,
 } from '@app/testing';
-import { Admin, CompressionTypes, ConfigResourceTypes, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, CompressionTypes, ConfigResourceTypes, logLevel, Producer } from 'kafkajs';
+import { kafkaClient } from '@app/messaging';
 
 /** The service whose process is each consumer group. */
 export const SERVICE_OF_GROUP: Record<ConsumerGroup, ServiceName> = {
@@ -40,7 +41,7 @@ export class RawProducer {
   ) {}
 
   static async connect(prefix: string): Promise<RawProducer> {
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'bad-record-producer',
       brokers: testInfrastructure().brokers,
       logLevel: logLevel.NOTHING,

@@ -1,9 +1,10 @@
 /** The operator's CLI (apps/ops, built) run against a test system's topic prefix. */
 import { TopicNames } from '@app/messaging';
 import { eventually, freePort, testInfrastructure } from '@app/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { kafkaClient } from '@app/messaging';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ENTRY = join(ROOT, 'dist', 'apps', 'ops', 'src', 'main.js');
@@ -120,7 +121,7 @@ export async function brokerLag(
   prefix: string,
   group: string,
 ): Promise<{ state: string; lag: number }> {
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'e2e-lag',
     brokers: testInfrastructure().brokers,
     logLevel: logLevel.NOTHING,

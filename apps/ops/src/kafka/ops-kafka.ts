@@ -1,6 +1,7 @@
 import { TopicNames } from '@app/messaging';
 import { Admin, Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { ExitCodes, explainKafkaError, OpsError } from '../cli/ops-error';
+import { kafkaClient } from '@app/messaging';
 
 /**
  * The CLI's handle on the broker: one admin client, a producer when needed, and the topic prefix
@@ -20,7 +21,7 @@ export class OpsKafka {
     connection: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
   ) {
     this.names = new TopicNames(prefix);
-    this.kafka = new Kafka({
+    this.kafka = kafkaClient({
       clientId: 'reactivation-ops',
       brokers,
       logLevel: logLevel.NOTHING,

@@ -10,11 +10,11 @@ import {
   AclOperationTypes,
   AclPermissionTypes,
   AclResourceTypes,
-  Kafka,
   KafkaConfig,
   logLevel,
   ResourcePatternTypes,
 } from 'kafkajs';
+import { kafkaClient } from './kafka-client';
 
 const OPERATIONS: Record<KafkaAcl['operations'][number], AclOperationTypes> = {
   Read: AclOperationTypes.READ,
@@ -46,7 +46,7 @@ export async function ensureAcls(
   connection: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
 ): Promise<number> {
   const acl = aclEntries(kafkaAcls(prefix));
-  const admin = new Kafka({
+  const admin = kafkaClient({
     clientId: 'ensure-acls',
     brokers,
     logLevel: logLevel.ERROR,

@@ -3,8 +3,9 @@
  * and verifies partitions and config afterwards. Used by scripts/kafka/create-topics.ts (run by
  * kafka.sh start) and by tests that need the topics under their own prefix.
  */
-import { ConfigResourceTypes, Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, KafkaConfig, logLevel } from 'kafkajs';
 import { topicSpecs, type TopicSpec } from '@app/contracts';
+import { kafkaClient } from './kafka-client';
 
 export interface TopicCheck {
   /** Physical name on the broker: prefix + spec name. */
@@ -29,7 +30,7 @@ export async function ensureTopics(
     ...s,
     name: prefix + s.name,
   }));
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'ensure-topics',
     brokers,
     logLevel: logLevel.ERROR,
