@@ -1,5 +1,7 @@
 // Type-aware linting for the whole monorepo (typescript-eslint flat config).
 import eslint from '@eslint/js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import tseslint from 'typescript-eslint';
 
 const APPS = ['billing', 'eligibility', 'licensing', 'notifications', 'ops'];
@@ -11,29 +13,52 @@ const LIBRARY_IMPORTS = [
   },
 ];
 
+/** The feature folders of an app: `apps/<app>/src/<feature>/` (flat: no feature nests another). */
+function featuresOf(app) {
+  return readdirSync(join(import.meta.dirname, 'apps', app, 'src'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+}
+
 /**
  * An app never imports another app, however deep the relative path (`../../licensing/src/...`
  * from billing's src resolves into apps/licensing without naming apps/).
+ *
+ * Inside an app, a feature never imports another feature's repository (`../orders/order.repository`
+ * from `payments/`): the repository stays private to its feature, and the others use that
+ * feature's port (`orders/orders.port.ts`). Test files (`*.spec.ts`, `*.int-spec.ts`) are exempt:
+ * they may set up or read state through a repository. (One config per feature, so that a feature's
+ * own folder is never "another"; each repeats the app's patterns, since a later config replaces a
+ * rule's options rather than adding to them.)
  */
 function appBoundary(app) {
   const others = APPS.filter((other) => other !== app).join('|');
-  return {
-    files: [`apps/${app}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...LIBRARY_IMPORTS,
-            {
-              regex: `^(\\.\\./)+(${others})(/|$)`,
-              message: `apps/${app} never imports another app: share through libs/ or talk through events.`,
-            },
-          ],
-        },
-      ],
-    },
-  };
+  const restrictedImports = (...patterns) => ({
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...LIBRARY_IMPORTS,
+          {
+            regex: `^(\\.\\./)+(${others})(/|$)`,
+            message: `apps/${app} never imports another app: share through libs/ or talk through events.`,
+          },
+          ...patterns,
+        ],
+      },
+    ],
+  });
+  return [
+    { files: [`apps/${app}/**/*.ts`], rules: restrictedImports() },
+    ...featuresOf(app).map((feature) => ({
+      files: [`apps/${app}/src/${feature}/**/*.ts`],
+      ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+      rules: restrictedImports({
+        regex: `^\\.\\./(?!${feature}/)[^/]+/[^/]+\\.repository$`,
+        message: `Features use each other's ports, not their repositories: ${feature}/ imports that feature's port (../<feature>/<feature>.port); a repository is private to its feature.`,
+      }),
+    })),
+  ];
 }
 
 export default tseslint.config(
@@ -64,7 +89,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: LIBRARY_IMPORTS }],
     },
   },
-  ...APPS.map(appBoundary),
+  ...APPS.flatMap(appBoundary),
   {
     files: [
       '**/*.spec.ts',

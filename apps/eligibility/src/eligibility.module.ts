@@ -7,7 +7,6 @@ import { eligibilityDataSourceOptions } from './data-source';
 import { AccountsModule } from './accounts/accounts.module';
 import { CasesModule } from './cases/cases.module';
 import { EligibilityConfigModule, EligibilityEnvironment } from './eligibility.config';
-import { ReviewsModule } from './reviews/reviews.module';
 
 @Module({})
 export class EligibilityModule {
@@ -25,8 +24,8 @@ export class EligibilityModule {
             messagingOptionsFrom(env, { name: 'eligibility', group: ConsumerGroups.Eligibility }),
         }),
         AccountsModule,
+        // Reviews come with their owner: CasesModule registers ReviewsModule.
         CasesModule,
-        ReviewsModule,
       ],
     };
   }

@@ -3,7 +3,7 @@ import { Transaction, TransientError } from '@app/messaging';
 import { EntityManager } from 'typeorm';
 import { BillingError } from '../billing.error';
 import { Order, OrderStatus } from '../orders/order';
-import { OrderRepository } from '../orders/order.repository';
+import { OrdersPort } from '../orders/orders.port';
 import { Quote } from '../quotes/quote';
 import { FulfilOrderUsecase } from './fulfil-order.usecase';
 
@@ -46,15 +46,15 @@ function order(id: string, status: OrderStatus, accountId = 'acc-1'): Order {
 }
 
 /** Orders as the database holds them; `paid` are those the set-based update finds PAID. */
-function repository(paid: string[], rows: Order[]): OrderRepository {
+function ordersPort(paid: string[], rows: Order[]): OrdersPort {
   return {
-    markAllFulfilledIfPaid: (_manager: EntityManager, orders: { orderId: string }[]) =>
+    fulfilPaid: (_manager: EntityManager, orders: { orderId: string }[]) =>
       Promise.resolve(
         new Map(orders.filter((o) => paid.includes(o.orderId)).map((o) => [o.orderId, quote])),
       ),
-    findByIdForUpdate: (_manager: EntityManager, id: string) =>
+    lock: (_manager: EntityManager, id: string) =>
       Promise.resolve(rows.find((row) => row.id === id)),
-  } as unknown as OrderRepository;
+  } as unknown as OrdersPort;
 }
 
 function tx(): Transaction {
@@ -70,7 +70,7 @@ describe('FulfilOrderUsecase', () => {
   it('fulfils every paid order restored, once even when restored twice in the run', async () => {
     // After the update the database holds o-1 FULFILLED: that is what the second one reads.
     const usecase = new FulfilOrderUsecase(
-      repository(['o-1', 'o-2'], [order('o-1', 'FULFILLED'), order('o-2', 'FULFILLED')]),
+      ordersPort(['o-1', 'o-2'], [order('o-1', 'FULFILLED'), order('o-2', 'FULFILLED')]),
     );
     const [a, b, c] = [tx(), tx(), tx()];
     await usecase.executeAll([
@@ -91,7 +91,7 @@ describe('FulfilOrderUsecase', () => {
   describe('an order the set-based update did not find PAID (the lost race)', () => {
     const run = (rows: Order[]) => {
       const t = tx();
-      const result = new FulfilOrderUsecase(repository([], rows)).executeAll([
+      const result = new FulfilOrderUsecase(ordersPort([], rows)).executeAll([
         { command: { orderId: 'o-1', accountId: 'acc-1' }, tx: t },
       ]);
       return { t, result };

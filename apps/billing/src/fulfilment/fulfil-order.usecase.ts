@@ -2,7 +2,7 @@ import { OrderFulfilled } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { BillingError } from '../billing.error';
-import { OrderRepository } from '../orders/order.repository';
+import { OrdersPort } from '../orders/orders.port';
 import { toReceipt } from './receipt';
 
 export interface FulfilOrderCommand {
@@ -13,7 +13,7 @@ export interface FulfilOrderCommand {
 /** Licensing restored the order's licenses: the order is FULFILLED and its receipt sent out. */
 @Injectable()
 export class FulfilOrderUsecase {
-  constructor(private readonly orders: OrderRepository) {}
+  constructor(private readonly orders: OrdersPort) {}
 
   /**
    * Several restorations at once (a run of events in one transaction, each with its own `tx` to
@@ -23,7 +23,7 @@ export class FulfilOrderUsecase {
   async executeAll(commands: { command: FulfilOrderCommand; tx: Transaction }[]): Promise<void> {
     if (commands.length === 0) return;
     const { manager, now } = commands[0].tx;
-    const fulfilled = await this.orders.markAllFulfilledIfPaid(
+    const fulfilled = await this.orders.fulfilPaid(
       manager,
       commands.map(({ command }) => command),
       now,
@@ -51,7 +51,7 @@ export class FulfilOrderUsecase {
 
   /** Why the order was not PAID: fulfilled already (a redelivery: nothing to do), or an error. */
   private async notFulfilled(command: FulfilOrderCommand, tx: Transaction): Promise<void> {
-    const order = await this.orders.findByIdForUpdate(tx.manager, command.orderId);
+    const order = await this.orders.lock(tx.manager, command.orderId);
     if (!order)
       throw new BillingError('ORDER_NOT_FOUND', `order ${command.orderId} does not exist`);
     if (order.accountId !== command.accountId) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { BillingEnvironment } from '../billing.config';
 import { BillingError } from '../billing.error';
 import { isQuoteExpired, Quote } from '../quotes/quote';
-import { QuoteRepository } from '../quotes/quote.repository';
+import { QuotesPort } from '../quotes/quotes.port';
 import { ChangeWindow, Customer, Order } from './order';
 import { checkChangeWindow } from './order-rules';
 import { OrderRepository } from './order.repository';
@@ -26,13 +26,13 @@ export interface PlacedOrder {
 @Injectable()
 export class CreateOrderUsecase {
   constructor(
-    private readonly quotes: QuoteRepository,
+    private readonly quotes: QuotesPort,
     private readonly orders: OrderRepository,
     private readonly env: BillingEnvironment,
   ) {}
 
   async execute(command: CreateOrderCommand, tx: Transaction): Promise<PlacedOrder> {
-    const quote = await this.quotes.findById(tx.manager, command.quoteId);
+    const quote = await this.quotes.find(tx.manager, command.quoteId);
     // Another account's quote is reported as missing: its existence is not the caller's business.
     if (
       !quote ||

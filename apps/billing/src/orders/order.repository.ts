@@ -8,7 +8,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Quote } from '../quotes/quote';
-import { QUOTE_COLUMNS, QuoteRow, toQuote } from '../quotes/quote.repository';
+import { QUOTE_COLUMNS, QuoteRow, toQuote } from '../quotes/quote.columns';
 import { Order, OrderStatus } from './order';
 import { OrderEntity } from './order.entity';
 

@@ -5,11 +5,18 @@ import { ExpireUnpaidOrdersUsecase } from './expire-unpaid-orders.usecase';
 import { OrderExpiryScheduler } from './order-expiry.scheduler';
 import { OrderRepository } from './order.repository';
 import { OrdersController } from './orders.controller';
+import { OrdersPort } from './orders.port';
 
 @Module({
   imports: [QuotesModule],
   controllers: [OrdersController],
-  providers: [OrderRepository, CreateOrderUsecase, ExpireUnpaidOrdersUsecase, OrderExpiryScheduler],
-  exports: [OrderRepository, QuotesModule],
+  providers: [
+    OrderRepository,
+    OrdersPort,
+    CreateOrderUsecase,
+    ExpireUnpaidOrdersUsecase,
+    OrderExpiryScheduler,
+  ],
+  exports: [OrdersPort],
 })
 export class OrdersModule {}

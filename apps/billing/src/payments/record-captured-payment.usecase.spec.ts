@@ -4,9 +4,9 @@ import { PersonalDataCipher } from '@app/platform';
 import { EntityManager } from 'typeorm';
 import { BillingEnvironment } from '../billing.config';
 import { Order } from '../orders/order';
-import { OrderRepository } from '../orders/order.repository';
+import { OrdersPort } from '../orders/orders.port';
 import { Quote } from '../quotes/quote';
-import { RefundIssuer } from '../refunds/refund-issuer';
+import { RefundsPort } from '../refunds/refunds.port';
 import { Payment } from './payment';
 import { PaymentRepository } from './payment.repository';
 import {
@@ -72,19 +72,19 @@ function database(orders: Order[], recordedBefore: string[] = [], changedAfterRe
     const row = rows.get(id);
     return row && { order: { ...row }, quote: quote(row.quoteId) };
   };
-  const orderRepository = {
-    findAllWithQuoteForUpdate: (_m: EntityManager, ids: string[]) => {
+  const ordersPort = {
+    lockAllWithQuote: (_m: EntityManager, ids: string[]) => {
       calls.lockAll++;
       const read = new Map(ids.filter((id) => rows.has(id)).map((id) => [id, found(id)!]));
       for (const id of changedAfterRead) rows.get(id)!.status = 'REFUND_PENDING';
       return Promise.resolve(read);
     },
-    findWithQuoteForUpdate: (_m: EntityManager, id: string) => {
+    lockWithQuote: (_m: EntityManager, id: string) => {
       calls.lockOne++;
       return Promise.resolve(found(id));
     },
     markRefundPending: () => Promise.resolve(true),
-  } as unknown as OrderRepository;
+  } as unknown as OrdersPort;
   const paymentRepository = {
     insertAllAcceptedPayingOrders: (_m: EntityManager, payments: Payment[]) => {
       calls.insertAll++;
@@ -120,14 +120,10 @@ function database(orders: Order[], recordedBefore: string[] = [], changedAfterRe
       });
       return Promise.resolve({ refundId: `r-${refund.paymentId}`, issued: true });
     },
-  } as unknown as RefundIssuer;
-  const usecase = new RecordCapturedPaymentUsecase(
-    orderRepository,
-    paymentRepository,
-    refunds,
-    cipher,
-    { UPSTREAM_SIGNATURE_TOLERANCE_SECONDS: 300 } as BillingEnvironment,
-  );
+  } as unknown as RefundsPort;
+  const usecase = new RecordCapturedPaymentUsecase(ordersPort, paymentRepository, refunds, cipher, {
+    UPSTREAM_SIGNATURE_TOLERANCE_SECONDS: 300,
+  } as BillingEnvironment);
   return { usecase, rows, calls };
 }
 

@@ -6,9 +6,9 @@ import { Injectable } from '@nestjs/common';
 import { BillingEnvironment } from '../billing.config';
 import { Money } from '../money/money';
 import { Order } from '../orders/order';
-import { OrderRepository } from '../orders/order.repository';
+import { OrdersPort } from '../orders/orders.port';
 import { Quote } from '../quotes/quote';
-import { RefundIssuer } from '../refunds/refund-issuer';
+import { RefundsPort } from '../refunds/refunds.port';
 import { matchPayment, PayableOrder, PaymentDecision, paymentTime } from './payment-matching';
 import { PaymentRepository } from './payment.repository';
 
@@ -30,9 +30,9 @@ export interface RecordCapturedPaymentCommand {
 @Injectable()
 export class RecordCapturedPaymentUsecase {
   constructor(
-    private readonly orders: OrderRepository,
+    private readonly orders: OrdersPort,
     private readonly payments: PaymentRepository,
-    private readonly refunds: RefundIssuer,
+    private readonly refunds: RefundsPort,
     /** Seals the customer for notifications, the one consumer that writes to them. */
     private readonly cipher: PersonalDataCipher,
     private readonly env: BillingEnvironment,
@@ -55,7 +55,7 @@ export class RecordCapturedPaymentUsecase {
     }
     if (commands.length === 0) return;
     const { manager, now } = commands[0].tx;
-    const found = await this.orders.findAllWithQuoteForUpdate(manager, [
+    const found = await this.orders.lockAllWithQuote(manager, [
       ...new Set(commands.map(({ command }) => command.orderId)),
     ]);
     const alone = onlyOnce(commands.map(({ command }) => command));
@@ -106,7 +106,7 @@ export class RecordCapturedPaymentUsecase {
     tx: Transaction,
   ): Promise<PaymentDecision | 'ALREADY_RECORDED'> {
     // Locking the order serialises every payment of it: two cannot both see it unpaid.
-    const found = await this.orders.findWithQuoteForUpdate(tx.manager, command.orderId);
+    const found = await this.orders.lockWithQuote(tx.manager, command.orderId);
     const decision = matchPayment(
       payable(found),
       { accountId: command.accountId, amount: command.amount },

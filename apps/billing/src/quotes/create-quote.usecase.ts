@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BillingEnvironment } from '../billing.config';
 import { BillingError } from '../billing.error';
-import { FeeScheduleRepository } from '../fees/fee-schedule.repository';
+import { FeesPort } from '../fees/fees.port';
 import { Quote } from './quote';
 import { priceQuote } from './quote-pricing';
 import { QuoteRepository } from './quote.repository';
@@ -20,13 +20,13 @@ export interface CreateQuoteCommand {
 @Injectable()
 export class CreateQuoteUsecase {
   constructor(
-    private readonly schedules: FeeScheduleRepository,
+    private readonly fees: FeesPort,
     private readonly quotes: QuoteRepository,
     private readonly env: BillingEnvironment,
   ) {}
 
   async execute(command: CreateQuoteCommand, tx: Transaction): Promise<Quote> {
-    const schedule = await this.schedules.findByRegion(tx.manager, command.region);
+    const schedule = await this.fees.scheduleFor(tx.manager, command.region);
     if (!schedule) {
       throw new BillingError('REGION_UNSUPPORTED', `no fee schedule for region ${command.region}`);
     }

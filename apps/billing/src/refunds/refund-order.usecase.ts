@@ -2,9 +2,9 @@ import { ReasonCode } from '@app/contracts';
 import { Transaction, TransientError } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { BillingError } from '../billing.error';
-import { OrderRepository } from '../orders/order.repository';
-import { QuoteRepository } from '../quotes/quote.repository';
-import { RefundIssuer } from './refund-issuer';
+import { OrdersPort } from '../orders/orders.port';
+import { QuotesPort } from '../quotes/quotes.port';
+import { RefundsPort } from './refunds.port';
 
 export interface RefundOrderCommand {
   orderId: string;
@@ -20,13 +20,13 @@ export interface RefundOrderCommand {
 @Injectable()
 export class RefundOrderUsecase {
   constructor(
-    private readonly orders: OrderRepository,
-    private readonly quotes: QuoteRepository,
-    private readonly issuer: RefundIssuer,
+    private readonly orders: OrdersPort,
+    private readonly quotes: QuotesPort,
+    private readonly refunds: RefundsPort,
   ) {}
 
   async execute(command: RefundOrderCommand, tx: Transaction): Promise<void> {
-    const order = await this.orders.findByIdForUpdate(tx.manager, command.orderId);
+    const order = await this.orders.lock(tx.manager, command.orderId);
     if (!order)
       throw new BillingError('ORDER_NOT_FOUND', `order ${command.orderId} does not exist`);
     if (order.accountId !== command.accountId) {
@@ -51,11 +51,11 @@ export class RefundOrderUsecase {
       case 'PAID':
         break;
     }
-    const quote = await this.quotes.findById(tx.manager, order.quoteId);
+    const quote = await this.quotes.find(tx.manager, order.quoteId);
     if (!quote || !order.paymentId)
       throw new Error(`paid order ${order.id} lacks its quote or payment`);
 
-    const { refundId } = await this.issuer.issue(tx, {
+    const { refundId } = await this.refunds.issue(tx, {
       orderId: order.id,
       accountId: order.accountId,
       paymentId: order.paymentId,

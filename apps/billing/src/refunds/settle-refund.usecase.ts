@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { BillingEnvironment } from '../billing.config';
 import { BillingError } from '../billing.error';
 import { Money } from '../money/money';
-import { OrderRepository } from '../orders/order.repository';
+import { OrdersPort } from '../orders/orders.port';
 import { Refund, settlementOf } from './refund';
 import { RefundRepository } from './refund.repository';
 
@@ -24,7 +24,7 @@ export interface SettleRefundCommand {
 export class SettleRefundUsecase {
   constructor(
     private readonly refunds: RefundRepository,
-    private readonly orders: OrderRepository,
+    private readonly orders: OrdersPort,
     private readonly env: BillingEnvironment,
   ) {}
 
@@ -43,7 +43,7 @@ export class SettleRefundUsecase {
   }
 
   private async settle(refund: Refund, tx: Transaction): Promise<void> {
-    const order = await this.orders.findByIdForUpdate(tx.manager, refund.orderId);
+    const order = await this.orders.lock(tx.manager, refund.orderId);
     if (!(await this.refunds.markSettled(tx.manager, refund.refundId, tx.now))) return;
 
     if (

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountRepository } from './account.repository';
 import { AccountsController } from './accounts.controller';
+import { AccountsPort } from './accounts.port';
 import { ApplyAccountSnapshotUsecase } from './apply-account-snapshot.usecase';
 import { GetAccountUsecase } from './get-account.usecase';
 
@@ -10,7 +11,7 @@ import { GetAccountUsecase } from './get-account.usecase';
  */
 @Module({
   controllers: [AccountsController],
-  providers: [AccountRepository, ApplyAccountSnapshotUsecase, GetAccountUsecase],
-  exports: [AccountRepository, ApplyAccountSnapshotUsecase],
+  providers: [AccountRepository, AccountsPort, ApplyAccountSnapshotUsecase, GetAccountUsecase],
+  exports: [AccountsPort, ApplyAccountSnapshotUsecase],
 })
 export class AccountsModule {}

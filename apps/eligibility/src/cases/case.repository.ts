@@ -3,6 +3,7 @@ import { TransientError } from '@app/messaging';
 import { preparedStatement, returned, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CaseDecision } from '../reviews/reviewed-cases';
 import {
   CaseChangeWindow,
   CaseOutcome,
@@ -29,9 +30,6 @@ function openedConcurrently(accountId: string): (error: unknown) => never {
     throw error;
   };
 }
-
-/** How a review ends a case that was waiting for it. */
-export type CaseDecision = { state: 'VERIFIED' } | { state: 'REJECTED'; reasons: ReasonCode[] };
 
 /** Eligibility cases. Methods take the transaction's manager. */
 @Injectable()

@@ -7,9 +7,9 @@ import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Account } from '../accounts/account.model';
-import { AccountRepository } from '../accounts/account.repository';
+import { AccountsPort } from '../accounts/accounts.port';
 import { EligibilityEnvironment } from '../eligibility.config';
-import { ReviewRepository } from '../reviews/review.repository';
+import { ReviewsPort } from '../reviews/reviews.port';
 import { CaseRepository } from './case.repository';
 import { eligibilityRejectedOf, eligibilityVerifiedOf } from './case.events';
 import { accountDeadlineOf, awaitsAccount } from './awaiting-account';
@@ -42,9 +42,9 @@ export class CheckEligibilityUsecase {
   private readonly supportedRegions: readonly string[];
 
   constructor(
-    private readonly accounts: AccountRepository,
+    private readonly accounts: AccountsPort,
     private readonly cases: CaseRepository,
-    private readonly reviews: ReviewRepository,
+    private readonly reviews: ReviewsPort,
     private readonly env: EligibilityEnvironment,
   ) {
     this.supportedRegions = env.supportedRegions();
@@ -82,7 +82,7 @@ export class CheckEligibilityUsecase {
       manager,
       commands.map(({ command }) => command),
     );
-    const accounts = await this.accounts.findByIds(
+    const accounts = await this.accounts.accountsOf(
       manager,
       commands.map(({ command }) => command.accountId),
     );
@@ -147,7 +147,7 @@ export class CheckEligibilityUsecase {
     if (existing && (existing.state !== 'AWAITING_ACCOUNT' || existing.closedAt !== null)) {
       return null;
     }
-    const account = await this.accounts.findById(manager, command.accountId);
+    const account = await this.accounts.accountOf(manager, command.accountId);
     const accountDeadline =
       existing?.accountDeadline ?? accountDeadlineOf(now, this.env.ACCOUNT_WAIT_SECONDS);
     if (awaitsAccount(account, accountDeadline, now)) {
@@ -187,21 +187,15 @@ export class CheckEligibilityUsecase {
       const requiredDocuments = [
         ...new Set(assessment.reviewHolds.flatMap((hold) => hold.requiredDocuments)),
       ];
-      await this.reviews.insert(
-        manager,
-        {
-          reviewId: eligibilityCase.reviewId,
-          orderId: command.orderId,
-          accountId: command.accountId,
-          holdIds,
-          state: 'OPEN',
-          deadline,
-          openedAt: now,
-          decidedAt: null,
-          decisionNote: null,
-        },
+      await this.reviews.openReview(manager, {
+        reviewId: eligibilityCase.reviewId,
+        orderId: command.orderId,
+        accountId: command.accountId,
+        holdIds,
+        deadline,
+        openedAt: now,
         requiredDocuments,
-      );
+      });
       tx.publish(
         EligibilityReviewRequired,
         {

@@ -1,7 +1,7 @@
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ReviewRepository } from '../reviews/review.repository';
+import { ReviewsPort } from '../reviews/reviews.port';
 import { CaseRepository } from './case.repository';
 
 export interface CloseCaseCommand {
@@ -18,7 +18,7 @@ export interface CloseCaseCommand {
 export class CloseCaseUsecase {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly reviews: ReviewRepository,
+    private readonly reviews: ReviewsPort,
   ) {}
 
   async execute(command: CloseCaseCommand, tx: Transaction): Promise<void> {
@@ -36,17 +36,12 @@ export class CloseCaseUsecase {
       closed.delete(command.orderId);
       // A review is only ever opened with its case, which names it: without one there is none.
       if (!reviewId) continue;
-      // A review still open for a saga that ended elsewhere has nothing left to decide.
-      const review = await this.reviews.findByOrderId(manager, command.orderId);
-      if (review?.state === 'OPEN') {
-        await this.reviews.conclude(
-          manager,
-          review.reviewId,
-          'WITHDRAWN',
-          now,
-          `order ${command.outcome.toLowerCase()}`,
-        );
-      }
+      await this.reviews.withdrawReview(
+        manager,
+        command.orderId,
+        `order ${command.outcome.toLowerCase()}`,
+        now,
+      );
     }
   }
 }

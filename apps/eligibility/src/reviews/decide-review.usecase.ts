@@ -1,13 +1,11 @@
-import { EligibilityRejected, EligibilityVerified } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
-import { CaseDecision, CaseRepository } from '../cases/case.repository';
-import { eligibilityRejectedOf, eligibilityVerifiedOf } from '../cases/case.events';
 import { EligibilityError } from '../eligibility.errors';
 import { ReviewAuditRepository } from './review-audit.repository';
 import { ReviewRepository } from './review.repository';
 import { ReviewResponse, toReviewResponse } from './review.response';
 import { assertApprovableAt, decide, ReviewDecision } from './review.rules';
+import { CaseDecision, ReviewedCases } from './reviewed-cases';
 
 export interface DecideReviewCommand {
   reviewId: string;
@@ -25,7 +23,7 @@ export interface DecideReviewCommand {
 export class DecideReviewUsecase {
   constructor(
     private readonly reviews: ReviewRepository,
-    private readonly cases: CaseRepository,
+    private readonly cases: ReviewedCases,
     private readonly audit: ReviewAuditRepository,
   ) {}
 
@@ -48,12 +46,10 @@ export class DecideReviewUsecase {
       outcome === 'APPROVED'
         ? { state: 'VERIFIED' }
         : { state: 'REJECTED', reasons: ['DOCUMENTS_REJECTED'] };
-    const caseDecided =
-      concluded && (await this.cases.decideReview(manager, review.orderId, caseDecision, now));
-    const decidedCase = caseDecided
-      ? await this.cases.findByOrderId(manager, review.orderId)
-      : null;
-    if (!decidedCase) {
+    // The case takes the decision and publishes the saga's outcome (EligibilityVerified or
+    // EligibilityRejected with DOCUMENTS_REJECTED) from this transaction.
+    const caseDecided = concluded && (await this.cases.decide(tx, review.orderId, caseDecision));
+    if (!caseDecided) {
       throw new EligibilityError(
         'REVIEW_ALREADY_DECIDED',
         `review ${review.reviewId} was decided meanwhile`,
@@ -66,16 +62,6 @@ export class DecideReviewUsecase {
       actor: command.actor,
       at: now,
     });
-    const saga = { correlationId: review.orderId };
-    if (outcome === 'APPROVED') {
-      tx.publish(EligibilityVerified, eligibilityVerifiedOf(decidedCase, now), saga);
-    } else {
-      tx.publish(
-        EligibilityRejected,
-        eligibilityRejectedOf(decidedCase, ['DOCUMENTS_REJECTED'], now),
-        saga,
-      );
-    }
     const updated = await this.reviews.findById(manager, review.reviewId);
     return toReviewResponse(updated ?? found);
   }

@@ -2,12 +2,12 @@ import { ReactivationStalled } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EmailStages } from '../emails/email.templates';
-import { NotificationRepository } from '../emails/notification.repository';
+import { EmailsPort } from '../emails/emails.port';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
 import { RecordStagesUsecase, stageOf } from '../timeline/record-stages.usecase';
 import { TERMINAL_STATUSES } from '../timeline/saga-status';
-import { TimelineRepository } from '../timeline/timeline.repository';
+import { TimelinePort } from '../timeline/timeline.port';
 import { ReactivationStallRepository } from './reactivation-stall.repository';
 import { stallAllowancesFrom } from '../timeline/stall-allowances';
 import { StallAllowances, stallDeadline } from '../timeline/stall-rules';
@@ -21,9 +21,9 @@ export class RaiseStallUsecase {
   private readonly allowances: StallAllowances;
 
   constructor(
-    private readonly timeline: TimelineRepository,
+    private readonly timeline: TimelinePort,
     private readonly stalls: ReactivationStallRepository,
-    private readonly notifications: NotificationRepository,
+    private readonly emails: EmailsPort,
     private readonly recordStages: RecordStagesUsecase,
     private readonly metrics: NotificationsMetrics,
     env: NotificationsEnvironment,
@@ -33,7 +33,7 @@ export class RaiseStallUsecase {
 
   async execute(command: { orderId: string }, tx: Transaction): Promise<void> {
     // Locked: the saga may have moved on since the sweeper looked.
-    const saga = await this.timeline.findForUpdate(tx.manager, command.orderId);
+    const saga = await this.timeline.lockSaga(tx.manager, command.orderId);
     if (!saga || !saga.progressStage || !saga.progressAt || TERMINAL_STATUSES.includes(saga.status))
       return;
     if (saga.stalledStage === saga.progressStage) return;
@@ -61,7 +61,7 @@ export class RaiseStallUsecase {
     // Our own event: recorded in the timeline here rather than consumed back from Kafka.
     await this.recordStages.execute([stageOf(event)], tx);
     this.metrics.stalls.inc({ stage });
-    await this.notifications.queueMany(tx.manager, [
+    await this.emails.queueEmails(tx.manager, [
       {
         orderId: saga.orderId,
         accountId: saga.accountId,

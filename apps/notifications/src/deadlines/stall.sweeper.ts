@@ -3,7 +3,7 @@ import { Sweeper } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
-import { TimelineRepository } from '../timeline/timeline.repository';
+import { TimelinePort } from '../timeline/timeline.port';
 import { RaiseStallUsecase } from './raise-stall.usecase';
 
 const BATCH = 100;
@@ -14,7 +14,7 @@ export class StallSweeper extends Sweeper {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
-    private readonly timeline: TimelineRepository,
+    private readonly timeline: TimelinePort,
     private readonly raiseStall: RaiseStallUsecase,
     env: NotificationsEnvironment,
   ) {
@@ -23,7 +23,7 @@ export class StallSweeper extends Sweeper {
 
   protected async sweep(): Promise<void> {
     for (;;) {
-      const overdue = await this.timeline.overdue(this.dataSource.manager, new Date(), BATCH);
+      const overdue = await this.timeline.overdueSagas(this.dataSource.manager, new Date(), BATCH);
       for (const saga of overdue) {
         if (this.stopping) return;
         await this.uow.run({ correlationId: saga.orderId }, (tx) =>

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
-import { SupportCase, SupportCaseRepository } from '../roster/support-case.repository';
+import { RosterPort, SupportCase } from '../roster/roster.port';
 import { statusPageUrl } from '../timeline/status-page.token';
 import { renderEmail } from './email.templates';
 import { NotificationEntity } from './notification.entity';
@@ -31,7 +31,7 @@ export class DeliverEmailsUsecase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
-    private readonly cases: SupportCaseRepository,
+    private readonly cases: RosterPort,
     private readonly mailer: SmtpMailer,
     private readonly ledger: SendingLedger,
     private readonly recordSent: RecordSentEmailUsecase,

@@ -3,6 +3,7 @@ import { RosterModule } from '../roster/roster.module';
 import { TimelineModule } from '../timeline/timeline.module';
 import { DeliverEmailsUsecase } from './deliver-emails.usecase';
 import { EmailDispatcher } from './email.dispatcher';
+import { EmailsPort } from './emails.port';
 import { NotificationRepository } from './notification.repository';
 import { QueueStageEmailsUsecase } from './queue-stage-emails.usecase';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
@@ -14,6 +15,7 @@ import { SmtpMailer } from './smtp.mailer';
   imports: [RosterModule, TimelineModule],
   providers: [
     NotificationRepository,
+    EmailsPort,
     QueueStageEmailsUsecase,
     DeliverEmailsUsecase,
     RecordSentEmailUsecase,
@@ -21,6 +23,6 @@ import { SmtpMailer } from './smtp.mailer';
     SmtpMailer,
     EmailDispatcher,
   ],
-  exports: [NotificationRepository, QueueStageEmailsUsecase],
+  exports: [EmailsPort, QueueStageEmailsUsecase],
 })
 export class EmailsModule {}

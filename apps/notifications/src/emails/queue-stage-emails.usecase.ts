@@ -2,7 +2,7 @@ import { PaymentRejected } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rejectionOpensCase } from '../roster/rejected-payment-case';
-import { SupportCaseRepository } from '../roster/support-case.repository';
+import { RosterPort } from '../roster/roster.port';
 import { stageDetails } from '../timeline/saga-status';
 import { emailStageFor, StageEmailEvent } from './email-stage';
 import { NotificationRepository } from './notification.repository';
@@ -22,7 +22,7 @@ export interface QueueStageEmailCommand {
 export class QueueStageEmailsUsecase {
   constructor(
     private readonly notifications: NotificationRepository,
-    private readonly cases: SupportCaseRepository,
+    private readonly cases: RosterPort,
   ) {}
 
   async execute(
@@ -35,7 +35,7 @@ export class QueueStageEmailsUsecase {
     const unnamed = commands.filter(
       (c) => c.type === PaymentRejected.type && !rejectionOpensCase(c.data as PaymentRejected),
     );
-    const known = await this.cases.existing(
+    const known = await this.cases.ordersWithCase(
       scope.manager,
       unnamed.map((c) => c.orderId),
     );

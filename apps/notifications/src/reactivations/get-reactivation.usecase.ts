@@ -1,26 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotificationRepository } from '../emails/notification.repository';
+import { EmailsPort } from '../emails/emails.port';
 import { NotificationsError } from '../notifications.error';
-import { SupportCaseRepository } from '../roster/support-case.repository';
+import { RosterPort } from '../roster/roster.port';
 import { ReactivationView } from './reactivation.view';
 import { displayedStatus } from '../timeline/saga-status';
-import { TimelineRepository } from '../timeline/timeline.repository';
+import { TimelinePort } from '../timeline/timeline.port';
 
 /** An order's timeline: every stage with its time, where the saga stands, who supports it. */
 @Injectable()
 export class GetReactivationUsecase {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly timeline: TimelineRepository,
-    private readonly cases: SupportCaseRepository,
-    private readonly notifications: NotificationRepository,
+    private readonly timeline: TimelinePort,
+    private readonly cases: RosterPort,
+    private readonly emails: EmailsPort,
   ) {}
 
   /** `readableAccount`: a customer's own account; another account's order is "not found" too. */
   async execute(orderId: string, readableAccount?: string): Promise<ReactivationView> {
     const manager = this.dataSource.manager;
-    const reactivation = await this.timeline.find(manager, orderId);
+    const reactivation = await this.timeline.sagaOf(manager, orderId);
     if (
       !reactivation ||
       (readableAccount !== undefined && reactivation.accountId !== readableAccount)
@@ -30,9 +30,9 @@ export class GetReactivationUsecase {
         `no reactivation for order ${orderId}`,
       );
     const [stages, contact, emails] = await Promise.all([
-      this.timeline.stages(manager, orderId),
-      this.cases.findContact(manager, orderId),
-      this.notifications.ofOrder(manager, orderId),
+      this.timeline.stagesOf(manager, orderId),
+      this.cases.contactOf(manager, orderId),
+      this.emails.emailsOf(manager, orderId),
     ]);
     return {
       orderId: reactivation.orderId,

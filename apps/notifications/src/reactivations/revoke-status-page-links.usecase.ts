@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsError } from '../notifications.error';
 import { StatusPageRevocationRepository } from './status-page-revocation.repository';
-import { TimelineRepository } from '../timeline/timeline.repository';
+import { TimelinePort } from '../timeline/timeline.port';
 
 /**
  * Revokes every status page link of an order issued so far (a link was forwarded or leaked).
@@ -13,7 +13,7 @@ export class RevokeStatusPageLinksUsecase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly revocations: StatusPageRevocationRepository,
-    private readonly timeline: TimelineRepository,
+    private readonly timeline: TimelinePort,
   ) {}
 
   async execute(
@@ -21,7 +21,7 @@ export class RevokeStatusPageLinksUsecase {
     now = new Date(),
   ): Promise<{ orderId: string; revokedUpTo: string }> {
     const manager = this.dataSource.manager;
-    if (!(await this.timeline.find(manager, orderId)))
+    if (!(await this.timeline.sagaOf(manager, orderId)))
       throw new NotificationsError(
         'REACTIVATION_NOT_FOUND',
         `no reactivation for order ${orderId}`,

@@ -2,9 +2,9 @@ import { AddOns } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EmailStages, RenewalReminderContent } from '../emails/email.templates';
-import { NewNotification, NotificationRepository } from '../emails/notification.repository';
+import { EmailsPort, NewNotification } from '../emails/emails.port';
 import { NotificationsEnvironment } from '../notifications.config';
-import { SupportCaseRepository } from '../roster/support-case.repository';
+import { RosterPort } from '../roster/roster.port';
 import { renewalReminderDueAt } from './renewal-reminder.schedule';
 
 const RENEWAL_REMINDERS: (typeof AddOns)[number] = 'RENEWAL_REMINDERS';
@@ -24,8 +24,8 @@ export interface ScheduleRenewalRemindersCommand {
 @Injectable()
 export class ScheduleRenewalRemindersUsecase {
   constructor(
-    private readonly notifications: NotificationRepository,
-    private readonly cases: SupportCaseRepository,
+    private readonly emails: EmailsPort,
+    private readonly cases: RosterPort,
     private readonly env: NotificationsEnvironment,
   ) {}
 
@@ -67,6 +67,6 @@ export class ScheduleRenewalRemindersUsecase {
         });
       }
     }
-    await this.notifications.queueMany(scope.manager, reminders);
+    await this.emails.queueEmails(scope.manager, reminders);
   }
 }

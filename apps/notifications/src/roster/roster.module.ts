@@ -3,6 +3,7 @@ import { CloseSupportCasesUsecase } from './close-support-cases.usecase';
 import { ListRosterUsecase } from './list-roster.usecase';
 import { OpenSupportCasesUsecase } from './open-support-cases.usecase';
 import { RosterController } from './roster.controller';
+import { RosterPort } from './roster.port';
 import { SupportCaseRepository } from './support-case.repository';
 
 /**
@@ -13,10 +14,11 @@ import { SupportCaseRepository } from './support-case.repository';
   controllers: [RosterController],
   providers: [
     SupportCaseRepository,
+    RosterPort,
     OpenSupportCasesUsecase,
     CloseSupportCasesUsecase,
     ListRosterUsecase,
   ],
-  exports: [SupportCaseRepository, OpenSupportCasesUsecase, CloseSupportCasesUsecase],
+  exports: [RosterPort, OpenSupportCasesUsecase, CloseSupportCasesUsecase],
 })
 export class RosterModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RecordStagesUsecase } from './record-stages.usecase';
+import { TimelinePort } from './timeline.port';
 import { TimelineRepository } from './timeline.repository';
 
 /**
@@ -8,7 +9,7 @@ import { TimelineRepository } from './timeline.repository';
  * publishing transaction; this feature depends on none of them.
  */
 @Module({
-  providers: [TimelineRepository, RecordStagesUsecase],
-  exports: [TimelineRepository, RecordStagesUsecase],
+  providers: [TimelineRepository, TimelinePort, RecordStagesUsecase],
+  exports: [TimelinePort, RecordStagesUsecase],
 })
 export class TimelineModule {}

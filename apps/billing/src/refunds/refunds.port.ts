@@ -1,8 +1,9 @@
 import { ReasonCode, RefundRequested } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Money } from '../money/money';
-import { refundIdFor } from './refund';
+import { Refund, refundIdFor } from './refund';
 import { RefundRepository } from './refund.repository';
 
 export interface RefundOfPayment {
@@ -14,14 +15,15 @@ export interface RefundOfPayment {
   reasons: ReasonCode[];
 }
 
-/**
- * Asks upstream to refund a payment in full, at most once per payment: the refund row (unique per
- * payment) and the RefundRequested event commit together, and a second ask finds the row.
- */
+/** Refunds as payments, the refunds' own use cases and order tracking see them. */
 @Injectable()
-export class RefundIssuer {
+export class RefundsPort {
   constructor(private readonly refunds: RefundRepository) {}
 
+  /**
+   * Asks upstream to refund a payment in full, at most once per payment: the refund row (unique
+   * per payment) and the RefundRequested event commit together, and a second ask finds the row.
+   */
   async issue(
     tx: Transaction,
     refund: RefundOfPayment,
@@ -51,5 +53,10 @@ export class RefundIssuer {
       );
     }
     return { refundId, issued };
+  }
+
+  /** Every refund naming the order, in the order requested (whoever's payment it refunds). */
+  refundsOf(manager: EntityManager, orderId: string): Promise<Refund[]> {
+    return this.refunds.findByOrder(manager, orderId);
   }
 }

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { NotificationEntity } from './notification.entity';
+import { NewNotification, NotificationRepository } from './notification.repository';
+
+export type { NewNotification } from './notification.repository';
+
+/** The email queue as other features see it: queue messages in their transaction, read an order's. */
+@Injectable()
+export class EmailsPort {
+  constructor(private readonly notifications: NotificationRepository) {}
+
+  /** Queues the messages (one statement); one whose (order, stage, subject) is queued already is not. */
+  queueEmails(manager: EntityManager, emails: NewNotification[]): Promise<void> {
+    return this.notifications.queueMany(manager, emails);
+  }
+
+  /** The orders' HELD messages of `stage` become due (`send`) or are dropped; one statement. */
+  releaseHeld(
+    manager: EntityManager,
+    stage: string,
+    orders: { orderId: string; send: boolean }[],
+  ): Promise<void> {
+    return this.notifications.releaseHeld(manager, stage, orders);
+  }
+
+  /** Every message of the order, oldest first. */
+  emailsOf(manager: EntityManager, orderId: string): Promise<NotificationEntity[]> {
+    return this.notifications.ofOrder(manager, orderId);
+  }
+}
