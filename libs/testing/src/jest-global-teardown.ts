@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
-import { kafkaClient } from '@app/messaging';
 
 /**
  * Runs once after the integration tests: deletes the topics this run created. Each test makes a
@@ -11,7 +10,10 @@ import { kafkaClient } from '@app/messaging';
 export default async function globalTeardown(): Promise<void> {
   if (!existsSync(TEST_TOPIC_PREFIXES_FILE) || !process.env.KAFKA_BROKERS) return;
   const prefixes = readFileSync(TEST_TOPIC_PREFIXES_FILE, 'utf8').split('\n').filter(Boolean);
-  const admin = kafkaClient({
+  // Jest loads its global teardown without the tests' module mapper, so no @app alias (and no
+  // kafkaClient()) here: a plain admin client, only for deleting topics.
+  // eslint-disable-next-line no-restricted-syntax
+  const admin = new Kafka({
     clientId: 'test-teardown',
     brokers: process.env.KAFKA_BROKERS.split(','),
     logLevel: logLevel.NOTHING,
