@@ -33,7 +33,7 @@ export interface FollowedEvent {
 
 /**
  * What this service does with a run of saga events (one chunk's, in order), as one pipeline of
- * set-based steps, in this order, which is also the order every writer locks the tables in:
+ * set-based steps, in this order:
  *
  * 1. the support contact: paid orders (and orders closed by a rejected payment naming their
  *    customer) get their named contact, announced by SupportContactAssigned; sagas that ended
@@ -48,6 +48,10 @@ export interface FollowedEvent {
  *    the same moment, and the email sender's records) wait for: locked just before the commit, it
  *    is held for one statement rather than the whole pipeline (recorded first, it let waits chain
  *    from one transaction to the next until the service fell behind at 20 sagas/s).
+ *
+ * The email sender's records lock in the same order (emails, then summaries). The stall sweeper
+ * starts from a locked summary, but after it only inserts rows of keys no other writer inserts
+ * (its stall, its stage, its escalation email), so it waits on nobody holding a summary.
  *
  * Each step reads what the whole run needs in one query per table and writes with one statement per
  * table, whatever the number of events.
