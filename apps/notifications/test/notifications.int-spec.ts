@@ -162,6 +162,9 @@ describe('notifications (real Kafka, real PostgreSQL, real SMTP)', () => {
     );
     expect(first.subject).toContain('Payment received');
     expect(first.text).toContain('EUR 148.80');
+    // Both parts and the stable Message-ID (the same on a resend) reach the recipient.
+    expect(first.html).toContain('EUR 148.80');
+    expect(first.messageId).toMatch(/^<[0-9a-f-]{36}@notifications\.poly\.example>$/);
     expect(second.subject).toContain('reactivated');
     for (const part of [
       'Poly Studio X50',

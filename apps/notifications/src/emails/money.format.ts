@@ -1,9 +1,16 @@
+/** Exponents looked up so far: ICU builds a whole number format for each lookup. */
+const exponents = new Map<string, number>();
+
 /** Digits after the decimal point of an ISO 4217 currency (JPY 0, EUR 2, KWD 3), from ICU. */
 export function currencyExponent(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    exponent =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    exponents.set(currency, exponent);
+  }
+  return exponent;
 }
 
 /** `EUR 1,234.56`, `JPY 12,000`: minor units shown with the currency's own exponent. */
