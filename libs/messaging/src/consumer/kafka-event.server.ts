@@ -13,6 +13,7 @@ import { EventHandler, RecordDecoder } from './inbound-record';
 import { OffsetBook } from './offset-book';
 import { batchPatternOf, eventTypeOfPattern } from './on-event.decorator';
 import { OriginSeal } from './origin-seal';
+import { PartitionTurns } from './partition-turns';
 
 /** Readiness of the consumer: why it cannot consume, if it cannot. */
 export interface ConsumerReadiness {
@@ -36,6 +37,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly brokerSilenceMs: number;
   private readonly chunkSize: number;
   private readonly offsets = new OffsetBook();
+  /** Chunks of one partition number take turns (oneChunkPerPartitionNumber). */
+  private readonly partitionTurns = new PartitionTurns();
   private readonly offsetCommitIntervalMs: number;
   private offsetCommitTimer?: NodeJS.Timeout;
   /** Set by close(): batches arriving from now on are left for the next owner. */
@@ -270,7 +273,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const chunk = batch.messages
         .slice(start, start + this.chunkSize)
         .map((message) => this.decoder.decode(topic, batch.partition, message));
-      if (!(await this.processor.process(chunk, control))) return;
+      const processed = this.options.oneChunkPerPartitionNumber
+        ? await this.partitionTurns.run(batch.partition, () =>
+            this.processor.process(chunk, control),
+          )
+        : await this.processor.process(chunk, control);
+      if (!processed) return;
       const lastOffset = chunk[chunk.length - 1].origin.offset;
       payload.resolveOffset(lastOffset);
       this.offsets.handled(batch.topic, batch.partition, lastOffset);

@@ -18,6 +18,14 @@ export interface MessagingOptions {
   /** Partitions handled at once (each in its own transaction). */
   partitionsConsumedConcurrently?: number;
   /**
+   * Chunks of one partition number, whatever their topic, are handled one at a time (chunks of
+   * different partition numbers still side by side). Every event is keyed by its account and
+   * every topic has the same partition count, so all of an account's events share a partition
+   * number: a service whose handlers of several topics write the same rows (notifications'
+   * per-order summaries) never has two transactions lock one order's rows in opposite orders.
+   */
+  oneChunkPerPartitionNumber?: boolean;
+  /**
    * Key of the HMAC seal that vouches for a dead letter's original append time when it is
    * redriven (consumer/origin-seal.ts). The service's own secret: every instance of it holds
    * the same one, nobody else does.
