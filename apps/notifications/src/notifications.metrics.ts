@@ -9,6 +9,8 @@ export class NotificationsMetrics {
   readonly stageDuration: Histogram<'stage'>;
   readonly emails: Counter<'stage' | 'outcome'>;
   readonly stalls: Counter<'stage'>;
+  /** Each email wave's phases: sending it over SMTP, then recording what was accepted. */
+  readonly emailWaves: Histogram<'phase'>;
 
   constructor(messaging: MessagingMetrics) {
     this.stageDuration = new Histogram({
@@ -28,6 +30,13 @@ export class NotificationsMetrics {
       name: 'notifications_stalls_total',
       help: 'Sagas reported stalled, by the stage they were stuck at',
       labelNames: ['stage'],
+      registers: [messaging.registry],
+    });
+    this.emailWaves = new Histogram({
+      name: 'notifications_email_wave_seconds',
+      help: 'Time an email wave took to send (phase=send) and to be recorded as sent (phase=record)',
+      labelNames: ['phase'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
       registers: [messaging.registry],
     });
   }

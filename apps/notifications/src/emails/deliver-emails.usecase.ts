@@ -58,13 +58,17 @@ export class DeliverEmailsUsecase {
       // Orders side by side; one order's messages one after the other, in saga order.
       for (const wave of sendingWaves(inSendingOrder(claimed), this.env.EMAIL_WAVE_SIZE)) {
         if (!shouldContinue()) break;
+        const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
         const outcomes = await Promise.allSettled(
           wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
         );
+        sending();
         for (const n of wave) unsent.delete(n.id);
+        const recording = this.metrics.emailWaves.startTimer({ phase: 'record' });
         const recorded = await this.record(
           outcomes.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : [])),
         );
+        recording();
         for (const n of wave) this.ledger.doneSending(n.id);
         // A retry that could not be scheduled: the database is away too.
         const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');

@@ -121,6 +121,9 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
           });
           if (claimed.length === 0) break;
           await this.deliver.execute(claimed, () => !this.stopped);
+          // Fewer than asked for: none was left due then. What was queued since woke this
+          // dispatcher (`again`); what falls due later, the sweep.
+          if (claimed.length < EMAIL_CLAIM_BATCH) break;
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.

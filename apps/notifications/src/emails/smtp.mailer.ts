@@ -18,9 +18,6 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/** Pooled SMTP connections: a wave's emails (see DeliverEmailsUsecase) share them. */
-const SMTP_CONNECTIONS = 3;
-
 /** Sends email over SMTP (SMTP_URL), pooled connections. */
 @Injectable()
 export class SmtpMailer implements OnApplicationShutdown {
@@ -35,7 +32,7 @@ export class SmtpMailer implements OnApplicationShutdown {
     this.transport = createTransport({
       url: env.SMTP_URL,
       pool: true,
-      maxConnections: SMTP_CONNECTIONS,
+      maxConnections: env.EMAIL_SMTP_CONNECTIONS,
       // A connection carries many messages before it is renewed (nodemailer's default: 100).
       maxMessages: 1000,
       connectionTimeout: timeout,
