@@ -25,6 +25,7 @@ import {
   TEST_OPS_TOKEN,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
@@ -629,6 +630,18 @@ async function measure(
   polling = false;
   await poller;
   await timelineDb.end();
+  if (process.env.BENCH_SIGNS_FILE) {
+    // Each saga's signs in ms after its payment was due, to tell which one made it late.
+    const rows = signs.map((sign, i) =>
+      [sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt]
+        .map((at) => (at === undefined ? '' : round(at - scheduled[i], 1)))
+        .join(','),
+    );
+    writeFileSync(
+      process.env.BENCH_SIGNS_FILE,
+      ['fulfilled,confirmation email,timeline complete', ...rows].join('\n') + '\n',
+    );
+  }
   await producer.disconnect();
   await consumer.disconnect();
   const countersAfter = await countersOf();
