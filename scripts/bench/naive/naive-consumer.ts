@@ -7,7 +7,7 @@
  * ratio measured against it is, if anything, flattering to the baseline).
  *
  * Env: HTTP_PORT, DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX. Ready at GET /health/ready once
- * the Kafka server has started.
+ * the Kafka server has started, which is once its consumer joined its group (kafkajs run()).
  */
 import 'reflect-metadata';
 import { CloudEvent, EligibilityRejected, OrderPaid, Topics } from '@app/contracts';
