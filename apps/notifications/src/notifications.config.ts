@@ -96,6 +96,9 @@ export function loadNotificationsConfig(
       // with 6 (more, smaller transactions); flooded, no difference. Any number is safe: chunks of
       // one order take turns (oneChunkPerPartitionNumber, notifications.module.ts).
       MESSAGING_CONCURRENCY: '1',
+      // What it publishes (SupportContactAssigned, CustomerNotified, stalls) is on no saga's
+      // path: its relay waits a little for the commits of that moment and sends them together.
+      MESSAGING_RELAY_LINGER_MS: '25',
     },
     env,
   );
