@@ -75,6 +75,7 @@ async function runRuntime(
     'probe-producer',
     {
       ...common,
+      ...(process.env.BENCH_NODE_OPTIONS ? { PROFILE_NAME: `producer-${consumerKind}` } : {}),
       DATABASE_URL: producerDb,
       PROBE_GROUP: 'probe-bench-producer',
       PROBE_ROLE: 'producer',
@@ -113,6 +114,11 @@ async function runRuntime(
     // one's after Nest's ServerKafka awaited kafkajs's run, which joins): timing starts at the
     // emit, not at the join.
     sampler.mark();
+    if (process.env.BENCH_MARK_SIGNAL) {
+      // A profiler preloaded through BENCH_NODE_OPTIONS starts on this signal.
+      for (const pid of [producer.pid, consumer.pid])
+        process.kill(pid, process.env.BENCH_MARK_SIGNAL);
+    }
     const started = performance.now();
     for (let done = 0; done < n; done += 50_000) {
       const response = await producer.http('POST', '/probe/emit', {
@@ -131,7 +137,8 @@ async function runRuntime(
     }
     const seconds = (performance.now() - started) / 1000;
     if (process.env.BENCH_PROFILE_SIGNAL) {
-      process.kill(consumer.pid, process.env.BENCH_PROFILE_SIGNAL);
+      for (const pid of [producer.pid, consumer.pid])
+        process.kill(pid, process.env.BENCH_PROFILE_SIGNAL);
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
     settings.load.after = loadavg().map((l) => round(l, 2));
