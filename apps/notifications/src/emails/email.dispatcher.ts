@@ -8,7 +8,8 @@ import {
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
 import { DeliverEmailsUsecase } from './deliver-emails.usecase';
-import { EMAILS_QUEUED, NotificationRepository } from './notification.repository';
+import { NotificationEntity } from './notification.entity';
+import { EMAILS_CLAIMED, EMAILS_QUEUED, NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { SendingLedger } from './sending-ledger';
 
@@ -27,12 +28,13 @@ const messageOf = (error: unknown): string =>
   maskEmailsIn(error instanceof Error ? error.message : String(error));
 
 /**
- * Sends queued emails promptly: woken after every database commit that queued some (see
- * EMAILS_QUEUED) and on a periodic sweep (retries, reminders falling due, rows of a crashed sender).
- * Each drain first records the emails sent but not yet recorded (the database was unavailable),
- * then claims and sends. Meanwhile the leases of the messages this process holds are renewed every
- * third of EMAIL_CLAIM_TIMEOUT_MS, so no other sender takes over a message that is being sent or
- * waits to be recorded.
+ * Sends queued emails promptly: at once the messages a committed transaction queued and claimed for
+ * this process (see EMAILS_CLAIMED), and, woken after a commit that queued some it did not claim
+ * (EMAILS_QUEUED) and on a periodic sweep (retries, reminders falling due, rows of a crashed
+ * sender), those it claims from the queue. Each drain first records the emails sent but not yet
+ * recorded (the database was unavailable), then sends. Meanwhile the leases of the messages this
+ * process holds are renewed every third of EMAIL_CLAIM_TIMEOUT_MS, so no other sender takes over a
+ * message that waits, is being sent or waits to be recorded.
  */
 @Injectable()
 export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,6 +44,8 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private wakeTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  /** Something may be due in the queue that no claim of this process holds: claim it. */
+  private claimWanted = false;
   private stopped = false;
 
   constructor(
@@ -58,6 +62,12 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     const wakeAfterCommit: EntitySubscriberInterface = {
       afterTransactionCommit: ({ queryRunner }) => {
         const data = queryRunner.data as Record<string, unknown>;
+        const claimed = data[EMAILS_CLAIMED] as NotificationEntity[] | undefined;
+        if (claimed?.length) {
+          data[EMAILS_CLAIMED] = [];
+          this.ledger.handOver(claimed);
+          this.wake({ claim: false });
+        }
         if (!data[EMAILS_QUEUED]) return;
         data[EMAILS_QUEUED] = false;
         this.wake();
@@ -77,6 +87,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
+    await this.giveBackHandedOver();
     // What was sent and not recorded (the database is away) is recorded if the database comes
     // back within a bounded wait (its leases still renewed); what still is not will be sent again.
     const deadline = Date.now() + shutdownRecordWaitMs(this.env.EMAIL_CLAIM_TIMEOUT_MS);
@@ -92,17 +103,35 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** Coalesces wake-ups: one drain at a time, another right after if woken meanwhile. */
-  wake(): void {
-    if (this.stopped || this.wakeTimer) return;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      if (this.running) {
-        this.again = true;
-        return;
-      }
-      this.running = this.drain().finally(() => (this.running = undefined));
-    }, 10);
+  /**
+   * Coalesces wake-ups: one drain at a time, another right after if woken meanwhile. A wake-up to
+   * claim waits 10 ms for others to join its claim; one for messages handed over (claimed already)
+   * does not wait.
+   */
+  wake({ claim = true }: { claim?: boolean } = {}): void {
+    if (this.stopped) return;
+    if (claim) this.claimWanted = true;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.wakeTimer && claim) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        if (this.running) {
+          this.again = true;
+          return;
+        }
+        this.running = this.drain().finally(() => {
+          this.running = undefined;
+          // Woken after the drain's last look (a commit's hand-over in between).
+          if (this.again) this.wake({ claim: false });
+        });
+      },
+      claim ? 10 : 0,
+    );
   }
 
   private async drain(): Promise<void> {
@@ -110,6 +139,13 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       this.again = false;
       try {
         await this.recordUnrecorded();
+        for (let handed = this.ledger.takeHandedOver(); handed.length > 0;) {
+          if (this.stopped) return;
+          await this.deliver.execute(handed, () => !this.stopped);
+          handed = this.ledger.takeHandedOver();
+        }
+        if (!this.claimWanted) continue;
+        this.claimWanted = false;
         for (;;) {
           if (this.stopped) return;
           const claimed = await this.notifications.claimDue(this.dataSource.manager, {
@@ -127,6 +163,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.
+        this.claimWanted = true;
         this.logger.warn(`email dispatch interrupted: ${messageOf(error)}`);
         return;
       }
@@ -160,6 +197,26 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn({ emails: left }, `sent emails still not recorded: ${messageOf(failure)}`);
     }
     return left;
+  }
+
+  /**
+   * Messages handed over and not sent (the process is stopping): due again at once for any sender.
+   * If the database is away, they stay claimed until their lease runs out.
+   */
+  private async giveBackHandedOver(): Promise<void> {
+    const handed = this.ledger.takeHandedOver(Infinity);
+    if (handed.length === 0) return;
+    try {
+      await this.notifications.release(
+        this.dataSource.manager,
+        handed.map((n) => ({ id: n.id, owner: this.ledger.owner, claimedAt: n.claimedAt! })),
+      );
+    } catch (error) {
+      this.logger.warn(
+        { emails: handed.length },
+        `unsent emails kept until their lease ends: ${messageOf(error)}`,
+      );
+    }
   }
 
   private async renewLeases(): Promise<void> {

@@ -26,16 +26,38 @@ export interface EmailClaim {
   claimedAt: Date;
 }
 
+/** A claim taken by the transaction that queues messages, on those due at once (see queueMany). */
+export interface QueueClaim {
+  owner: string;
+  claimedAt: Date;
+  leaseUntil: Date;
+  /** At most this many messages are claimed. */
+  limit: number;
+}
+
 /**
  * Noted on the query runner of a transaction that queued or released messages (TypeORM keeps a
- * runner's `data` for its subscribers): the dispatcher, told of the commit, sends them at once.
- * Other commits do not wake it; the periodic sweep still catches anything else that falls due.
+ * runner's `data` for its subscribers): the dispatcher, told of the commit, claims and sends them
+ * at once. Other commits do not wake it; the periodic sweep still catches anything else that falls
+ * due.
  */
 export const EMAILS_QUEUED = 'notifications.emailsQueued';
+
+/**
+ * Noted likewise: the messages a transaction queued and claimed for this process (a list), handed
+ * over to the dispatcher at its commit and sent without a claim of their own.
+ */
+export const EMAILS_CLAIMED = 'notifications.emailsClaimed';
 
 function noteQueued(manager: EntityManager): void {
   const data = manager.queryRunner?.data;
   if (data) data[EMAILS_QUEUED] = true;
+}
+
+function noteClaimed(manager: EntityManager, claimed: NotificationEntity[]): void {
+  const data = manager.queryRunner?.data;
+  if (!data) return;
+  data[EMAILS_CLAIMED] = [...((data[EMAILS_CLAIMED] as NotificationEntity[]) ?? []), ...claimed];
 }
 
 /** The email queue: one row per message, claimed by conditional updates. */
@@ -44,24 +66,46 @@ export class NotificationRepository {
   /**
    * Queues these messages with one statement, in (order, stage, subject) order, except those whose
    * (order, stage, subject) has one already: a redelivery, a replay or the same stage under a new
-   * event id queues nothing.
+   * event id queues nothing. With `claim`, the first `claim.limit` of them that are due at once and
+   * could be claimed (as `claimDue` would: a customer's once its order is known) are queued claimed
+   * (SENDING, their first attempt) and returned, to be sent when this transaction commits; the
+   * others wait for a sender's claim.
    */
-  async queueMany(manager: EntityManager, messages: NewNotification[]): Promise<void> {
-    if (messages.length === 0) return;
+  async queueMany(
+    manager: EntityManager,
+    messages: NewNotification[],
+    claim?: QueueClaim,
+  ): Promise<NotificationEntity[]> {
+    if (messages.length === 0) return [];
     const key = (n: NewNotification) => `${n.orderId}\u0000${n.stage}\u0000${n.subjectKey ?? ''}`;
     const sorted = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-    await manager.query(
+    const rows: NotificationRow[] = await manager.query(
       `INSERT INTO notifications
          (id, order_id, account_id, stage, subject_key, audience, status, content,
-          due_at, next_attempt_at, attempts, created_at)
-       SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience, m.status,
-              m.content::jsonb, m.due_at, m.due_at, 0, m.created_at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
-           WITH ORDINALITY AS m(id, order_id, account_id, stage, subject_key, audience, status,
-                                content, due_at, created_at, n)
+          due_at, next_attempt_at, attempts, created_at, claimed_by, claimed_at, lease_until)
+       SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience,
+              CASE WHEN m.claimed THEN 'SENDING' ELSE m.status END,
+              m.content::jsonb, m.due_at, m.due_at, CASE WHEN m.claimed THEN 1 ELSE 0 END,
+              m.created_at,
+              CASE WHEN m.claimed THEN $11 END, CASE WHEN m.claimed THEN $12::timestamptz END,
+              CASE WHEN m.claimed THEN $13::timestamptz END
+         FROM (
+           SELECT q.*, q.claimable AND count(*) FILTER (WHERE q.claimable)
+                         OVER (ORDER BY q.n) <= $14 AS claimed
+             FROM (
+               SELECT u.*,
+                      $11::text IS NOT NULL AND u.status = 'PENDING' AND u.due_at <= $12
+                        AND (u.audience = 'SUPPORT'
+                             OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = u.order_id))
+                        AS claimable
+                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                             $6::text[], $7::text[], $8::text[], $9::timestamptz[],
+                             $10::timestamptz[])
+                   WITH ORDINALITY AS u(id, order_id, account_id, stage, subject_key, audience,
+                                        status, content, due_at, created_at, n)) q) m
         ORDER BY m.n
-       ON CONFLICT (order_id, stage, subject_key) DO NOTHING`,
+       ON CONFLICT (order_id, stage, subject_key) DO NOTHING
+       RETURNING *`,
       [
         sorted.map(() => randomUUID()),
         sorted.map((n) => n.orderId),
@@ -73,9 +117,20 @@ export class NotificationRepository {
         sorted.map((n) => JSON.stringify(n.content)),
         sorted.map((n) => n.dueAt),
         sorted.map((n) => n.createdAt),
+        claim?.owner ?? null,
+        claim?.claimedAt ?? null,
+        claim?.leaseUntil ?? null,
+        claim?.limit ?? 0,
       ],
     );
-    noteQueued(manager);
+    const claimed = rows.filter((row) => row.status === 'SENDING').map(toEntity);
+    if (claimed.length > 0) noteClaimed(manager, claimed);
+    // Due and not claimed here: a sender claims them at this commit. Later ones, at the sweep.
+    const now = Date.now();
+    if (rows.some((row) => row.status === 'PENDING' && row.next_attempt_at.getTime() <= now)) {
+      noteQueued(manager);
+    }
+    return claimed;
   }
 
   /**
@@ -89,14 +144,15 @@ export class NotificationRepository {
   ): Promise<void> {
     if (orders.length === 0) return;
     const sorted = [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
-    await manager.query(
+    const [released]: [{ status: NotificationStatus }[], number] = await manager.query(
       `UPDATE notifications n
           SET status = CASE WHEN o.send THEN 'PENDING' ELSE 'CANCELLED' END
          FROM unnest($2::text[], $3::boolean[]) AS o(order_id, send)
-        WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'`,
+        WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'
+        RETURNING n.status`,
       [stage, sorted.map((o) => o.orderId), sorted.map((o) => o.send)],
     );
-    noteQueued(manager);
+    if (released.some((row) => row.status === 'PENDING')) noteQueued(manager);
   }
 
   /**

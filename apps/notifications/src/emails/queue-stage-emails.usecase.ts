@@ -6,6 +6,7 @@ import { RosterPort } from '../roster/roster.port';
 import { stageDetails } from '../timeline/saga-status';
 import { emailStageFor, StageEmailEvent } from './email-stage';
 import { NotificationRepository } from './notification.repository';
+import { SendingLedger } from './sending-ledger';
 
 export interface QueueStageEmailCommand {
   orderId: string;
@@ -16,13 +17,15 @@ export interface QueueStageEmailCommand {
 
 /**
  * Saga stages that call for an email to the customer: queued once per (order, stage) in the
- * transaction that handles the events (one statement), sent after commit by the dispatcher.
+ * transaction that handles the events (one statement), claimed there for this process when it has
+ * room, and sent after commit by the dispatcher.
  */
 @Injectable()
 export class QueueStageEmailsUsecase {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly cases: RosterPort,
+    private readonly ledger: SendingLedger,
   ) {}
 
   async execute(
@@ -52,6 +55,7 @@ export class QueueStageEmailsUsecase {
           dueAt: scope.now,
           createdAt: scope.now,
         })),
+      this.ledger.claimOnQueue(scope.now),
     );
   }
 }

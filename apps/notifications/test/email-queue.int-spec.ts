@@ -1,0 +1,186 @@
+/**
+ * The email queue's claim on queueing (real PostgreSQL): the transaction that queues messages due
+ * at once takes them for its process, so that they are sent at its commit without a claim of their
+ * own, and leaves to the other senders what it may not or cannot send yet.
+ */
+import { createTestDatabase, queryDatabase } from '@app/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  NewNotification,
+  NotificationRepository,
+  QueueClaim,
+} from '../src/emails/notification.repository';
+import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from '../src/notifications.persistence';
+
+describe('the email queue claims what it queues (real PostgreSQL)', () => {
+  let dataSource: DataSource;
+  let databaseUrl: string;
+  const notifications = new NotificationRepository();
+  const now = new Date('2026-12-01T10:00:00.000Z');
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase('emailqueue');
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: databaseUrl,
+      entities: NOTIFICATIONS_ENTITIES,
+      migrations: NOTIFICATIONS_MIGRATIONS,
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+  afterAll(() => dataSource?.destroy());
+
+  /** An order whose support case is open: its customer is known. */
+  async function knownOrder(): Promise<string> {
+    const orderId = randomUUID();
+    const [contact] = await queryDatabase<{ contact_id: string }>(
+      databaseUrl,
+      `SELECT contact_id FROM support_contacts LIMIT 1`,
+    );
+    await queryDatabase(
+      databaseUrl,
+      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+       VALUES ($1, 'acc-1', 'EU', $2, 'sealed', 'sealed', 100, 'EUR', $3)`,
+      [orderId, contact.contact_id, now],
+    );
+    return orderId;
+  }
+
+  const message = (orderId: string, stage: string, more: Partial<NewNotification> = {}) => ({
+    orderId,
+    accountId: 'acc-1',
+    stage,
+    audience: 'CUSTOMER' as const,
+    content: { stage },
+    dueAt: now,
+    createdAt: now,
+    ...more,
+  });
+
+  const claim = (limit = 10): QueueClaim => ({
+    owner: 'sender-a',
+    claimedAt: now,
+    leaseUntil: new Date(now.getTime() + 60_000),
+    limit,
+  });
+
+  const rowsOf = (orderIds: string[]) =>
+    queryDatabase<{
+      order_id: string;
+      stage: string;
+      status: string;
+      attempts: number;
+      claimed_by: string | null;
+    }>(
+      databaseUrl,
+      `SELECT order_id, stage, status, attempts, claimed_by FROM notifications
+        WHERE order_id = ANY($1) ORDER BY order_id, stage`,
+      [orderIds],
+    );
+
+  it('claims the messages due at once whose customer is known, and only those', async () => {
+    const known = await knownOrder();
+    const unknown = randomUUID();
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.queueMany(
+        manager,
+        [
+          message(known, 'PAYMENT_RECEIVED'),
+          message(known, 'REMINDER', { dueAt: new Date(now.getTime() + 3_600_000) }),
+          message(known, 'HELD_REMINDER', { status: 'HELD' }),
+          message(unknown, 'PAYMENT_RECEIVED'),
+          message(unknown, 'ESCALATION', { audience: 'SUPPORT' }),
+        ],
+        claim(),
+      ),
+    );
+
+    expect(claimed.map((n) => [n.orderId, n.stage, n.status, n.attempts])).toEqual(
+      expect.arrayContaining([
+        [known, 'PAYMENT_RECEIVED', 'SENDING', 1],
+        [unknown, 'ESCALATION', 'SENDING', 1],
+      ]),
+    );
+    expect(claimed).toHaveLength(2);
+    expect(claimed.every((n) => n.claimedAt?.getTime() === now.getTime())).toBe(true);
+    const rows = await rowsOf([known, unknown]);
+    expect(
+      rows.map((r) => [
+        r.order_id === known ? 'known' : 'unknown',
+        r.stage,
+        r.status,
+        r.claimed_by,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['known', 'PAYMENT_RECEIVED', 'SENDING', 'sender-a'],
+        ['known', 'REMINDER', 'PENDING', null],
+        ['known', 'HELD_REMINDER', 'HELD', null],
+        ['unknown', 'PAYMENT_RECEIVED', 'PENDING', null],
+        ['unknown', 'ESCALATION', 'SENDING', 'sender-a'],
+      ]),
+    );
+    expect(rows).toHaveLength(5);
+  });
+
+  it('claims no more than its limit, leaving the rest to any sender', async () => {
+    const orders = [await knownOrder(), await knownOrder(), await knownOrder()];
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.queueMany(
+        manager,
+        orders.map((o) => message(o, 'PAYMENT_RECEIVED')),
+        claim(2),
+      ),
+    );
+
+    expect(claimed).toHaveLength(2);
+    const rows = await rowsOf(orders);
+    expect(rows.filter((r) => r.status === 'SENDING')).toHaveLength(2);
+    expect(rows.filter((r) => r.status === 'PENDING' && r.attempts === 0)).toHaveLength(1);
+    // The one left is claimed by the next sender that looks.
+    const taken = await notifications.claimDue(dataSource.manager, {
+      owner: 'sender-b',
+      now,
+      leaseMs: 60_000,
+      limit: 10,
+      excluding: [],
+    });
+    expect(taken.map((n) => n.orderId)).toEqual(
+      rows.filter((r) => r.status === 'PENDING').map((r) => r.order_id),
+    );
+  });
+
+  it('neither queues nor claims again a message queued already', async () => {
+    const order = await knownOrder();
+    await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [message(order, 'PAYMENT_RECEIVED')]),
+    );
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [message(order, 'PAYMENT_RECEIVED')], claim()),
+    );
+
+    expect(claimed).toEqual([]);
+    expect(await rowsOf([order])).toEqual([
+      {
+        order_id: order,
+        stage: 'PAYMENT_RECEIVED',
+        status: 'PENDING',
+        attempts: 0,
+        claimed_by: null,
+      },
+    ]);
+  });
+
+  it('claims nothing when queued without a claim, as before', async () => {
+    const order = await knownOrder();
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [message(order, 'PAYMENT_RECEIVED')]),
+    );
+
+    expect(claimed).toEqual([]);
+    expect((await rowsOf([order]))[0]).toMatchObject({ status: 'PENDING', claimed_by: null });
+  });
+});
