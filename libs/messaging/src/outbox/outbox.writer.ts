@@ -2,23 +2,53 @@ import { EntityManager } from 'typeorm';
 import { encodeHeaders } from './outbox-headers';
 import { OutboxMessage } from './outbox-message';
 
-/** Writes a transaction's outgoing messages in one statement, in the order they were published. */
+/**
+ * Writes a transaction's outgoing messages in one statement, in the order they were published.
+ *
+ * Key and headers are bytes, as the payload: a dead letter's may hold NUL or invalid UTF-8 (text
+ * would refuse). The bytes of all messages go as one binary parameter, each message's key,
+ * payload and headers cut from it by offset: an array of `bytea` would cross as hex text (twice
+ * the size, escaped, then parsed back by PostgreSQL), a single Buffer parameter crosses as is.
+ */
 export async function writeOutbox(
   manager: EntityManager,
   messages: OutboxMessage[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  // Key and headers as bytes: a dead letter's may hold NUL or invalid UTF-8 (text would refuse).
+  const parts: Buffer[] = [];
+  // 1-based positions in the bytes, as PostgreSQL's substring counts.
+  const keyAt: number[] = [];
+  const payloadAt: number[] = [];
+  const headersAt: number[] = [];
+  const endAt: number[] = [];
+  let at = 1;
+  for (const m of messages) {
+    const key = Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key, 'utf8');
+    const headers = encodeHeaders(m.headers);
+    keyAt.push(at);
+    payloadAt.push((at += key.length));
+    headersAt.push((at += m.payload.length));
+    endAt.push((at += headers.length));
+    parts.push(key, m.payload, headers);
+  }
   await manager.query(
     `INSERT INTO outbox_messages (topic, message_key, payload, headers, event_type)
-     SELECT topic, message_key, payload, headers, event_type FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[])
-     WITH ORDINALITY AS m(topic, message_key, payload, headers, event_type, n) ORDER BY n`,
+     SELECT topic,
+            substring($3::bytea FROM key_at FOR payload_at - key_at),
+            substring($3::bytea FROM payload_at FOR headers_at - payload_at),
+            substring($3::bytea FROM headers_at FOR end_at - headers_at),
+            event_type
+       FROM unnest($1::text[], $2::text[], $4::int[], $5::int[], $6::int[], $7::int[])
+         WITH ORDINALITY AS m(topic, event_type, key_at, payload_at, headers_at, end_at, n)
+      ORDER BY n`,
     [
       messages.map((m) => m.topic),
-      messages.map((m) => (Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key, 'utf8'))),
-      messages.map((m) => m.payload),
-      messages.map((m) => encodeHeaders(m.headers)),
       messages.map((m) => m.eventType),
+      Buffer.concat(parts, at - 1),
+      keyAt,
+      payloadAt,
+      headersAt,
+      endAt,
     ],
   );
 }
