@@ -45,7 +45,9 @@ export class SmtpMailer implements OnApplicationShutdown {
   /**
    * The message is composed in memory first and handed over whole: streamed part by part, each of
    * its small chunks was a socket write of its own (flooded, 0.47 ms of the service's CPU per
-   * email in writes alone; 0.19 ms composed first).
+   * email in writes alone; 0.19 ms composed first). Its parts are base64: nodemailer otherwise
+   * scans each part to choose and then applies quoted-printable, in JavaScript, which was most of
+   * the cost of composing (0.32 → 0.18 ms per email, measured alone).
    */
   async send(email: OutgoingEmail): Promise<string> {
     const raw = await new MailComposer({
@@ -55,6 +57,7 @@ export class SmtpMailer implements OnApplicationShutdown {
       text: email.text,
       html: email.html,
       messageId: email.messageId,
+      textEncoding: 'base64',
     })
       .compile()
       .build();
