@@ -65,8 +65,9 @@ else
   log "mailbox started (pid $(cat "$RUN_DIR/mailbox.pid"))"
 fi
 
-# --max-semi-space-size=8: the young generation V8 keeps, bounded as in docker/entrypoint.sh and
-# libs/testing (SERVICE_NODE_FLAGS); see docs/performance.md, session 4.
+# --max-semi-space-size=8 --max-old-space-size=256: the heap V8 keeps, bounded as in
+# docker/entrypoint.sh and libs/testing (SERVICE_NODE_FLAGS); see docs/performance.md, sessions 4
+# and 7.
 for svc in "${SERVICES[@]}"; do
   port="${PORTS[$svc]}"
   if pid="$(running_pid "$svc" "dist/apps/$svc/src/main.js")"; then
@@ -78,7 +79,7 @@ for svc in "${SERVICES[@]}"; do
     exit 1
   fi
   HTTP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/reactivation_$svc" \
-    start_process "$svc" node --max-semi-space-size=8 "dist/apps/$svc/src/main.js"
+    start_process "$svc" node --max-semi-space-size=8 --max-old-space-size=256 "dist/apps/$svc/src/main.js"
   log "$svc started (pid $(cat "$RUN_DIR/$svc.pid")) on :$port, log .cache/run/$svc.log"
 done
 

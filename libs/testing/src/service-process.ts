@@ -7,10 +7,13 @@ import { TEST_PII_KEY } from './personal-data';
 
 /**
  * How every service process runs, as docker/entrypoint.sh and scripts/dev/run-system.sh run it:
- * a young generation of 2 × 8 MB instead of V8's 2 × 16 MB bounds the heap V8 keeps (peak RSS
- * 300–332 -> 201–237 MB at a 2,000-saga flood, same CPU: docs/performance.md, session 4).
+ * a young generation of 2 × 8 MB instead of V8's 2 × 16 MB (peak RSS 300–332 -> 201–237 MB at a
+ * 2,000-saga flood, same CPU: docs/performance.md, session 4), and an old generation of at most
+ * 256 MB, which makes V8 collect before its heap grows far past what is live (36 MB in
+ * notifications at 500 sagas/s; its peak RSS was 201–304 MB from run to run without it, 145 and
+ * 166 MB in two runs with it: docs/performance.md, session 7).
  */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
 
 /** The repository root, from the sources (jest) or from their build in dist/ (the benchmark). */
 function repositoryRoot(): string {
