@@ -152,6 +152,28 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     );
   });
 
+  it('sends an email queued before its order was known as soon as the order is, not at the next sweep', async () => {
+    // A sweep an hour away: only the commit that makes the customer known can send it.
+    await startNotifications(1, { EMAIL_SWEEP_MS: '3600000' });
+    const paid = orderPaid('acc-eu-early-stage');
+    const { orderId, accountId } = paid;
+    const scheduledFor = new Date(Date.now() + 86_400_000).toISOString();
+    await publisher.event(ActivationScheduled, { orderId, accountId, scheduledFor });
+    await eventually(async () =>
+      expect(await emailsOf(orderId)).toMatchObject([{ status: 'PENDING', attempts: 0 }]),
+    );
+    await publisher.event(OrderPaid, paid);
+    await eventually(async () =>
+      expect(mailsTo(openCustomer(paid.customer).email)).toHaveLength(2),
+    );
+    await eventually(async () =>
+      expect((await emailsOf(orderId)).map((row) => [row.status, row.attempts])).toEqual([
+        ['SENT', 1],
+        ['SENT', 1],
+      ]),
+    );
+  });
+
   it('sends once when the database is lost right after the SMTP server accepted the email', async () => {
     await startNotifications(1);
     const paid = orderPaid('acc-eu-outage');

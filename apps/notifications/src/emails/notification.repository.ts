@@ -134,6 +134,44 @@ export class NotificationRepository {
   }
 
   /**
+   * Messages of these orders that waited for their customer (due, PENDING: queued before the
+   * order was known), the orders now known in this transaction: with `claim`, up to its limit are
+   * claimed for this process (as queueMany) and returned, to be sent at this commit; without one,
+   * or with more than its limit, a sender is woken at this commit to claim them. One statement.
+   */
+  async claimWaiting(
+    manager: EntityManager,
+    orderIds: string[],
+    claim: QueueClaim | undefined,
+    now: Date,
+  ): Promise<NotificationEntity[]> {
+    if (orderIds.length === 0) return [];
+    if (!claim) {
+      noteQueued(manager);
+      return [];
+    }
+    const [rows]: [NotificationRow[], number] = await manager.query(
+      `UPDATE notifications n
+          SET status = 'SENDING', claimed_by = $2, claimed_at = $3, lease_until = $4,
+              attempts = n.attempts + 1
+        WHERE n.id IN (
+          SELECT q.id FROM notifications q
+           WHERE q.order_id = ANY($1::text[]) AND q.status = 'PENDING'
+             AND q.next_attempt_at <= $6
+           ORDER BY q.next_attempt_at
+           LIMIT $5
+           FOR UPDATE SKIP LOCKED)
+        RETURNING n.*`,
+      [orderIds, claim.owner, claim.claimedAt, claim.leaseUntil, claim.limit, now],
+    );
+    const claimed = rows.map(toEntity);
+    // As many as it could take: others may wait, for a sender woken at this commit.
+    if (claimed.length >= claim.limit) noteQueued(manager);
+    if (claimed.length > 0) noteClaimed(manager, claimed);
+    return claimed;
+  }
+
+  /**
    * HELD messages of these orders (queued before their orders were known) become due when their
    * order wants them, or are dropped; one statement.
    */

@@ -28,24 +28,32 @@ export class QueueStageEmailsUsecase {
     private readonly ledger: SendingLedger,
   ) {}
 
+  /**
+   * `known`: orders whose customer this transaction made known (their support case opened): their
+   * emails queued before, waiting for it, are claimed or their sender woken too.
+   */
   async execute(
     commands: QueueStageEmailCommand[],
     scope: { manager: EntityManager; now: Date },
+    known: string[] = [],
   ): Promise<void> {
+    const claim = this.ledger.claimOnQueue(scope.now);
+    const released = await this.notifications.claimWaiting(scope.manager, known, claim, scope.now);
+    if (claim) claim.limit -= released.length;
     // A payment rejected for an order never paid names its customer when it closes that order (its
     // case is opened in this transaction, before); otherwise, an order without a case: nobody to
     // write to, the timeline has it.
     const unnamed = commands.filter(
       (c) => c.type === PaymentRejected.type && !rejectionOpensCase(c.data as PaymentRejected),
     );
-    const known = await this.cases.ordersWithCase(
+    const named = await this.cases.ordersWithCase(
       scope.manager,
       unnamed.map((c) => c.orderId),
     );
     await this.notifications.queueMany(
       scope.manager,
       commands
-        .filter((c) => !unnamed.includes(c) || known.has(c.orderId))
+        .filter((c) => !unnamed.includes(c) || named.has(c.orderId))
         .map((c) => ({
           orderId: c.orderId,
           accountId: c.accountId,
@@ -55,7 +63,7 @@ export class QueueStageEmailsUsecase {
           dueAt: scope.now,
           createdAt: scope.now,
         })),
-      this.ledger.claimOnQueue(scope.now),
+      claim && claim.limit > 0 ? claim : undefined,
     );
   }
 }

@@ -105,6 +105,8 @@ export class FollowSagaEventsUsecase {
           data: e.event.data,
         })),
       scope,
+      // Their customers now known: emails queued before, waiting for them, can go.
+      assigned.map((e) => e.data.orderId),
     );
 
     // 3. Renewal reminders.
