@@ -85,7 +85,7 @@ export class DeliverEmailsUsecase {
    * Claimed messages not sent: due again at once for any sender. If the database is away, they
    * stay claimed until their lease runs out (later, never twice).
    */
-  private async giveBack(claims: EmailClaim[]): Promise<void> {
+  async giveBack(claims: EmailClaim[]): Promise<void> {
     if (claims.length === 0) return;
     try {
       await this.notifications.release(this.dataSource.manager, claims);

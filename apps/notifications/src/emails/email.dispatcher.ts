@@ -87,7 +87,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
-    await this.giveBackHandedOver();
+    // Handed over and not sent: due again at once for any sender.
+    await this.deliver.giveBack(
+      this.ledger.takeHandedOver(Infinity).map((n) => this.ledger.claimOf(n)),
+    );
     // What was sent and not recorded (the database is away) is recorded if the database comes
     // back within a bounded wait (its leases still renewed); what still is not will be sent again.
     const deadline = Date.now() + shutdownRecordWaitMs(this.env.EMAIL_CLAIM_TIMEOUT_MS);
@@ -197,26 +200,6 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn({ emails: left }, `sent emails still not recorded: ${messageOf(failure)}`);
     }
     return left;
-  }
-
-  /**
-   * Messages handed over and not sent (the process is stopping): due again at once for any sender.
-   * If the database is away, they stay claimed until their lease runs out.
-   */
-  private async giveBackHandedOver(): Promise<void> {
-    const handed = this.ledger.takeHandedOver(Infinity);
-    if (handed.length === 0) return;
-    try {
-      await this.notifications.release(
-        this.dataSource.manager,
-        handed.map((n) => ({ id: n.id, owner: this.ledger.owner, claimedAt: n.claimedAt! })),
-      );
-    } catch (error) {
-      this.logger.warn(
-        { emails: handed.length },
-        `unsent emails kept until their lease ends: ${messageOf(error)}`,
-      );
-    }
   }
 
   private async renewLeases(): Promise<void> {

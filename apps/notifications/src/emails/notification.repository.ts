@@ -134,37 +134,29 @@ export class NotificationRepository {
   }
 
   /**
-   * Messages of these orders that waited for their customer (due, PENDING: queued before the
-   * order was known), the orders now known in this transaction: with `claim`, up to its limit are
-   * claimed for this process (as queueMany) and returned, to be sent at this commit; without one,
-   * or with more than its limit, a sender is woken at this commit to claim them. One statement.
+   * Messages of these orders that waited for their customer (queued before the order was known),
+   * the orders now known in this transaction: with `claim`, up to its limit are claimed for this
+   * process (claimDue, limited to these orders) and returned, to be sent at this commit; without
+   * one, or with more than its limit, a sender is woken at this commit to claim them.
    */
   async claimWaiting(
     manager: EntityManager,
     orderIds: string[],
     claim: QueueClaim | undefined,
-    now: Date,
   ): Promise<NotificationEntity[]> {
     if (orderIds.length === 0) return [];
     if (!claim) {
       noteQueued(manager);
       return [];
     }
-    const [rows]: [NotificationRow[], number] = await manager.query(
-      `UPDATE notifications n
-          SET status = 'SENDING', claimed_by = $2, claimed_at = $3, lease_until = $4,
-              attempts = n.attempts + 1
-        WHERE n.id IN (
-          SELECT q.id FROM notifications q
-           WHERE q.order_id = ANY($1::text[]) AND q.status = 'PENDING'
-             AND q.next_attempt_at <= $6
-           ORDER BY q.next_attempt_at
-           LIMIT $5
-           FOR UPDATE SKIP LOCKED)
-        RETURNING n.*`,
-      [orderIds, claim.owner, claim.claimedAt, claim.leaseUntil, claim.limit, now],
-    );
-    const claimed = rows.map(toEntity);
+    const claimed = await this.claimDue(manager, {
+      owner: claim.owner,
+      now: claim.claimedAt,
+      leaseMs: claim.leaseUntil.getTime() - claim.claimedAt.getTime(),
+      limit: claim.limit,
+      excluding: [],
+      orderIds,
+    });
     // As many as it could take: others may wait, for a sender woken at this commit.
     if (claimed.length >= claim.limit) noteQueued(manager);
     if (claimed.length > 0) noteClaimed(manager, claimed);
@@ -196,12 +188,20 @@ export class NotificationRepository {
   /**
    * Claims due messages for `owner` with one conditional update: PENDING and due, or SENDING with
    * a lease that ran out (its sender died without renewing it). Concurrent senders skip each
-   * other's rows; `excluding` are messages this owner sent and has yet to record.
-   * A customer's message waits until its order (the customer to write to) is known.
+   * other's rows; `excluding` are messages this owner sent and has yet to record; with
+   * `orderIds`, only those orders' messages. A customer's message waits until its order (the
+   * customer to write to) is known.
    */
   async claimDue(
     manager: EntityManager,
-    claim: { owner: string; now: Date; leaseMs: number; limit: number; excluding: string[] },
+    claim: {
+      owner: string;
+      now: Date;
+      leaseMs: number;
+      limit: number;
+      excluding: string[];
+      orderIds?: string[];
+    },
   ): Promise<NotificationEntity[]> {
     const [rows]: [NotificationRow[], number] = await manager.query(
       `UPDATE notifications n
@@ -212,6 +212,7 @@ export class NotificationRepository {
            WHERE ((q.status = 'PENDING' AND q.next_attempt_at <= $1)
                   OR (q.status = 'SENDING' AND q.lease_until < $1))
              AND q.id <> ALL($5::uuid[])
+             AND ($6::text[] IS NULL OR q.order_id = ANY($6::text[]))
              AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
            ORDER BY q.next_attempt_at
            LIMIT $4
@@ -223,6 +224,7 @@ export class NotificationRepository {
         new Date(claim.now.getTime() + claim.leaseMs),
         claim.limit,
         claim.excluding,
+        claim.orderIds ?? null,
       ],
     );
     return rows.map(toEntity);

@@ -38,7 +38,7 @@ export class QueueStageEmailsUsecase {
     known: string[] = [],
   ): Promise<void> {
     const claim = this.ledger.claimOnQueue(scope.now);
-    const released = await this.notifications.claimWaiting(scope.manager, known, claim, scope.now);
+    const released = await this.notifications.claimWaiting(scope.manager, known, claim);
     if (claim) claim.limit -= released.length;
     // A payment rejected for an order never paid names its customer when it closes that order (its
     // case is opened in this transaction, before); otherwise, an order without a case: nobody to

@@ -60,6 +60,11 @@ export class SendingLedger {
 
   startSending(notification: NotificationEntity): EmailClaim {
     this.sending.add(notification.id);
+    return this.claimOf(notification);
+  }
+
+  /** This process's claim of a message it claimed. */
+  claimOf(notification: NotificationEntity): EmailClaim {
     return { id: notification.id, owner: this.owner, claimedAt: notification.claimedAt! };
   }
 
