@@ -633,13 +633,16 @@ async function measure(
   if (process.env.BENCH_SIGNS_FILE) {
     // Each saga's signs in ms after its payment was due, to tell which one made it late.
     const rows = signs.map((sign, i) =>
-      [sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt]
-        .map((at) => (at === undefined ? '' : round(at - scheduled[i], 1)))
-        .join(','),
+      [
+        Math.round(performance.timeOrigin + scheduled[i]),
+        ...[sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt].map((at) =>
+          at === undefined ? '' : round(at - scheduled[i], 1),
+        ),
+      ].join(','),
     );
     writeFileSync(
       process.env.BENCH_SIGNS_FILE,
-      ['fulfilled,confirmation email,timeline complete', ...rows].join('\n') + '\n',
+      ['due (epoch ms),fulfilled,confirmation email,timeline complete', ...rows].join('\n') + '\n',
     );
   }
   await producer.disconnect();
