@@ -1,13 +1,13 @@
 /**
- * The SMTP adapter against a real SMTP server (smtp-server, in the test process): what it sends,
- * over how many connections, and what becomes of a connection the server closes or of a recipient
- * it turns away.
+ * The SMTP sender thread's connections against a real SMTP server (smtp-server, in the test
+ * process): what they send, over how many connections, and what becomes of a connection the
+ * server closes or of a recipient it turns away.
  */
 import { simpleParser } from 'mailparser';
 import { AddressInfo } from 'node:net';
 import { SMTPServer, SMTPServerSession } from 'smtp-server';
-import { isPermanentSmtpFailure, SmtpMailer } from '../src/emails/smtp.mailer';
-import { NotificationsEnvironment } from '../src/notifications.config';
+import { SmtpConnections } from '../src/emails/smtp-connections';
+import { isPermanentSmtpFailure } from '../src/emails/smtp.mailer';
 
 interface Received {
   session: string;
@@ -87,14 +87,13 @@ async function startServer(options: {
   };
 }
 
-function mailerFor(url: string, connections: number): SmtpMailer {
-  return new SmtpMailer(
-    Object.assign(new NotificationsEnvironment(), {
-      SMTP_URL: url,
-      EMAIL_SMTP_CONNECTIONS: connections,
-      MAIL_FROM: 'Poly Reactivation <reactivation@poly.example>',
-    }),
-  );
+function mailerFor(url: string, connections: number): SmtpConnections {
+  return new SmtpConnections({
+    url,
+    connections,
+    from: 'Poly Reactivation <reactivation@poly.example>',
+    timeoutMs: 30_000,
+  });
 }
 
 const email = (i: number, to = `customer${i}@example.org`) => ({
@@ -105,7 +104,7 @@ const email = (i: number, to = `customer${i}@example.org`) => ({
   messageId: `<n-${i}@notifications.poly.example>`,
 });
 
-describe('SmtpMailer', () => {
+describe('SmtpConnections', () => {
   it('sends each email whole over at most EMAIL_SMTP_CONNECTIONS connections, kept open between emails', async () => {
     const server = await startServer({});
     const mailer = mailerFor(server.url, 3);
@@ -128,7 +127,7 @@ describe('SmtpMailer', () => {
       expect(new Set(server.received.map((m) => m.session)).size).toBe(3);
       expect(server.closed).toHaveLength(0);
     } finally {
-      mailer.onApplicationShutdown();
+      mailer.close();
       await server.stop();
     }
   });
@@ -145,7 +144,7 @@ describe('SmtpMailer', () => {
         ['ops@example.org', 'kunde@bücher.example'],
       ]);
     } finally {
-      mailer.onApplicationShutdown();
+      mailer.close();
       await server.stop();
     }
   });
@@ -163,7 +162,7 @@ describe('SmtpMailer', () => {
       ]);
       expect(server.opened).toHaveLength(2);
     } finally {
-      mailer.onApplicationShutdown();
+      mailer.close();
       await server.stop();
     }
   });
@@ -187,7 +186,7 @@ describe('SmtpMailer', () => {
       await mailer.send(email(3));
       expect(server.received.map((m) => m.envelopeTo)).toEqual([['customer3@example.org']]);
     } finally {
-      mailer.onApplicationShutdown();
+      mailer.close();
       await server.stop();
     }
   });
@@ -211,7 +210,7 @@ describe('SmtpMailer', () => {
         email(6).messageId,
       ]);
     } finally {
-      mailer.onApplicationShutdown();
+      mailer.close();
       await server?.stop();
     }
   });
