@@ -38,10 +38,7 @@ const CLOSE_WAIT_MS = 10_000;
 export class SmtpMailer implements OnApplicationShutdown {
   private readonly logger = new Logger(SmtpMailer.name);
   private readonly settings: SmtpSettings;
-  private readonly pending = new Map<
-    number,
-    { resolve: (id: string) => void; reject: (e: Error) => void; messageId: string }
-  >();
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private worker?: Worker;
   private nextId = 0;
   private closed = false;
@@ -61,7 +58,7 @@ export class SmtpMailer implements OnApplicationShutdown {
     const worker = (this.worker ??= this.startWorker());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, messageId: email.messageId });
+      this.pending.set(id, { resolve: () => resolve(email.messageId), reject });
       worker.postMessage({ kind: 'send', id, email } satisfies SenderRequest);
     });
   }
@@ -85,7 +82,7 @@ export class SmtpMailer implements OnApplicationShutdown {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if (!reply.error) waiting.resolve(waiting.messageId);
+      if (!reply.error) waiting.resolve();
       else waiting.reject(Object.assign(new Error(reply.error.message), reply.error));
     });
     worker.on('error', (error) => {
