@@ -31,6 +31,8 @@ export interface Options {
   handlers: 'batch' | 'per-event';
   timeout: number;
   concurrency: number;
+  /** Saga mode: sagas each system completes, unmeasured, before the measured ones. */
+  warmup: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  *   node dist/scripts/bench/bench.js --rate R --duration S [--floor]      open loop: R sagas/s for S s
  *   node dist/scripts/bench/bench.js --mode runtime [--sagas N]           the runtime alone (probe)
  *   node dist/scripts/bench/bench.js --naive [--sagas N]                  runtime vs stock Nest Kafka
+ *   … --warmup W                                       saga mode: W unmeasured sagas first, each system
  *
  * Saga mode (saga-run.ts): fresh databases and topic prefix, the four built services as processes
  * with their production settings, N suspended accounts and N placed orders (setup, not measured),
@@ -172,7 +173,7 @@ function printSaga(r: SagaResult): void {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
   const lines = [
-    `== ${r.system}: ${r.sagas} sagas, rate ${r.rate}${r.durationSeconds ? ` for ${r.durationSeconds} s` : ''}${r.timedOut ? ' (TIMED OUT)' : ''}; payments published in ${r.publishSeconds} s`,
+    `== ${r.system}: ${r.sagas} sagas, rate ${r.rate}${r.durationSeconds ? ` for ${r.durationSeconds} s` : ''}${r.warmupSagas ? ` after ${r.warmupSagas} warm-up sagas` : ', cold'}${r.timedOut ? ' (TIMED OUT)' : ''}; payments published in ${r.publishSeconds} s`,
     `fulfilment (OrderFulfilled): ${r.fulfilment.count}/${r.sagas}, ${r.fulfilment.sagasPerSecond} sagas/s; latency from the scheduled send (ms): ${latency(r.fulfilment.latencyMs)}`,
     `completion (fulfilled + confirmation email + timeline): ${r.completion.count}/${r.sagas}, ${r.completion.sagasPerSecond} sagas/s; latency (ms): ${latency(r.completion.latencyMs)}`,
     ...(r.keepUp
@@ -250,6 +251,12 @@ async function main(): Promise<void> {
       new Option('--handlers <kind>', "runtime mode: the probe consumer's handler kind")
         .choices(['batch', 'per-event'])
         .default('batch'),
+    )
+    .option(
+      '--warmup <n>',
+      'saga mode: sagas each system completes, flooded and unmeasured, before the measured ones',
+      (v) => Number(v),
+      0,
     )
     .option('--timeout <s>', 'seconds to wait for the last outcome', (v) => Number(v), 180)
     .option('--concurrency <c>', 'concurrent setup requests', (v) => Number(v), 16);

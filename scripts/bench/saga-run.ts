@@ -97,6 +97,8 @@ export interface SagaResult {
   sagas: number;
   rate: number | 'max';
   durationSeconds?: number;
+  /** Sagas completed, unmeasured, before the measured ones (0: the processes measured cold). */
+  warmupSagas: number;
   timedOut: boolean;
   publishSeconds: number;
   fulfilment: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
@@ -409,22 +411,33 @@ async function measure(
   settings: Settings,
   setupStarted: number,
 ): Promise<SagaResult> {
-  const n = target.orders.length;
+  // The first `warm` orders are the warm-up's: sent and completed before anything is measured.
+  const warm = options.warmup;
+  const n = target.orders.length - warm;
   const index = new Map(target.orders.map((o, i) => [o.orderId, i]));
   const signs: SagaSigns[] = target.orders.map(() => ({}));
   const completions: (number | undefined)[] = target.orders.map(() => undefined);
+  let warmCompleted = 0;
   let completedCount = 0;
   let fulfilledCount = 0;
   let duplicateFulfilments = 0;
   let wake: (() => void) | undefined;
   /** Fulfilled orders whose timeline is not yet seen complete. */
   const timelinePending = new Set<string>();
+  let timelineDirty = false;
+  let wakeTimeline: (() => void) | undefined;
+  /** Something may have completed a timeline: a commit that wrote stages, a new fulfilment. */
+  const timelineChanged = () => {
+    timelineDirty = true;
+    wakeTimeline?.();
+  };
   const update = (i: number) => {
     if (completions[i] !== undefined) return;
     const at = completedAt(signs[i]);
     if (at === undefined) return;
     completions[i] = at;
-    completedCount++;
+    if (i < warm) warmCompleted++;
+    else completedCount++;
     wake?.();
   };
   target.smtp.onConfirmation = (orderId) => {
@@ -465,8 +478,9 @@ async function measure(
           continue;
         }
         signs[i].fulfilledAt = now;
-        fulfilledCount++;
+        if (i >= warm) fulfilledCount++;
         timelinePending.add(event.data.orderId);
+        timelineChanged();
         update(i);
       }
       wake?.();
@@ -474,13 +488,24 @@ async function measure(
   });
   while (!joined) await new Promise((resolve) => setTimeout(resolve, 50));
 
-  // The timeline, polled for the fulfilled orders not yet seen complete.
+  // The timeline: read for the fulfilled orders not yet seen complete, each time a commit wrote
+  // stages (a statement trigger installed for the run notifies at commit) or an order was
+  // fulfilled — not on a timer, which would add up to its period to every saga and load the
+  // system's database in proportion to the orders still pending.
   const timelineDb = new Client({ connectionString: target.timeline.url });
   await timelineDb.connect();
+  await timelineDb.query(`
+    CREATE OR REPLACE FUNCTION bench_timeline_notify() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN PERFORM pg_notify('bench_timeline', ''); RETURN NULL; END $$;
+    CREATE OR REPLACE TRIGGER bench_timeline_notify AFTER INSERT ON ${target.timeline.table}
+      FOR EACH STATEMENT EXECUTE FUNCTION bench_timeline_notify();
+    LISTEN bench_timeline`);
+  timelineDb.on('notification', timelineChanged);
   let polling = true;
   const poller = (async () => {
     while (polling) {
-      if (timelinePending.size > 0) {
+      if (timelineDirty && timelinePending.size > 0) {
+        timelineDirty = false;
         const { rows } = await timelineDb.query<{ order_id: string }>(
           `SELECT order_id FROM ${target.timeline.table}
            WHERE order_id = ANY($1) AND stage = ANY($2)
@@ -495,7 +520,9 @@ async function measure(
           update(i);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (!timelineDirty || timelinePending.size === 0) {
+        await new Promise<void>((resolve) => (wakeTimeline = resolve));
+      }
     }
   })();
 
@@ -504,6 +531,59 @@ async function measure(
     idempotent: true,
   });
   await producer.connect();
+
+  const payment = (order: Order) => {
+    const event = createEvent(
+      PaymentCaptured,
+      {
+        paymentId: `pay-${order.orderId}`.slice(0, 64),
+        orderId: order.orderId,
+        accountId: order.accountId,
+        amount: { amountMinor: order.amountMinor, currency: order.currency },
+        capturedAt: new Date().toISOString(),
+      },
+      { source: EventSources.UpstreamBilling, correlationId: order.orderId },
+      new Date(),
+    );
+    const value = Buffer.from(JSON.stringify(event));
+    return {
+      key: order.accountId,
+      value,
+      headers: {
+        [SIGNATURE_HEADER]: signPayload(UPSTREAM_SECRET, value, Math.floor(Date.now() / 1000)),
+      },
+    };
+  };
+  const sendOrders = (orders: Order[]) =>
+    producer.send({
+      topic: target.prefix + Topics.BillingPayments,
+      acks: -1,
+      messages: orders.map(payment),
+    });
+  const measured = target.orders.slice(warm);
+  const send = (from: number, to: number) => sendOrders(measured.slice(from, to));
+  const waitFor = async (done: () => boolean) => {
+    const waitUntil = performance.now() + options.timeout * 1000;
+    while (!done() && performance.now() < waitUntil) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1000);
+      });
+    }
+  };
+
+  if (warm > 0) {
+    // Not measured: both systems' processes run these sagas to completion first, flooded, so
+    // that what is measured is the processes as they run once warm (compiled code, full pools).
+    const warmUp = target.orders.slice(0, warm);
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < warm; i += 100) sends.push(sendOrders(warmUp.slice(i, i + 100)));
+    await Promise.all(sends);
+    await waitFor(() => warmCompleted >= warm);
+    if (warmCompleted < warm)
+      throw new Error(`warm-up: ${warmCompleted} of ${warm} sagas completed in time`);
+    log(options, `${target.kind}: ${warm} warm-up sagas completed`);
+  }
 
   // Costs from here: every process, the run's PostgreSQL backends, the whole machine.
   const processes = new Map(target.processes);
@@ -557,36 +637,9 @@ async function measure(
   }
   const machineBefore = machineBusySeconds();
   const benchCpuBefore = process.cpuUsage();
-
+  const acceptedBefore = target.smtp.accepted();
   const scheduled: number[] = new Array<number>(n);
-  const payment = (order: Order) => {
-    const event = createEvent(
-      PaymentCaptured,
-      {
-        paymentId: `pay-${order.orderId}`.slice(0, 64),
-        orderId: order.orderId,
-        accountId: order.accountId,
-        amount: { amountMinor: order.amountMinor, currency: order.currency },
-        capturedAt: new Date().toISOString(),
-      },
-      { source: EventSources.UpstreamBilling, correlationId: order.orderId },
-      new Date(),
-    );
-    const value = Buffer.from(JSON.stringify(event));
-    return {
-      key: order.accountId,
-      value,
-      headers: {
-        [SIGNATURE_HEADER]: signPayload(UPSTREAM_SECRET, value, Math.floor(Date.now() / 1000)),
-      },
-    };
-  };
-  const send = (from: number, to: number) =>
-    producer.send({
-      topic: target.prefix + Topics.BillingPayments,
-      acks: -1,
-      messages: target.orders.slice(from, to).map(payment),
-    });
+
   const started = performance.now();
   const inFlight: Promise<unknown>[] = [];
   if (options.rate) {
@@ -613,13 +666,7 @@ async function measure(
   const publishSeconds = (performance.now() - started) / 1000;
   log(options, `${target.kind}: ${n} payments published in ${round(publishSeconds, 2)} s`);
 
-  const waitUntil = performance.now() + options.timeout * 1000;
-  while (completedCount < n && performance.now() < waitUntil) {
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      setTimeout(resolve, 1000);
-    });
-  }
+  await waitFor(() => completedCount >= n);
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const machine = machineBusySeconds() - machineBefore;
   const cpu = sampler.cpuSinceMark();
@@ -628,11 +675,12 @@ async function measure(
   cpu.machine = round(machine, 2);
   sampler.stop();
   polling = false;
+  wakeTimeline?.();
   await poller;
   await timelineDb.end();
   if (process.env.BENCH_SIGNS_FILE) {
     // Each saga's signs in ms after its payment was due, to tell which one made it late.
-    const rows = signs.map((sign, i) =>
+    const rows = signs.slice(warm).map((sign, i) =>
       [
         Math.round(performance.timeOrigin + scheduled[i]),
         ...[sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt].map((at) =>
@@ -650,12 +698,13 @@ async function measure(
   const countersAfter = await countersOf();
   const xactAfter = await committedTransactions(adminUrl, Object.values(dbNames));
 
-  const fulfilledAt = signs.map((s) => s.fulfilledAt);
+  const fulfilledAt = signs.slice(warm).map((s) => s.fulfilledAt);
+  const completedAtOf = completions.slice(warm);
   const perSecond = (count: number, last: number) =>
     count > 0 ? round(count / ((last - started) / 1000), 1) : 0;
   const per = (value: number) => (completedCount > 0 ? round(value / completedCount, 2) : NaN);
-  const completedIds = target.orders
-    .filter((_, i) => completions[i] !== undefined)
+  const completedIds = measured
+    .filter((_, i) => completedAtOf[i] !== undefined)
     .map((o) => o.orderId);
   const details = await target.report(completedIds);
   settings.load.after = loadavg().map((l) => round(l, 2));
@@ -667,6 +716,7 @@ async function measure(
     sagas: n,
     rate: options.rate ?? 'max',
     durationSeconds: options.rate ? n / options.rate : undefined,
+    warmupSagas: warm,
     timedOut: completedCount < n,
     publishSeconds: round(publishSeconds, 2),
     fulfilment: {
@@ -676,13 +726,13 @@ async function measure(
     },
     completion: {
       count: completedCount,
-      sagasPerSecond: perSecond(completedCount, latest(completions)),
-      latencyMs: roundSummary(summarizeLatency(scheduled, completions)),
+      sagasPerSecond: perSecond(completedCount, latest(completedAtOf)),
+      latencyMs: roundSummary(summarizeLatency(scheduled, completedAtOf)),
     },
     keepUp: options.rate
       ? keepUpVerdict(
           scheduled.map((t) => t - started),
-          relative(completions),
+          relative(completedAtOf),
           n / options.rate,
         )
       : undefined,
@@ -690,7 +740,7 @@ async function measure(
       fulfilments: duplicateFulfilments,
       confirmations: target.smtp.duplicateConfirmations(),
     },
-    emailsAccepted: target.smtp.accepted(),
+    emailsAccepted: target.smtp.accepted() - acceptedBefore,
     peakRssMb: sampler.peakRss(),
     cpuSeconds: cpu,
     cpuMsPerSaga: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, per(v * 1000)])),
@@ -753,7 +803,9 @@ export async function runSagas(
 ): Promise<SagaResult> {
   const setupStarted = performance.now();
   const n =
-    options.rate && options.duration ? Math.round(options.rate * options.duration) : options.sagas;
+    (options.rate && options.duration
+      ? Math.round(options.rate * options.duration)
+      : options.sagas) + options.warmup;
   const target = system === 'floor' ? await setUpFloor(options, n) : await setUpProduct(options, n);
   try {
     return await measure(options, target, settings, setupStarted);
