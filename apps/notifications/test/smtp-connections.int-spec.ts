@@ -31,6 +31,7 @@ async function startServer(options: {
   const opened: string[] = [];
   const closed: string[] = [];
   let onClose: (() => void) | undefined;
+  let onOpen: (() => void) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -38,6 +39,7 @@ async function startServer(options: {
     ...(options.idleTimeoutMs ? { socketTimeout: options.idleTimeoutMs } : {}),
     onConnect(session, callback) {
       opened.push(session.id);
+      onOpen?.();
       callback();
     },
     onClose(session) {
@@ -83,16 +85,32 @@ async function startServer(options: {
         onClose = check;
         check();
       }),
+    /** Resolves once `count` sessions have opened; rejects if they have not within `withinMs`. */
+    openedCount: (count: number, withinMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${opened.length} sessions opened, not ${count}`)),
+          withinMs,
+        );
+        const check = () => {
+          if (opened.length < count) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        onOpen = check;
+        check();
+      }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-function mailerFor(url: string, connections: number): SmtpConnections {
+function mailerFor(url: string, connections: number, messagesPerConnection?: number) {
   return new SmtpConnections({
     url,
     connections,
     from: 'Poly Reactivation <reactivation@poly.example>',
     timeoutMs: 30_000,
+    messagesPerConnection,
   });
 }
 
@@ -143,6 +161,31 @@ describe('SmtpConnections', () => {
       expect(server.received.map((m) => m.envelopeTo)).toEqual([
         ['ops@example.org', 'kunde@bücher.example'],
       ]);
+    } finally {
+      mailer.close();
+      await server.stop();
+    }
+  });
+
+  it('opens the replacement of a connection that carried its share of messages before the next email needs it', async () => {
+    const server = await startServer({});
+    const mailer = mailerFor(server.url, 1, 3);
+    try {
+      for (let i = 0; i < 3; i++) await mailer.send(email(i));
+      // No email is waiting, yet the replacement opens (the server greets 100 ms later): the
+      // next email does not wait for it. Before, it was opened by the next email, which waited.
+      await server.openedCount(2, 5000);
+      await server.closedCount(1);
+      await mailer.send(email(3));
+      const sessions = server.received.map((m) => m.session);
+      expect(sessions.slice(0, 3)).toEqual(Array(3).fill(server.opened[0]));
+      expect(sessions[3]).toBe(server.opened[1]);
+      expect(server.opened).toHaveLength(2);
+      // Concurrent emails across renewals: each sent once.
+      await Promise.all(Array.from({ length: 10 }, (_, i) => mailer.send(email(4 + i))));
+      expect(server.received.map((m) => m.messageId).sort()).toEqual(
+        Array.from({ length: 14 }, (_, i) => email(i).messageId).sort(),
+      );
     } finally {
       mailer.close();
       await server.stop();
