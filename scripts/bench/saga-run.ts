@@ -655,14 +655,16 @@ async function measure(
   await timelineDb.end();
   if (process.env.BENCH_SIGNS_FILE) {
     // Each saga's signs in ms after its payment was due, to tell which one made it late.
-    const rows = signs.slice(warm).map((sign, i) =>
-      [
-        Math.round(performance.timeOrigin + scheduled[i]),
-        ...[sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt].map((at) =>
-          at === undefined ? '' : round(at - scheduled[i], 1),
-        ),
-      ].join(','),
-    );
+    const rows = signs
+      .slice(warm)
+      .map((sign, i) =>
+        [
+          Math.round(performance.timeOrigin + scheduled[i]),
+          ...[sign.fulfilledAt, sign.confirmationEmailAt, sign.timelineCompleteAt].map((at) =>
+            at === undefined ? '' : round(at - scheduled[i], 1),
+          ),
+        ].join(','),
+      );
     writeFileSync(
       process.env.BENCH_SIGNS_FILE,
       ['due (epoch ms),fulfilled,confirmation email,timeline complete', ...rows].join('\n') + '\n',
