@@ -24,6 +24,7 @@ import {
   createTestTopics,
   eventually,
   openCustomer,
+  queryDatabase,
   ServiceProcess,
   startService,
   TEST_OPS_TOKEN,
@@ -578,11 +579,13 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
   let service: ServiceProcess;
   let publisher: TestPublisher;
   let recorder: TopicRecorder;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     const prefix = await createTestTopics();
+    databaseUrl = await createTestDatabase('billing');
     service = await startService('billing', {
-      DATABASE_URL: await createTestDatabase('billing'),
+      DATABASE_URL: databaseUrl,
       KAFKA_TOPIC_PREFIX: prefix,
       UPSTREAM_SIGNING_SECRET: SECRET,
       PAYMENT_DEADLINE_SECONDS: '10',
@@ -615,7 +618,21 @@ describe('billing payment deadline (real Kafka, real PostgreSQL)', () => {
     expect(o.status).toBe(201);
 
     const view = () => service.http<OrderBody>('GET', `/orders/${o.body.id}`).then((r) => r.body);
-    await eventually(async () => expect((await view()).status).toBe('EXPIRED'), 20_000);
+    await eventually(async () => expect((await view()).status).toBe('EXPIRED'), 20_000).catch(
+      async (error: unknown) => {
+        // Seen once in CI (the order still AWAITING_PAYMENT after 20 s, nothing in the log at
+        // warn): say what the sweep had to go on, for the next time.
+        const [row] = await queryDatabase(
+          databaseUrl,
+          `SELECT status, payment_deadline, now() AS database_now FROM orders WHERE id = $1`,
+          [o.body.id],
+        );
+        throw new Error(
+          `${String(error)}\norder: ${JSON.stringify(row)}, test clock ${new Date().toISOString()}\n` +
+            `service log:\n${service.log().split('\n').slice(-40).join('\n')}`,
+        );
+      },
+    );
     expect((await view()).timeline.expiredAt).toEqual(expect.any(String));
 
     const late = await publisher.event(
