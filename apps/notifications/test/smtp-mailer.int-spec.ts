@@ -21,15 +21,11 @@ async function startServer() {
   const received: string[] = [];
   let hold = false;
   let onHeld: (() => void) | undefined;
-  const closed: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     disableReverseLookup: true,
     logger: false,
-    onClose(session) {
-      closed.push(session.id);
-    },
     onData(stream, _session, callback) {
       let raw = '';
       stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -48,7 +44,6 @@ async function startServer() {
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     received,
-    closed,
     /** Holds the next messages' DATA unanswered; resolves once one is held. */
     holdNext: () => {
       hold = true;
