@@ -1,7 +1,7 @@
 import { AccountStatus } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { preparedStatement, returned, runPrepared } from '@app/platform';
+import { preparedStatement, runPrepared } from '@app/platform';
 import { GrantedEntitlement } from '../fingerprint/contract-terms.fingerprint';
 import { AccountEntity } from './account.entity';
 import { ContractEntitlementEntity } from './contract-entitlement.entity';
@@ -172,35 +172,39 @@ export class AccountRepository {
   }
 
   /**
-   * Bumps each account's version after a change, setting its status too when one is given (one
-   * statement for all); returns the new version and status by account id.
-   */
-  async bumpVersions(
-    manager: EntityManager,
-    accounts: { accountId: string; status: AccountStatus | null }[],
-    now: Date,
-  ): Promise<Map<string, { version: number; status: AccountStatus }>> {
-    const rows = returned<{ id: string; version: number; status: AccountStatus }>(
-      await runPrepared(manager, BUMP_VERSIONS, [
-        accounts.map((a) => a.accountId),
-        accounts.map((a) => a.status),
-        now,
-      ]),
-    );
-    return new Map(rows.map(({ id, version, status }) => [id, { version, status }]));
-  }
-
-  /**
    * Locks the accounts' license rows and any row of the given ids (which may belong to someone
-   * else), in id order so two transactions never lock them crosswise.
+   * else), in id order so two transactions never lock them crosswise; and, in the same statement,
+   * reads the accounts' holds and the contracts of the accounts and of the licenses of the given
+   * ids (each with the entitlements it grants), all by id. The accounts must be locked by the
+   * caller first: the statement's snapshot is then taken after that lock, so no import of theirs
+   * can have committed holds or contracts it does not see.
    */
-  async lockLicenses(
+  async lockLicensesAndRead(
     manager: EntityManager,
     accountIds: string[],
     licenseIds: string[],
-  ): Promise<LicenseEntity[]> {
-    const rows: LicenseRow[] = await runPrepared(manager, LOCK_LICENSES, [accountIds, licenseIds]);
-    return rows.map(toLicense);
+  ): Promise<{ licenses: LicenseEntity[]; holds: HoldEntity[]; contracts: ContractWithGrants[] }> {
+    const [row]: { licenses: LicenseJson[]; holds: HoldJson[]; contracts: ContractJson[] }[] =
+      await runPrepared(manager, LOCK_LICENSES_AND_READ, [accountIds, licenseIds]);
+    return {
+      licenses: row.licenses.map((license) => ({
+        ...license,
+        expiresAt: new Date(license.expiresAt),
+        suspendedAt: license.suspendedAt === null ? null : new Date(license.suspendedAt),
+      })),
+      holds: row.holds.map((hold) => ({
+        ...hold,
+        clearedAt: hold.clearedAt === null ? null : new Date(hold.clearedAt),
+      })),
+      contracts: row.contracts.map(({ entitlements, ...contract }) => ({
+        contract: {
+          ...contract,
+          startsAt: new Date(contract.startsAt),
+          endsAt: new Date(contract.endsAt),
+        },
+        entitlements,
+      })),
+    };
   }
 
   /**
@@ -220,11 +224,6 @@ export class AccountRepository {
     return rows.map(({ entitlements, ...contract }) => ({ contract, entitlements }));
   }
 
-  /** The accounts' holds, by id. */
-  async holdsOf(manager: EntityManager, accountIds: string[]): Promise<HoldEntity[]> {
-    return runPrepared(manager, HOLDS_OF, [accountIds]);
-  }
-
   async contractEntitlements(
     manager: EntityManager,
     contractIds: string[],
@@ -237,24 +236,38 @@ export class AccountRepository {
   }
 
   /**
-   * In one statement: switches each license of `switchOn` that is its account's and SUSPENDED to
-   * ACTIVE (expiry untouched) and sets each granted license's entitlements to exactly those
-   * given. Returns the ids it switched on.
+   * Writes reinstatements in one statement: switches each license of `switchOn` that is its
+   * account's and SUSPENDED to ACTIVE (expiry untouched); sets each granted license's
+   * entitlements to exactly those given; clears the given holds that are active, each of its
+   * account and by its order; bumps each account's version, setting its status where one is
+   * given. Returns the ids it switched on and cleared, and each account's new version and status.
    */
-  async activateAndEntitle(
+  async writeReinstatements(
     manager: EntityManager,
-    switchOn: { accountId: string; licenseId: string }[],
-    grants: LicenseGrant[],
-    grantedAt: Date,
-  ): Promise<string[]> {
-    if (switchOn.length === 0 && grants.length === 0) return [];
+    writes: {
+      switchOn: { accountId: string; licenseId: string }[];
+      grants: LicenseGrant[];
+      clear: { accountId: string; holdId: string; orderId: string }[];
+      accounts: { accountId: string; status: AccountStatus | null }[];
+    },
+    now: Date,
+  ): Promise<{
+    activated: Set<string>;
+    cleared: Set<string>;
+    bumped: Map<string, { version: number; status: AccountStatus }>;
+  }> {
+    const { switchOn, grants, clear, accounts } = writes;
     const rows = grants.flatMap(({ licenseId, entitlements, orderId }) =>
       entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
     );
-    // Columns as arrays, zipped by unnest: one set-based statement for every license. Of a
-    // license's entitlements, those not granted any more are deleted and the granted ones written:
-    // each row is touched once, so the two parts cannot collide.
-    const activated: { id: string }[] = await runPrepared(manager, ACTIVATE_AND_ENTITLE, [
+    // Columns as arrays, zipped by unnest: one set-based statement for every account.
+    const bumped: {
+      id: string;
+      version: number;
+      status: AccountStatus;
+      activated: string[];
+      cleared: string[];
+    }[] = await runPrepared(manager, WRITE_REINSTATEMENTS, [
       switchOn.map((l) => l.accountId),
       switchOn.map((l) => l.licenseId),
       grants.map((g) => g.licenseId),
@@ -262,37 +275,17 @@ export class AccountRepository {
       rows.map((r) => r.code),
       rows.map((r) => r.name),
       rows.map((r) => r.orderId),
-      grantedAt,
+      now,
+      clear.map((c) => c.accountId),
+      clear.map((c) => c.holdId),
+      clear.map((c) => c.orderId),
+      accounts.map((a) => a.accountId),
+      accounts.map((a) => a.status),
     ]);
-    return activated.map((row) => row.id);
-  }
-
-  /**
-   * Clears the given active holds, each of its account and by its order, and reads all the
-   * accounts' holds as they stand after that (by id), in one statement; `cleared`: the ids of
-   * those it cleared.
-   */
-  async clearHoldsAndRead(
-    manager: EntityManager,
-    accountIds: string[],
-    clear: { accountId: string; holdId: string; orderId: string }[],
-    now: Date,
-  ): Promise<{ holds: HoldEntity[]; cleared: Set<string> }> {
-    // The outer SELECT sees the rows as before the UPDATE: the cleared ones are taken from it.
-    const rows: (HoldEntity & { cleared: boolean })[] = await runPrepared(
-      manager,
-      CLEAR_HOLDS_AND_READ,
-      [
-        accountIds,
-        clear.map((c) => c.accountId),
-        clear.map((c) => c.holdId),
-        clear.map((c) => c.orderId),
-        now,
-      ],
-    );
     return {
-      holds: rows.map(({ cleared: _cleared, ...hold }) => hold),
-      cleared: new Set(rows.filter((row) => row.cleared).map((row) => row.id)),
+      activated: new Set(bumped[0]?.activated ?? []),
+      cleared: new Set(bumped[0]?.cleared ?? []),
+      bumped: new Map(bumped.map(({ id, version, status }) => [id, { version, status }])),
     };
   }
 }
@@ -320,28 +313,17 @@ function toAccount(row: AccountRow): AccountEntity {
   };
 }
 
-/** A licenses row as node-postgres returns it. */
-interface LicenseRow {
-  id: string;
-  account_id: string;
-  contract_id: string;
-  product: string;
-  status: LicenseEntity['status'];
-  expires_at: Date;
-  suspended_at: Date | null;
-}
-
-function toLicense(row: LicenseRow): LicenseEntity {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    contractId: row.contract_id,
-    product: row.product,
-    status: row.status,
-    expiresAt: row.expires_at,
-    suspendedAt: row.suspended_at,
-  };
-}
+/** Rows as the reading statement's JSON carries them (timestamps as ISO strings). */
+type LicenseJson = Omit<LicenseEntity, 'expiresAt' | 'suspendedAt'> & {
+  expiresAt: string;
+  suspendedAt: string | null;
+};
+type HoldJson = Omit<HoldEntity, 'clearedAt'> & { clearedAt: string | null };
+type ContractJson = Omit<ContractEntity, 'startsAt' | 'endsAt'> & {
+  startsAt: string;
+  endsAt: string;
+  entitlements: GrantedEntitlement[];
+};
 
 const LOCK_ACCOUNTS = preparedStatement(
   `SELECT id, region, status, outstanding_balance_minor, outstanding_balance_currency, version,
@@ -349,39 +331,51 @@ const LOCK_ACCOUNTS = preparedStatement(
      FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
 );
 
-const BUMP_VERSIONS = preparedStatement(
-  `UPDATE accounts a
-      SET version = a.version + 1, updated_at = $3, status = COALESCE(b.status, a.status)
-     FROM unnest($1::text[], $2::text[]) AS b(id, status)
-    WHERE a.id = b.id
-   RETURNING a.id, a.version, a.status`,
-);
+/** The grants of a contract, as JSON, for `c` a contracts row. */
+const CONTRACT_GRANTS = `COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
+                    FROM contract_entitlements e WHERE e.contract_id = c.id), '[]')`;
 
-const LOCK_LICENSES = preparedStatement(
-  `SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
-    FROM licenses WHERE account_id = ANY($1::text[]) OR id = ANY($2::text[])
-   ORDER BY id FOR UPDATE`,
-);
-
-const HOLDS_OF = preparedStatement(
-  `SELECT id, account_id AS "accountId", category, reason, state,
-          incident_resolved AS "incidentResolved", required_documents AS "requiredDocuments",
-          cleared_at AS "clearedAt", cleared_by_order_id AS "clearedByOrderId"
-     FROM holds WHERE account_id = ANY($1::text[]) ORDER BY id`,
+const LOCK_LICENSES_AND_READ = preparedStatement(
+  `WITH locked AS (
+     SELECT id, account_id, contract_id, product, status, expires_at, suspended_at
+       FROM licenses WHERE account_id = ANY($1::text[]) OR id = ANY($2::text[])
+      ORDER BY id FOR UPDATE
+   )
+   SELECT
+     COALESCE((SELECT json_agg(json_build_object(
+                 'id', l.id, 'accountId', l.account_id, 'contractId', l.contract_id,
+                 'product', l.product, 'status', l.status, 'expiresAt', l.expires_at,
+                 'suspendedAt', l.suspended_at) ORDER BY l.id)
+                 FROM locked l), '[]') AS licenses,
+     COALESCE((SELECT json_agg(json_build_object(
+                 'id', h.id, 'accountId', h.account_id, 'category', h.category,
+                 'reason', h.reason, 'state', h.state, 'incidentResolved', h.incident_resolved,
+                 'requiredDocuments', h.required_documents, 'clearedAt', h.cleared_at,
+                 'clearedByOrderId', h.cleared_by_order_id) ORDER BY h.id)
+                 FROM holds h WHERE h.account_id = ANY($1::text[])), '[]') AS holds,
+     COALESCE((SELECT json_agg(json_build_object(
+                 'id', c.id, 'accountId', c.account_id, 'startsAt', c.starts_at,
+                 'endsAt', c.ends_at, 'renewalTerms', c.renewal_terms,
+                 'baselineTerms', c.baseline_terms, 'termsFingerprint', c.terms_fingerprint,
+                 'entitlements', ${CONTRACT_GRANTS}) ORDER BY c.id)
+                 FROM contracts c
+                WHERE c.account_id = ANY($1::text[])
+                   OR c.id IN (SELECT contract_id FROM locked WHERE id = ANY($2::text[]))), '[]')
+       AS contracts`,
 );
 
 const READ_CONTRACTS = preparedStatement(
   `SELECT c.id, c.account_id AS "accountId", c.starts_at AS "startsAt", c.ends_at AS "endsAt",
           c.renewal_terms AS "renewalTerms", c.baseline_terms AS "baselineTerms",
-          c.terms_fingerprint AS "termsFingerprint",
-          COALESCE((SELECT json_agg(json_build_object('code', e.code, 'name', e.name) ORDER BY e.code)
-                    FROM contract_entitlements e WHERE e.contract_id = c.id), '[]') AS entitlements
+          c.terms_fingerprint AS "termsFingerprint", ${CONTRACT_GRANTS} AS entitlements
    FROM contracts c
    WHERE c.account_id = ANY($1::text[]) OR c.id = ANY($2::text[])
    ORDER BY c.id`,
 );
 
-const ACTIVATE_AND_ENTITLE = preparedStatement(
+// Of a license's entitlements, those not granted any more are deleted and the granted ones
+// written: each row is touched once, so the two parts cannot collide.
+const WRITE_REINSTATEMENTS = preparedStatement(
   `WITH activated AS (
      UPDATE licenses l SET status = 'ACTIVE', suspended_at = NULL
        FROM unnest($1::text[], $2::text[]) AS s(account_id, id)
@@ -401,25 +395,20 @@ const ACTIVATE_AND_ENTITLE = preparedStatement(
      ON CONFLICT (license_id, code) DO UPDATE SET
        name = EXCLUDED.name, granted_at = EXCLUDED.granted_at,
        restored_by_order_id = EXCLUDED.restored_by_order_id
-   )
-   SELECT id FROM activated`,
-);
-
-const CLEAR_HOLDS_AND_READ = preparedStatement(
-  `WITH cleared AS (
-     UPDATE holds h SET state = 'CLEARED', cleared_at = $5, cleared_by_order_id = c.order_id
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS c(account_id, id, order_id)
+   ), cleared AS (
+     UPDATE holds h SET state = 'CLEARED', cleared_at = $8, cleared_by_order_id = c.order_id
+       FROM unnest($9::text[], $10::text[], $11::text[]) AS c(account_id, id, order_id)
       WHERE h.account_id = c.account_id AND h.id = c.id AND h.state = 'ACTIVE'
-     RETURNING h.id, h.state, h.cleared_at, h.cleared_by_order_id
+     RETURNING h.id
+   ), bumped AS (
+     UPDATE accounts a
+        SET version = a.version + 1, updated_at = $8, status = COALESCE(b.status, a.status)
+       FROM unnest($12::text[], $13::text[]) AS b(id, status)
+      WHERE a.id = b.id
+     RETURNING a.id, a.version, a.status
    )
-   SELECT h.id, h.account_id AS "accountId", h.category, h.reason,
-          COALESCE(c.state, h.state) AS state,
-          h.incident_resolved AS "incidentResolved", h.required_documents AS "requiredDocuments",
-          CASE WHEN c.id IS NULL THEN h.cleared_at ELSE c.cleared_at END AS "clearedAt",
-          CASE WHEN c.id IS NULL THEN h.cleared_by_order_id ELSE c.cleared_by_order_id END
-            AS "clearedByOrderId",
-          c.id IS NOT NULL AS cleared
-     FROM holds h LEFT JOIN cleared c ON c.id = h.id
-    WHERE h.account_id = ANY($1::text[])
-    ORDER BY h.id`,
+   SELECT b.id, b.version, b.status,
+          ARRAY(SELECT id FROM activated ORDER BY id) AS activated,
+          ARRAY(SELECT id FROM cleared ORDER BY id) AS cleared
+     FROM bumped b ORDER BY b.id`,
 );

@@ -84,6 +84,7 @@ export interface ReinstatementWritten {
 
 interface LockedRows {
   account: AccountEntity | null;
+  holds: HoldEntity[];
   licenses: LicenseEntity[];
   /** The account's own contracts (for its snapshot). */
   contracts: ContractWithGrants[];
@@ -116,27 +117,20 @@ export class ReinstatementRegistry {
     const askedIds = [...new Set(cases.flatMap((c) => c.licenseIds))];
     // Lock order everywhere: case (the caller), account, licenses (by id).
     const accounts = await this.accounts.lockAll(manager, accountIds);
-    const allLicenses = await this.accounts.lockLicenses(manager, accountIds, askedIds);
-    const allHolds =
-      accounts.size > 0 ? await this.accounts.holdsOf(manager, [...accounts.keys()]) : [];
+    // One read serves the proof, the decision and the snapshot: the accounts' holds, their
+    // contracts and the cases' (a case license may name another account's contract).
+    const read = await this.accounts.lockLicensesAndRead(manager, accountIds, askedIds);
     const licensesOf = cases.map(({ accountId, licenseIds }) =>
-      allLicenses.filter((l) => l.accountId === accountId || licenseIds.includes(l.id)),
+      read.licenses.filter((l) => l.accountId === accountId || licenseIds.includes(l.id)),
     );
-    const caseContractIdsOf = cases.map(({ licenseIds }, i) =>
-      [
-        ...new Set(licensesOf[i].filter((l) => licenseIds.includes(l.id)).map((l) => l.contractId)),
-      ].sort(),
-    );
-    // One read serves the proof, the decision and the snapshot: the accounts' contracts and the
-    // cases' (a case license may name another account's contract).
-    const read = await this.accounts.readContracts(manager, accountIds, [
-      ...new Set(caseContractIdsOf.flat()),
+    const caseContractIdsOf = cases.map(({ licenseIds }, i) => [
+      ...new Set(licensesOf[i].filter((l) => licenseIds.includes(l.id)).map((l) => l.contractId)),
     ]);
     return cases.map(({ accountId }, i) => {
       const account = accounts.get(accountId) ?? null;
       const licenses = licensesOf[i];
-      const holds = account ? allHolds.filter((hold) => hold.accountId === accountId) : [];
-      const caseContracts = read.filter(({ contract }) =>
+      const holds = account ? read.holds.filter((hold) => hold.accountId === accountId) : [];
+      const caseContracts = read.contracts.filter(({ contract }) =>
         caseContractIdsOf[i].includes(contract.id),
       );
       const fingerprints = fingerprintsOf(caseContracts);
@@ -168,7 +162,8 @@ export class ReinstatementRegistry {
         {
           account,
           licenses: licenses.filter((l) => l.accountId === accountId),
-          contracts: read.filter(({ contract }) => contract.accountId === accountId),
+          holds,
+          contracts: read.contracts.filter(({ contract }) => contract.accountId === accountId),
           fingerprints,
         },
       );
@@ -195,25 +190,54 @@ export class ReinstatementRegistry {
         );
       }
     }
+    // The account's holds as they will stand once the plan's are cleared (read under the
+    // account's lock, they cannot change otherwise): whether it becomes ACTIVE, and its snapshot.
+    const holdsAfter = new Map(
+      reinstatements.map(({ locked, plan }) => [
+        locked.accountId,
+        locked.rows.holds.map((hold): HoldEntity =>
+          hold.state === 'ACTIVE' && plan.clearHoldIds.includes(hold.id)
+            ? { ...hold, state: 'CLEARED', clearedAt: tx.now, clearedByOrderId: plan.orderId }
+            : hold,
+        ),
+      ]),
+    );
     const switchOn = reinstatements.flatMap(({ locked, plan }) =>
       plan.licenses
         .filter((l) => l.switchOn)
         .map((l) => ({ accountId: locked.accountId, licenseId: l.licenseId })),
     );
-    // Already active ones are a no-op, but their entitlements are held to exactly what the contract grants.
-    const activated = new Set(
-      await this.accounts.activateAndEntitle(
-        tx.manager,
+    const clear = reinstatements.flatMap(({ locked, plan }) =>
+      plan.clearHoldIds.map((holdId) => ({
+        accountId: locked.accountId,
+        holdId,
+        orderId: plan.orderId,
+      })),
+    );
+    const { activated, cleared, bumped } = await this.accounts.writeReinstatements(
+      tx.manager,
+      {
         switchOn,
-        reinstatements.flatMap(({ plan }) =>
+        // Already active ones are a no-op, but their entitlements are held to exactly what the
+        // contract grants.
+        grants: reinstatements.flatMap(({ plan }) =>
           plan.licenses.map((l) => ({
             licenseId: l.licenseId,
             entitlements: l.entitlements,
             orderId: l.switchOn ? plan.orderId : null,
           })),
         ),
-        tx.now,
-      ),
+        clear,
+        accounts: reinstatements.map(({ locked }) => ({
+          accountId: locked.accountId,
+          status:
+            locked.rows.account!.status !== 'ACTIVE' &&
+            !holdsAfter.get(locked.accountId)!.some((hold) => hold.state === 'ACTIVE')
+              ? 'ACTIVE'
+              : null,
+        })),
+      },
+      tx.now,
     );
     const notSwitched = switchOn.filter((l) => !activated.has(l.licenseId));
     if (notSwitched.length > 0) {
@@ -224,51 +248,38 @@ export class ReinstatementRegistry {
           .join(', ')}`,
       );
     }
-    // The holds as they stand after clearing: whether each account becomes ACTIVE, and its snapshot.
-    const accountIds = reinstatements.map(({ locked }) => locked.accountId);
-    const { holds, cleared } = await this.accounts.clearHoldsAndRead(
-      tx.manager,
-      accountIds,
-      reinstatements.flatMap(({ locked, plan }) =>
-        plan.clearHoldIds.map((holdId) => ({
-          accountId: locked.accountId,
-          holdId,
-          orderId: plan.orderId,
-        })),
-      ),
-      tx.now,
-    );
-    const holdsOf = (accountId: string) => holds.filter((hold) => hold.accountId === accountId);
+    const notCleared = clear.filter(({ holdId }) => !cleared.has(holdId));
+    if (notCleared.length > 0) {
+      throw new LicensingError(
+        'REGISTRY_INCONSISTENT',
+        `active holds not cleared: ${notCleared
+          .map((c) => `${c.holdId} of ${c.accountId}`)
+          .join(', ')}`,
+      );
+    }
     await this.assertTermsUnchanged(
       tx,
       new Map(reinstatements.flatMap(({ locked }) => [...locked.rows.fingerprints])),
-    );
-    const bumped = await this.accounts.bumpVersions(
-      tx.manager,
-      reinstatements.map(({ locked }) => ({
-        accountId: locked.accountId,
-        status:
-          locked.rows.account!.status !== 'ACTIVE' &&
-          !holdsOf(locked.accountId).some((hold) => hold.state === 'ACTIVE')
-            ? 'ACTIVE'
-            : null,
-      })),
-      tx.now,
     );
     return reinstatements.map(({ locked, plan, tx: own }) => {
       const { accountId, rows } = locked;
       const switchedOn = new Set(plan.licenses.filter((l) => l.switchOn).map((l) => l.licenseId));
       return {
-        clearedHoldIds: plan.clearHoldIds.filter((id) => cleared.has(id)),
+        clearedHoldIds: plan.clearHoldIds,
         contracts: [...rows.fingerprints].map(([contractId, termsFingerprint]) => ({
           contractId,
           termsFingerprint,
         })),
         announce: () =>
-          this.publishSnapshot(own, rows, holdsOf(accountId), bumped.get(accountId)!, (license) =>
-            switchedOn.has(license.id)
-              ? { ...license, status: 'ACTIVE', suspendedAt: null }
-              : license,
+          this.publishSnapshot(
+            own,
+            rows,
+            holdsAfter.get(accountId)!,
+            bumped.get(accountId)!,
+            (license) =>
+              switchedOn.has(license.id)
+                ? { ...license, status: 'ACTIVE', suspendedAt: null }
+                : license,
           ),
       };
     });
