@@ -9,8 +9,9 @@ interface CountedPrototype {
 }
 
 /**
- * Counts every statement (each `query` call, BEGIN and COMMIT included) any pg client of this
- * process sends, in `registry`: the benchmark divides them by the sagas it ran. Once per process;
+ * Counts every query (each `query` call, BEGIN and COMMIT included: a round trip; a query string
+ * of several statements, as the outbox relay sends, counts once) any pg client of this process
+ * sends, in `registry`: the benchmark divides them by the sagas it ran. Once per process;
  * a later call registers the same counter in its registry too.
  */
 export function countStatements(registry: Registry): Counter {
@@ -22,7 +23,7 @@ export function countStatements(registry: Registry): Counter {
   }
   const statements = new Counter({
     name: DB_STATEMENTS_METRIC,
-    help: 'Statements sent to PostgreSQL by this process (BEGIN and COMMIT included)',
+    help: 'Queries (round trips) sent to PostgreSQL by this process (BEGIN and COMMIT included)',
     registers: [registry],
   });
   const query = prototype.query;

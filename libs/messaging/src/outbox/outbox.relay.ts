@@ -1,7 +1,8 @@
 import { DEAD_LETTER_MAX_MESSAGE_BYTES, isDeadLetterTopic } from '@app/contracts';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
-import { DataSource, QueryRunner } from 'typeorm';
+import { PoolClient, QueryResult } from 'pg';
+import { DataSource } from 'typeorm';
 import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { chunkByBytes, DEFAULT_MAX_BATCH_BYTES, groupInOrder, recordBytes } from './outbox-batches';
@@ -43,6 +44,19 @@ interface Published {
 /** Arbitrary constant: the advisory lock that makes one relay per database the publisher. */
 const RELAY_LOCK_KEY = 7_100_231;
 const BATCH_SIZE = 1000;
+/**
+ * A drain's first round trip, three statements: the transaction; the lock, whose outcome is kept
+ * in a setting of the transaction; the rows, if the lock was had. Each statement reads a snapshot
+ * of its own, so the rows are read after the lock is taken: every row a previous drain deleted
+ * before releasing it is gone.
+ */
+const DRAIN_START = `BEGIN;
+  SELECT set_config('outbox_relay.locked',
+                    CASE WHEN pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) THEN 'on' ELSE 'off' END,
+                    true) = 'on' AS locked;
+  SELECT id, topic, message_key, payload, headers, event_type, created_at
+    FROM outbox_messages WHERE current_setting('outbox_relay.locked') = 'on'
+   ORDER BY id LIMIT ${BATCH_SIZE}`;
 /** Another instance is draining: try again this soon when this one has rows of its own waiting. */
 const BUSY_RETRY_MS = 25;
 /** Partition counts are re-read this often (a topic may gain partitions). */
@@ -180,44 +194,50 @@ export class OutboxRelay implements OnApplicationShutdown {
     }
   }
 
-  /** Publishes and deletes committed rows, a transaction per batch; 'busy' if another drains. */
+  /**
+   * Publishes and deletes committed rows, a transaction per batch; 'busy' if another drains.
+   * A drain is two round trips to the database: one opens the transaction, takes the lock and
+   * reads (DRAIN_START), one deletes what was published and commits.
+   */
   private async drain(): Promise<'drained' | 'busy'> {
     for (;;) {
       const runner = this.dataSource.createQueryRunner();
+      let client: PoolClient | undefined;
       let rows: OutboxRow[];
       let published: Published;
       try {
-        await runner.connect();
-        await runner.startTransaction();
-        const [{ locked }] = (await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-          RELAY_LOCK_KEY,
-        ])) as { locked: boolean }[];
-        if (!locked) {
-          await runner.rollbackTransaction();
+        // The raw connection: TypeORM answers one result per query, and these carry several.
+        client = (await runner.connect()) as PoolClient;
+        const [, lock, read] = (await client.query(DRAIN_START)) as unknown as [
+          QueryResult,
+          QueryResult<{ locked: boolean }>,
+          QueryResult<OutboxRow>,
+        ];
+        if (!lock.rows[0].locked) {
+          await client.query('ROLLBACK');
           return 'busy';
         }
-        rows = (await runner.query(
-          `SELECT id, topic, message_key, payload, headers, event_type, created_at
-             FROM outbox_messages ORDER BY id LIMIT ${BATCH_SIZE}`,
-        )) as OutboxRow[];
+        rows = read.rows;
         this.metrics.outboxBacklog.set(rows.length);
         this.metrics.outboxOldestAge.set(
           rows.length > 0 ? Math.max(0, (Date.now() - rows[0].created_at.getTime()) / 1000) : 0,
         );
         if (rows.length === 0) {
-          await runner.commitTransaction();
+          await client.query('COMMIT');
           return 'drained';
         }
         published = await this.publish(rows);
-        if (published.parked.length > 0) await this.park(runner, published.parked);
-        if (published.sent.length > 0) {
-          await runner.query('DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])', [
-            published.sent.map((m) => m.row.id),
-          ]);
-        }
-        await runner.commitTransaction();
+        if (published.parked.length > 0) await this.park(client, published.parked);
+        // The ids are the database's own bigints, written into the statement as a literal; an
+        // error in the DELETE skips the COMMIT after it, and the catch below rolls back.
+        await client.query(
+          published.sent.length > 0
+            ? `DELETE FROM outbox_messages WHERE id = ANY('{${published.sent.map((m) => bigint(m.row.id)).join(',')}}'::bigint[]); COMMIT`
+            : 'COMMIT',
+        );
       } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+        // A connection that died leaves the pool on release; a live one is rolled back first.
+        await client?.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
         await runner.release();
@@ -373,8 +393,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   /** Moves rows the broker can never take out of the way, in the drain's transaction. */
-  private async park(runner: QueryRunner, parked: Parked[]): Promise<void> {
-    await runner.query(
+  private async park(client: PoolClient, parked: Parked[]): Promise<void> {
+    await client.query(
       `WITH moved AS (
          DELETE FROM outbox_messages WHERE id = ANY($1::bigint[])
          RETURNING id, topic, message_key, payload, headers, event_type, created_at)
@@ -452,6 +472,12 @@ export class OutboxRelay implements OnApplicationShutdown {
       this.wakeUp = byWake ? interrupt : undefined;
     });
   }
+}
+
+/** An outbox id as it may be written into a statement: digits only. */
+function bigint(id: string): string {
+  if (!/^[0-9]+$/.test(id)) throw new Error(`outbox id ${JSON.stringify(id)} is not a bigint`);
+  return id;
 }
 
 function asError(failure: unknown): Error {
