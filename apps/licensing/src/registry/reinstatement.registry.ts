@@ -104,8 +104,8 @@ export class ReinstatementRegistry {
   ) {}
 
   /**
-   * For each case (of distinct accounts), in one statement per table for all of them: locks the
-   * accounts, then their license rows and the cases' (by id), and reads what a decision needs.
+   * For each case (of distinct accounts), in two statements for all of them: locks the accounts;
+   * then locks their license rows and the cases' (by id) and reads what a decision needs.
    * Returns one LockedAccount per case, in the order given.
    */
   async lockForReinstatement(
@@ -172,9 +172,9 @@ export class ReinstatementRegistry {
 
   /**
    * Writes reinstatements decided on what `lockForReinstatement` returned (of distinct accounts),
-   * in the same transaction and one statement per table for all of them: licenses switched on
-   * with exactly the entitlements given, the holds cleared, each account ACTIVE when no active
-   * hold of it remains, the contracts' terms proven unchanged, the versions bumped; each
+   * in the same transaction and one statement for all of them: licenses switched on with exactly
+   * the entitlements given, the holds cleared, each account ACTIVE when no active hold of it
+   * remains, the versions bumped; then the contracts' terms proven unchanged (read again); each
    * snapshot is published by its `announce` (see ReinstatementWritten) from its case's `tx`. In
    * the order given; all the `tx` share one manager and clock.
    */
