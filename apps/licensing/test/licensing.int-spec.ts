@@ -639,6 +639,39 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
   });
 
+  it('fails a reinstatement whose hold is not cleared as planned to a refund, nothing written', async () => {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    // The hold's update is dropped without an error (a rule or trigger nobody expected): the
+    // account would stay SUSPENDED behind licenses switched on.
+    await queryDatabase(
+      databaseUrl,
+      `CREATE OR REPLACE FUNCTION skip_hold_update() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RETURN NULL; END $$`,
+    );
+    await queryDatabase(
+      databaseUrl,
+      `CREATE TRIGGER "skip_h-${accountId}" BEFORE UPDATE ON holds FOR EACH ROW
+       WHEN (NEW.id = 'h-${accountId}') EXECUTE FUNCTION skip_hold_update()`,
+    );
+    const data = verified(accountId, [licenseId], [`h-${accountId}`]);
+    await publisher.event(EligibilityVerified, data);
+
+    const failed = await recorder.waitForEvent<ReactivationFailed>(
+      ReactivationFailed.type,
+      (d) => d.orderId === data.orderId,
+    );
+    expect(failed.data.reasons).toEqual(['REACTIVATION_ERROR']);
+    const state = await service.http<{ note: string }>('GET', `/reactivations/${data.orderId}`);
+    expect(state.body.note).toMatch(/active holds not cleared: h-acc-/);
+    await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
+  });
+
   /** A permanent database error on switching this license on (a constraint nobody expected). */
   async function refuseUpdatesOf(licenseId: string): Promise<void> {
     await queryDatabase(
