@@ -386,13 +386,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('schedules a change window ahead and activates at its start, across a restart', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     const startsAt = new Date(Date.now() + 2000);
     const data = verified(accountId, [licenseId], [`h-${accountId}`], {
       startsAt: startsAt.toISOString(),
@@ -430,13 +424,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('still activates when the change window has already ended, and says so', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     const data = verified(accountId, [licenseId], [`h-${accountId}`], {
       startsAt: new Date(Date.now() - 7200_000).toISOString(),
       endsAt: new Date(Date.now() - 3600_000).toISOString(),
@@ -461,13 +449,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('fails the saga (no dead letter) on contract terms that drifted from their fingerprint', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     // Someone edits the contract behind the registry's back.
     await queryDatabase(
       databaseUrl,
@@ -520,13 +502,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('re-checks holds at once: a FRAUD hold added in the registry after eligibility verified fails the saga', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     // Eligibility verified on its copy (the billing hold only); then ops add a FRAUD hold.
     const data = verified(accountId, [licenseId], [`h-${accountId}`]);
     const put = await service.http(
@@ -546,13 +522,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('re-checks holds at the window start: a FRAUD hold added after ActivationScheduled fails the saga', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     const startsAt = new Date(Date.now() + 4000);
     const data = verified(accountId, [licenseId], [`h-${accountId}`], {
       startsAt: startsAt.toISOString(),
@@ -582,13 +552,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('fails a scheduled activation that hits an error of its own to a refund (REACTIVATION_ERROR), never parking it', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     await refuseUpdatesOf(licenseId);
     const startsAt = new Date(Date.now() + 1000);
     const data = verified(accountId, [licenseId], [`h-${accountId}`], {
@@ -615,13 +579,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('fails an immediate reinstatement that hits an error of its own to a refund (REACTIVATION_ERROR), never a dead letter', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     await refuseUpdatesOf(licenseId);
     const data = verified(accountId, [licenseId], [`h-${accountId}`]);
     await publisher.event(EligibilityVerified, data);
@@ -640,13 +598,7 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
   });
 
   it('fails a reinstatement whose hold is not cleared as planned to a refund, nothing written', async () => {
-    const accountId = `acc-${randomUUID().slice(0, 8)}`;
-    const licenseId = `${accountId}-l1`;
-    await service.http(
-      'PUT',
-      `/accounts/${accountId}`,
-      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
-    );
+    const { accountId, licenseId } = await importSuspendedAccount();
     // The hold's update is dropped without an error (a rule or trigger nobody expected): the
     // account would stay SUSPENDED behind licenses switched on.
     await queryDatabase(
@@ -671,6 +623,18 @@ describe('licensing service (real Kafka, real PostgreSQL)', () => {
     expect(state.body.note).toMatch(/active holds not cleared: h-acc-/);
     await expectNothingWritten(accountId, [licenseId], data.orderId, 'REACTIVATION_ERROR');
   });
+
+  /** A new account as `accountBody` makes it, with one suspended license (`<account>-l1`). */
+  async function importSuspendedAccount(): Promise<{ accountId: string; licenseId: string }> {
+    const accountId = `acc-${randomUUID().slice(0, 8)}`;
+    const licenseId = `${accountId}-l1`;
+    await service.http(
+      'PUT',
+      `/accounts/${accountId}`,
+      accountBody([{ licenseId, status: 'SUSPENDED' }], accountId),
+    );
+    return { accountId, licenseId };
+  }
 
   /** A permanent database error on switching this license on (a constraint nobody expected). */
   async function refuseUpdatesOf(licenseId: string): Promise<void> {

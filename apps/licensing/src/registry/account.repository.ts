@@ -261,12 +261,11 @@ export class AccountRepository {
       entitlements.map((e) => ({ licenseId, code: e.code, name: e.name, orderId })),
     );
     // Columns as arrays, zipped by unnest: one set-based statement for every account.
-    const bumped: {
-      id: string;
-      version: number;
-      status: AccountStatus;
+    // One row: what was switched on and cleared, and each account's new version and status.
+    const [written]: {
       activated: string[];
       cleared: string[];
+      bumped: { id: string; version: number; status: AccountStatus }[];
     }[] = await runPrepared(manager, WRITE_REINSTATEMENTS, [
       switchOn.map((l) => l.accountId),
       switchOn.map((l) => l.licenseId),
@@ -283,9 +282,9 @@ export class AccountRepository {
       accounts.map((a) => a.status),
     ]);
     return {
-      activated: new Set(bumped[0]?.activated ?? []),
-      cleared: new Set(bumped[0]?.cleared ?? []),
-      bumped: new Map(bumped.map(({ id, version, status }) => [id, { version, status }])),
+      activated: new Set(written.activated),
+      cleared: new Set(written.cleared),
+      bumped: new Map(written.bumped.map(({ id, version, status }) => [id, { version, status }])),
     };
   }
 }
@@ -407,8 +406,8 @@ const WRITE_REINSTATEMENTS = preparedStatement(
       WHERE a.id = b.id
      RETURNING a.id, a.version, a.status
    )
-   SELECT b.id, b.version, b.status,
-          ARRAY(SELECT id FROM activated ORDER BY id) AS activated,
-          ARRAY(SELECT id FROM cleared ORDER BY id) AS cleared
-     FROM bumped b ORDER BY b.id`,
+   SELECT ARRAY(SELECT id FROM activated) AS activated,
+          ARRAY(SELECT id FROM cleared) AS cleared,
+          COALESCE((SELECT json_agg(json_build_object('id', id, 'version', version, 'status', status))
+                      FROM bumped), '[]') AS bumped`,
 );
