@@ -82,7 +82,8 @@ export class FloorService {
   async start(): Promise<void> {
     const { kafka, prefix, schema, topics } = this.options;
     await this.relay.start();
-    this.consumer = kafka.consumer({ groupId: `${prefix}floor-${schema}`, maxWaitTimeInMs: 250 });
+    // The product's fetch wait (MESSAGING_FETCH_MAX_WAIT_MS): answered at once when records come.
+    this.consumer = kafka.consumer({ groupId: `${prefix}floor-${schema}`, maxWaitTimeInMs: 1000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: topics.map((t) => prefix + t), fromBeginning: true });
     const consumer = this.consumer;

@@ -102,7 +102,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         groupId: this.topics.physical(this.options.group),
         allowAutoTopicCreation: false,
         minBytes: this.options.fetchMinBytes ?? 1,
-        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 250,
+        maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1000,
         // A crashed member holds its partitions until its session expires: keep that short.
         sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
         heartbeatInterval: 1000,
@@ -152,7 +152,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /**
    * Ready while the consumer is in its group and hears from the broker: kafkajs fetches at
-   * least every 250 ms when idle and heartbeats every second while a chunk is handled, so
+   * least every second when idle and heartbeats every second while a chunk is handled, so
    * `brokerSilenceMs` (5 s) without either means the broker is lost (or the consumer stuck).
    */
   readiness(): ConsumerReadiness {

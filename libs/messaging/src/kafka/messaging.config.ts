@@ -56,7 +56,7 @@ export interface MessagingOptions {
   relayLingerMs?: number;
   /**
    * The consumer's fetch: the broker answers once it holds `fetchMinBytes` for it or after
-   * `fetchMaxWaitMs` (kafkajs `minBytes` / `maxWaitTimeInMs`; defaults 1 and 250 ms). A larger
+   * `fetchMaxWaitMs` (kafkajs `minBytes` / `maxWaitTimeInMs`; defaults 1 and 1000 ms). A larger
    * minimum coalesces records into fuller chunks at moderate rates, each hop waiting up to the
    * maximum for them.
    */

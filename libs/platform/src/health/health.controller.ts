@@ -13,7 +13,10 @@ import { Public, Roles } from '../auth/auth.guard';
 import { countStatements } from '../statement-counter';
 
 const processMetrics = new Registry();
-collectDefaultMetrics({ register: processMetrics });
+// The event loop's lag is sampled every 100 ms, not every 10 (prom-client's default): a 10 ms
+// sampling timer wakes an idle service 100 times a second, 5.5 ms of CPU a second per process
+// (docs/performance.md, session 11); 10 samples a second still give each scrape its percentiles.
+collectDefaultMetrics({ register: processMetrics, eventLoopMonitoringPrecision: 100 });
 countStatements(processMetrics);
 
 /** A readiness bound from the environment: a whole number ≥ 1, read once at boot. */
