@@ -1,3 +1,4 @@
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -60,6 +61,84 @@ function noteClaimed(manager: EntityManager, claimed: NotificationEntity[]): voi
   data[EMAILS_CLAIMED] = [...((data[EMAILS_CLAIMED] as NotificationEntity[]) ?? []), ...claimed];
 }
 
+const QUEUE_MESSAGES = preparedStatement(
+  `INSERT INTO notifications
+     (id, order_id, account_id, stage, subject_key, audience, status, content,
+      due_at, next_attempt_at, attempts, created_at, claimed_by, claimed_at, lease_until)
+   SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience,
+          CASE WHEN m.claimed THEN 'SENDING' ELSE m.status END,
+          m.content::jsonb, m.due_at, m.due_at, CASE WHEN m.claimed THEN 1 ELSE 0 END,
+          m.created_at,
+          CASE WHEN m.claimed THEN $11 END, CASE WHEN m.claimed THEN $12::timestamptz END,
+          CASE WHEN m.claimed THEN $13::timestamptz END
+     FROM (
+       SELECT q.*, q.claimable AND count(*) FILTER (WHERE q.claimable)
+                     OVER (ORDER BY q.n) <= $14 AS claimed
+         FROM (
+           SELECT u.*,
+                  $11::text IS NOT NULL AND u.status = 'PENDING' AND u.due_at <= $12
+                    AND (u.audience = 'SUPPORT'
+                         OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = u.order_id))
+                    AS claimable
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                         $6::text[], $7::text[], $8::text[], $9::timestamptz[],
+                         $10::timestamptz[])
+               WITH ORDINALITY AS u(id, order_id, account_id, stage, subject_key, audience,
+                                    status, content, due_at, created_at, n)) q) m
+    ORDER BY m.n
+   ON CONFLICT (order_id, stage, subject_key) DO NOTHING
+   RETURNING *`,
+);
+
+const RELEASE_HELD = preparedStatement(
+  `UPDATE notifications n
+     SET status = CASE WHEN o.send THEN 'PENDING' ELSE 'CANCELLED' END
+    FROM unnest($2::text[], $3::boolean[]) AS o(order_id, send)
+   WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'
+   RETURNING n.status`,
+);
+
+const CLAIM_DUE = preparedStatement(
+  `UPDATE notifications n
+     SET status = 'SENDING', claimed_by = $2, claimed_at = $1, lease_until = $3,
+         attempts = n.attempts + 1
+   WHERE n.id IN (
+     SELECT q.id FROM notifications q
+      WHERE ((q.status = 'PENDING' AND q.next_attempt_at <= $1)
+             OR (q.status = 'SENDING' AND q.lease_until < $1))
+        AND q.id <> ALL($5::uuid[])
+        AND ($6::text[] IS NULL OR q.order_id = ANY($6::text[]))
+        AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
+      ORDER BY q.next_attempt_at
+      LIMIT $4
+      FOR UPDATE SKIP LOCKED)
+   RETURNING n.*`,
+);
+
+const RENEW_LEASES = preparedStatement(
+  `UPDATE notifications SET lease_until = $3
+   WHERE id = ANY($1::uuid[]) AND status = 'SENDING' AND claimed_by = $2`,
+);
+
+const MARK_SENT = preparedStatement(
+  `UPDATE notifications n
+     SET status = 'SENT', message_id = s.message_id, sent_at = $5, last_error = NULL,
+         lease_until = NULL
+    FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+      AS s(id, owner, claimed_at, message_id)
+   WHERE n.id = s.id AND n.status = 'SENDING' AND n.claimed_by = s.owner
+     AND n.claimed_at = s.claimed_at
+   RETURNING n.id`,
+);
+
+const RELEASE_CLAIMS = preparedStatement(
+  `UPDATE notifications n
+     SET status = 'PENDING', lease_until = NULL, attempts = n.attempts - 1
+    FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(id, owner, claimed_at)
+   WHERE n.id = c.id AND n.status = 'SENDING' AND n.claimed_by = c.owner
+     AND n.claimed_at = c.claimed_at`,
+);
+
 /** The email queue: one row per message, claimed by conditional updates. */
 @Injectable()
 export class NotificationRepository {
@@ -79,50 +158,22 @@ export class NotificationRepository {
     if (messages.length === 0) return [];
     const key = (n: NewNotification) => `${n.orderId}\u0000${n.stage}\u0000${n.subjectKey ?? ''}`;
     const sorted = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-    const rows: NotificationRow[] = await manager.query(
-      `INSERT INTO notifications
-         (id, order_id, account_id, stage, subject_key, audience, status, content,
-          due_at, next_attempt_at, attempts, created_at, claimed_by, claimed_at, lease_until)
-       SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience,
-              CASE WHEN m.claimed THEN 'SENDING' ELSE m.status END,
-              m.content::jsonb, m.due_at, m.due_at, CASE WHEN m.claimed THEN 1 ELSE 0 END,
-              m.created_at,
-              CASE WHEN m.claimed THEN $11 END, CASE WHEN m.claimed THEN $12::timestamptz END,
-              CASE WHEN m.claimed THEN $13::timestamptz END
-         FROM (
-           SELECT q.*, q.claimable AND count(*) FILTER (WHERE q.claimable)
-                         OVER (ORDER BY q.n) <= $14 AS claimed
-             FROM (
-               SELECT u.*,
-                      $11::text IS NOT NULL AND u.status = 'PENDING' AND u.due_at <= $12
-                        AND (u.audience = 'SUPPORT'
-                             OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = u.order_id))
-                        AS claimable
-                 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
-                             $6::text[], $7::text[], $8::text[], $9::timestamptz[],
-                             $10::timestamptz[])
-                   WITH ORDINALITY AS u(id, order_id, account_id, stage, subject_key, audience,
-                                        status, content, due_at, created_at, n)) q) m
-        ORDER BY m.n
-       ON CONFLICT (order_id, stage, subject_key) DO NOTHING
-       RETURNING *`,
-      [
-        sorted.map(() => randomUUID()),
-        sorted.map((n) => n.orderId),
-        sorted.map((n) => n.accountId),
-        sorted.map((n) => n.stage),
-        sorted.map((n) => n.subjectKey ?? ''),
-        sorted.map((n) => n.audience),
-        sorted.map((n) => n.status ?? 'PENDING'),
-        sorted.map((n) => JSON.stringify(n.content)),
-        sorted.map((n) => n.dueAt),
-        sorted.map((n) => n.createdAt),
-        claim?.owner ?? null,
-        claim?.claimedAt ?? null,
-        claim?.leaseUntil ?? null,
-        claim?.limit ?? 0,
-      ],
-    );
+    const rows: NotificationRow[] = await runPrepared(manager, QUEUE_MESSAGES, [
+      sorted.map(() => randomUUID()),
+      sorted.map((n) => n.orderId),
+      sorted.map((n) => n.accountId),
+      sorted.map((n) => n.stage),
+      sorted.map((n) => n.subjectKey ?? ''),
+      sorted.map((n) => n.audience),
+      sorted.map((n) => n.status ?? 'PENDING'),
+      sorted.map((n) => JSON.stringify(n.content)),
+      sorted.map((n) => n.dueAt),
+      sorted.map((n) => n.createdAt),
+      claim?.owner ?? null,
+      claim?.claimedAt ?? null,
+      claim?.leaseUntil ?? null,
+      claim?.limit ?? 0,
+    ]);
     const claimed = rows.filter((row) => row.status === 'SENDING').map(toEntity);
     if (claimed.length > 0) noteClaimed(manager, claimed);
     // Due and not claimed here: a sender claims them at this commit. Later ones, at the sweep.
@@ -174,12 +225,9 @@ export class NotificationRepository {
   ): Promise<void> {
     if (orders.length === 0) return;
     const sorted = [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
-    const [released]: [{ status: NotificationStatus }[], number] = await manager.query(
-      `UPDATE notifications n
-          SET status = CASE WHEN o.send THEN 'PENDING' ELSE 'CANCELLED' END
-         FROM unnest($2::text[], $3::boolean[]) AS o(order_id, send)
-        WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'
-        RETURNING n.status`,
+    const [released]: [{ status: NotificationStatus }[], number] = await runPrepared(
+      manager,
+      RELEASE_HELD,
       [stage, sorted.map((o) => o.orderId), sorted.map((o) => o.send)],
     );
     if (released.some((row) => row.status === 'PENDING')) noteQueued(manager);
@@ -203,30 +251,14 @@ export class NotificationRepository {
       orderIds?: string[];
     },
   ): Promise<NotificationEntity[]> {
-    const [rows]: [NotificationRow[], number] = await manager.query(
-      `UPDATE notifications n
-          SET status = 'SENDING', claimed_by = $2, claimed_at = $1, lease_until = $3,
-              attempts = n.attempts + 1
-        WHERE n.id IN (
-          SELECT q.id FROM notifications q
-           WHERE ((q.status = 'PENDING' AND q.next_attempt_at <= $1)
-                  OR (q.status = 'SENDING' AND q.lease_until < $1))
-             AND q.id <> ALL($5::uuid[])
-             AND ($6::text[] IS NULL OR q.order_id = ANY($6::text[]))
-             AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
-           ORDER BY q.next_attempt_at
-           LIMIT $4
-           FOR UPDATE SKIP LOCKED)
-        RETURNING n.*`,
-      [
-        claim.now,
-        claim.owner,
-        new Date(claim.now.getTime() + claim.leaseMs),
-        claim.limit,
-        claim.excluding,
-        claim.orderIds ?? null,
-      ],
-    );
+    const [rows]: [NotificationRow[], number] = await runPrepared(manager, CLAIM_DUE, [
+      claim.now,
+      claim.owner,
+      new Date(claim.now.getTime() + claim.leaseMs),
+      claim.limit,
+      claim.excluding,
+      claim.orderIds ?? null,
+    ]);
     return rows.map(toEntity);
   }
 
@@ -238,11 +270,11 @@ export class NotificationRepository {
     leaseUntil: Date,
   ): Promise<number> {
     if (ids.length === 0) return 0;
-    const [, count]: [unknown, number] = await manager.query(
-      `UPDATE notifications SET lease_until = $3
-        WHERE id = ANY($1::uuid[]) AND status = 'SENDING' AND claimed_by = $2`,
-      [ids, owner, leaseUntil],
-    );
+    const [, count]: [unknown, number] = await runPrepared(manager, RENEW_LEASES, [
+      ids,
+      owner,
+      leaseUntil,
+    ]);
     return count;
   }
 
@@ -257,23 +289,13 @@ export class NotificationRepository {
   ): Promise<Set<string>> {
     if (sent.length === 0) return new Set();
     const sorted = [...sent].sort((a, b) => (a.claim.id < b.claim.id ? -1 : 1));
-    const [rows]: [{ id: string }[], number] = await manager.query(
-      `UPDATE notifications n
-          SET status = 'SENT', message_id = s.message_id, sent_at = $5, last_error = NULL,
-              lease_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
-           AS s(id, owner, claimed_at, message_id)
-        WHERE n.id = s.id AND n.status = 'SENDING' AND n.claimed_by = s.owner
-          AND n.claimed_at = s.claimed_at
-        RETURNING n.id`,
-      [
-        sorted.map((s) => s.claim.id),
-        sorted.map((s) => s.claim.owner),
-        sorted.map((s) => s.claim.claimedAt),
-        sorted.map((s) => s.messageId),
-        now,
-      ],
-    );
+    const [rows]: [{ id: string }[], number] = await runPrepared(manager, MARK_SENT, [
+      sorted.map((s) => s.claim.id),
+      sorted.map((s) => s.claim.owner),
+      sorted.map((s) => s.claim.claimedAt),
+      sorted.map((s) => s.messageId),
+      now,
+    ]);
     return new Set(rows.map((row) => row.id));
   }
 
@@ -284,14 +306,11 @@ export class NotificationRepository {
   async release(manager: EntityManager, claims: EmailClaim[]): Promise<void> {
     if (claims.length === 0) return;
     const sorted = [...claims].sort((a, b) => (a.id < b.id ? -1 : 1));
-    await manager.query(
-      `UPDATE notifications n
-          SET status = 'PENDING', lease_until = NULL, attempts = n.attempts - 1
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(id, owner, claimed_at)
-        WHERE n.id = c.id AND n.status = 'SENDING' AND n.claimed_by = c.owner
-          AND n.claimed_at = c.claimed_at`,
-      [sorted.map((c) => c.id), sorted.map((c) => c.owner), sorted.map((c) => c.claimedAt)],
-    );
+    await runPrepared(manager, RELEASE_CLAIMS, [
+      sorted.map((c) => c.id),
+      sorted.map((c) => c.owner),
+      sorted.map((c) => c.claimedAt),
+    ]);
   }
 
   async markRetry(

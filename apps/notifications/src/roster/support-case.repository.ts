@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { PersonalDataCipher } from '@app/platform';
+import { PersonalDataCipher, preparedStatement, runPrepared } from '@app/platform';
 import { ContactLoad } from './contact-balancing';
 
 export interface SupportContact {
@@ -61,6 +61,50 @@ interface ContactLoadRow {
   open_cases: number;
 }
 
+const ROSTER = preparedStatement(
+  `SELECT c.contact_id, c.name, c.email, c.region,
+        (SELECT count(*) FROM support_cases s
+          WHERE s.contact_id = c.contact_id AND s.closed_at IS NULL)::int AS open_cases
+   FROM support_contacts c ORDER BY c.region, c.name`,
+);
+
+const OPEN_CASES = preparedStatement(
+  `INSERT INTO support_cases
+     (order_id, account_id, region, contact_id, customer_name_enc, customer_email_enc,
+      paid_amount_minor, paid_currency, add_ons, opened_at, closed_at)
+   SELECT c.order_id, c.account_id, c.region, c.contact_id, c.name_enc, c.email_enc,
+          c.amount_minor, c.currency,
+          ARRAY(SELECT jsonb_array_elements_text(c.add_ons)), $10::timestamptz, NULL
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::bigint[], $8::text[], $9::jsonb[])
+       WITH ORDINALITY AS c(order_id, account_id, region, contact_id, name_enc, email_enc,
+                            amount_minor, currency, add_ons, n)
+    ORDER BY c.n
+   ON CONFLICT DO NOTHING RETURNING order_id`,
+);
+
+const CLOSE_CASES = preparedStatement(
+  `UPDATE support_cases SET closed_at = $2
+   WHERE order_id = ANY($1::text[]) AND closed_at IS NULL`,
+);
+
+const ADD_ONS_OF = preparedStatement(
+  `SELECT order_id, add_ons FROM support_cases WHERE order_id = ANY($1::text[])`,
+);
+
+const EXISTING_CASES = preparedStatement(
+  `SELECT order_id FROM support_cases WHERE order_id = ANY($1::text[])`,
+);
+
+const FIND_CASES = preparedStatement(
+  `SELECT s.order_id, s.account_id, s.region, s.add_ons, s.paid_amount_minor, s.paid_currency,
+         s.customer_name_enc, s.customer_email_enc, s.opened_at, s.closed_at,
+         c.contact_id, c.name AS contact_name, c.email AS contact_email,
+         c.region AS contact_region
+    FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
+   WHERE s.order_id = ANY($1::text[])`,
+);
+
 /** The roster and the cases assigned to it. */
 @Injectable()
 export class SupportCaseRepository {
@@ -68,12 +112,7 @@ export class SupportCaseRepository {
 
   /** Every contact with their open cases, by region then name. */
   async roster(manager: EntityManager): Promise<ContactWithLoad[]> {
-    const rows: ContactLoadRow[] = await manager.query(
-      `SELECT c.contact_id, c.name, c.email, c.region,
-              (SELECT count(*) FROM support_cases s
-                WHERE s.contact_id = c.contact_id AND s.closed_at IS NULL)::int AS open_cases
-         FROM support_contacts c ORDER BY c.region, c.name`,
-    );
+    const rows: ContactLoadRow[] = await runPrepared(manager, ROSTER, []);
     return rows.map((row) => ({
       contactId: row.contact_id,
       name: row.name,
@@ -94,76 +133,46 @@ export class SupportCaseRepository {
   ): Promise<Set<string>> {
     if (cases.length === 0) return new Set();
     const sorted = [...cases].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
-    const rows: { order_id: string }[] = await manager.query(
-      `INSERT INTO support_cases
-         (order_id, account_id, region, contact_id, customer_name_enc, customer_email_enc,
-          paid_amount_minor, paid_currency, add_ons, opened_at, closed_at)
-       SELECT c.order_id, c.account_id, c.region, c.contact_id, c.name_enc, c.email_enc,
-              c.amount_minor, c.currency,
-              ARRAY(SELECT jsonb_array_elements_text(c.add_ons)), $10::timestamptz, NULL
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                     $7::bigint[], $8::text[], $9::jsonb[])
-           WITH ORDINALITY AS c(order_id, account_id, region, contact_id, name_enc, email_enc,
-                                amount_minor, currency, add_ons, n)
-        ORDER BY c.n
-       ON CONFLICT DO NOTHING RETURNING order_id`,
-      [
-        sorted.map((c) => c.orderId),
-        sorted.map((c) => c.accountId),
-        sorted.map((c) => c.region),
-        sorted.map((c) => c.contactId),
-        sorted.map((c) => this.cipher.encrypt(c.customer.name)),
-        sorted.map((c) => this.cipher.encrypt(c.customer.email)),
-        sorted.map((c) => c.paid.amountMinor),
-        sorted.map((c) => c.paid.currency),
-        sorted.map((c) => JSON.stringify(c.addOns)),
-        openedAt,
-      ],
-    );
+    const rows: { order_id: string }[] = await runPrepared(manager, OPEN_CASES, [
+      sorted.map((c) => c.orderId),
+      sorted.map((c) => c.accountId),
+      sorted.map((c) => c.region),
+      sorted.map((c) => c.contactId),
+      sorted.map((c) => this.cipher.encrypt(c.customer.name)),
+      sorted.map((c) => this.cipher.encrypt(c.customer.email)),
+      sorted.map((c) => c.paid.amountMinor),
+      sorted.map((c) => c.paid.currency),
+      sorted.map((c) => JSON.stringify(c.addOns)),
+      openedAt,
+    ]);
     return new Set(rows.map((row) => row.order_id));
   }
 
   /** Closes these orders' cases once (their sagas ended); later calls change nothing. */
   async closeMany(manager: EntityManager, orderIds: string[], at: Date): Promise<void> {
     if (orderIds.length === 0) return;
-    await manager.query(
-      `UPDATE support_cases SET closed_at = $2
-        WHERE order_id = ANY($1::text[]) AND closed_at IS NULL`,
-      [[...orderIds].sort(), at],
-    );
+    await runPrepared(manager, CLOSE_CASES, [[...orderIds].sort(), at]);
   }
 
   /** The add-ons each known order bought (orders not known yet are absent). */
   async addOnsOf(manager: EntityManager, orderIds: string[]): Promise<Map<string, string[]>> {
     if (orderIds.length === 0) return new Map();
-    const rows: { order_id: string; add_ons: string[] }[] = await manager.query(
-      `SELECT order_id, add_ons FROM support_cases WHERE order_id = ANY($1::text[])`,
-      [orderIds],
-    );
+    const rows: { order_id: string; add_ons: string[] }[] = await runPrepared(manager, ADD_ONS_OF, [
+      orderIds,
+    ]);
     return new Map(rows.map((row) => [row.order_id, row.add_ons]));
   }
 
   /** Which of these orders have a case. */
   async existing(manager: EntityManager, orderIds: string[]): Promise<Set<string>> {
     if (orderIds.length === 0) return new Set();
-    const rows: { order_id: string }[] = await manager.query(
-      `SELECT order_id FROM support_cases WHERE order_id = ANY($1::text[])`,
-      [orderIds],
-    );
+    const rows: { order_id: string }[] = await runPrepared(manager, EXISTING_CASES, [orderIds]);
     return new Set(rows.map((row) => row.order_id));
   }
 
   /** The cases of these orders with their contacts, by order id (orders without one are absent). */
   async findMany(manager: EntityManager, orderIds: string[]): Promise<Map<string, SupportCase>> {
-    const rows: SupportCaseRow[] = await manager.query(
-      `SELECT s.order_id, s.account_id, s.region, s.add_ons, s.paid_amount_minor, s.paid_currency,
-              s.customer_name_enc, s.customer_email_enc, s.opened_at, s.closed_at,
-              c.contact_id, c.name AS contact_name, c.email AS contact_email,
-              c.region AS contact_region
-         FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
-        WHERE s.order_id = ANY($1::text[])`,
-      [orderIds],
-    );
+    const rows: SupportCaseRow[] = await runPrepared(manager, FIND_CASES, [orderIds]);
     return new Map(
       rows.map((row) => [
         row.order_id,

@@ -1,3 +1,4 @@
+import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReactivationEntity } from './reactivation.entity';
@@ -39,6 +40,68 @@ export interface RecordedStage {
   details: Record<string, unknown>;
 }
 
+// "previous" reads the summaries as they were before this statement (same snapshot).
+const RECORD_MOVING_STAGES = preparedStatement(
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                          $6::text[], $7::text[], $8::int[], $9::timestamptz[],
+                          $10::timestamptz[], $11::timestamptz[])
+       WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, rank,
+                            window_ends_at, review_deadline, stall_deadline, n)
+   ),
+   recorded AS (
+     INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+     SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
+     ON CONFLICT (order_id, event_id) DO NOTHING
+     RETURNING order_id
+   ),
+   previous AS (
+     SELECT order_id, progress_at FROM reactivations
+      WHERE order_id IN (SELECT order_id FROM input)
+   )
+   INSERT INTO reactivations AS r
+     (order_id, account_id, status, progress_rank, progress_stage, progress_at,
+      window_ends_at, review_deadline, stall_deadline, updated_at)
+   SELECT i.order_id, i.account_id, i.status, i.rank, i.stage, i.at,
+          i.window_ends_at, i.review_deadline, i.stall_deadline, $12::timestamptz
+     FROM input i JOIN recorded USING (order_id)
+    ORDER BY i.n
+   ON CONFLICT (order_id) DO UPDATE SET
+     status = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.status ELSE r.status END,
+     progress_stage = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_stage ELSE r.progress_stage END,
+     progress_at = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_at ELSE r.progress_at END,
+     stall_deadline = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.stall_deadline ELSE r.stall_deadline END,
+     progress_rank = GREATEST(r.progress_rank, EXCLUDED.progress_rank),
+     window_ends_at = COALESCE(r.window_ends_at, EXCLUDED.window_ends_at),
+     review_deadline = COALESCE(EXCLUDED.review_deadline, r.review_deadline),
+     updated_at = EXCLUDED.updated_at
+   RETURNING r.order_id, r.progress_stage, r.progress_at, r.window_ends_at, r.review_deadline,
+             r.stall_deadline,
+             (SELECT p.progress_at FROM previous p WHERE p.order_id = r.order_id)
+               AS previous_progress_at`,
+);
+
+const RECORD_SIDE_STAGES = preparedStatement(
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                          $6::text[], $7::text[])
+       WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, n)
+   ),
+   recorded AS (
+     INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+     SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
+     ON CONFLICT (order_id, event_id) DO NOTHING
+     RETURNING order_id
+   ),
+   summary AS (
+     INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
+     SELECT i.order_id, i.account_id, i.status, 0, $8::timestamptz
+       FROM input i JOIN recorded USING (order_id) ORDER BY i.n
+     ON CONFLICT (order_id) DO NOTHING
+   )
+   SELECT order_id FROM recorded`,
+);
+
 /** Orders' timelines and the summary of where each saga stands. */
 @Injectable()
 export class TimelineRepository {
@@ -72,45 +135,9 @@ export class TimelineRepository {
     const progress = new Map<string, MergedProgress>();
     const sideRecorded = new Set<string>();
     if (moving.length > 0) {
-      const rows: (MergedProgressRow & { order_id: string })[] = await manager.query(
-        // "previous" reads the summaries as they were before this statement (same snapshot).
-        `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                                $6::text[], $7::text[], $8::int[], $9::timestamptz[],
-                                $10::timestamptz[], $11::timestamptz[])
-             WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, rank,
-                                  window_ends_at, review_deadline, stall_deadline, n)
-         ),
-         recorded AS (
-           INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-           SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
-           ON CONFLICT (order_id, event_id) DO NOTHING
-           RETURNING order_id
-         ),
-         previous AS (
-           SELECT order_id, progress_at FROM reactivations
-            WHERE order_id IN (SELECT order_id FROM input)
-         )
-         INSERT INTO reactivations AS r
-           (order_id, account_id, status, progress_rank, progress_stage, progress_at,
-            window_ends_at, review_deadline, stall_deadline, updated_at)
-         SELECT i.order_id, i.account_id, i.status, i.rank, i.stage, i.at,
-                i.window_ends_at, i.review_deadline, i.stall_deadline, $12::timestamptz
-           FROM input i JOIN recorded USING (order_id)
-          ORDER BY i.n
-         ON CONFLICT (order_id) DO UPDATE SET
-           status = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.status ELSE r.status END,
-           progress_stage = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_stage ELSE r.progress_stage END,
-           progress_at = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.progress_at ELSE r.progress_at END,
-           stall_deadline = CASE WHEN EXCLUDED.progress_rank > r.progress_rank THEN EXCLUDED.stall_deadline ELSE r.stall_deadline END,
-           progress_rank = GREATEST(r.progress_rank, EXCLUDED.progress_rank),
-           window_ends_at = COALESCE(r.window_ends_at, EXCLUDED.window_ends_at),
-           review_deadline = COALESCE(EXCLUDED.review_deadline, r.review_deadline),
-           updated_at = EXCLUDED.updated_at
-         RETURNING r.order_id, r.progress_stage, r.progress_at, r.window_ends_at, r.review_deadline,
-                   r.stall_deadline,
-                   (SELECT p.progress_at FROM previous p WHERE p.order_id = r.order_id)
-                     AS previous_progress_at`,
+      const rows: (MergedProgressRow & { order_id: string })[] = await runPrepared(
+        manager,
+        RECORD_MOVING_STAGES,
         [
           moving.map((s) => s.stage.orderId),
           moving.map((s) => s.stage.accountId),
@@ -138,36 +165,16 @@ export class TimelineRepository {
       }
     }
     if (side.length > 0) {
-      const rows: { order_id: string }[] = await manager.query(
-        `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                                $6::text[], $7::text[])
-             WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, n)
-         ),
-         recorded AS (
-           INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-           SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
-           ON CONFLICT (order_id, event_id) DO NOTHING
-           RETURNING order_id
-         ),
-         summary AS (
-           INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
-           SELECT i.order_id, i.account_id, i.status, 0, $8::timestamptz
-             FROM input i JOIN recorded USING (order_id) ORDER BY i.n
-           ON CONFLICT (order_id) DO NOTHING
-         )
-         SELECT order_id FROM recorded`,
-        [
-          side.map((s) => s.stage.orderId),
-          side.map((s) => s.stage.accountId),
-          side.map((s) => s.stage.eventId),
-          side.map((s) => s.stage.stage),
-          side.map((s) => s.stage.at),
-          side.map((s) => JSON.stringify(s.stage.details)),
-          side.map((s) => s.effect.status),
-          now,
-        ],
-      );
+      const rows: { order_id: string }[] = await runPrepared(manager, RECORD_SIDE_STAGES, [
+        side.map((s) => s.stage.orderId),
+        side.map((s) => s.stage.accountId),
+        side.map((s) => s.stage.eventId),
+        side.map((s) => s.stage.stage),
+        side.map((s) => s.stage.at),
+        side.map((s) => JSON.stringify(s.stage.details)),
+        side.map((s) => s.effect.status),
+        now,
+      ]);
       for (const row of rows) sideRecorded.add(row.order_id);
     }
     return { progress, sideRecorded };
