@@ -1,6 +1,5 @@
 export * from './config';
 export * from './database';
-export * from './prepared-statement';
 export * from './messaging-options';
 export * from './bootstrap';
 export * from './http/http-error.filter';

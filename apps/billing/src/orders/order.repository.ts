@@ -1,10 +1,5 @@
-import {
-  affected,
-  PersonalDataCipher,
-  preparedStatement,
-  returned,
-  runPrepared,
-} from '@app/platform';
+import { preparedStatement, runPrepared } from '@app/messaging';
+import { affected, PersonalDataCipher, returned } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Quote } from '../quotes/quote';

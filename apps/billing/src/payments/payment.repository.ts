@@ -1,4 +1,4 @@
-import { preparedStatement, runPrepared } from '@app/platform';
+import { preparedStatement, runPrepared } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Payment, PaymentFailure } from './payment';

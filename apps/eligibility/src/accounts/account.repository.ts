@@ -1,5 +1,5 @@
+import { preparedStatement, runPrepared } from '@app/messaging';
 import { AccountSnapshot, AccountStatus } from '@app/contracts';
-import { preparedStatement, runPrepared } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Account, AccountContract, AccountHold, AccountLicense } from './account.model';

@@ -1,6 +1,6 @@
 import { ReasonCode } from '@app/contracts';
-import { TransientError } from '@app/messaging';
-import { preparedStatement, returned, runPrepared } from '@app/platform';
+import { preparedStatement, runPrepared, TransientError } from '@app/messaging';
+import { returned } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CaseDecision } from '../reviews/reviewed-cases';

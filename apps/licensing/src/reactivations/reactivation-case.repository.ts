@@ -1,7 +1,8 @@
+import { preparedStatement, runPrepared } from '@app/messaging';
 import { ReasonCode } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { affected, preparedStatement, returned, runPrepared } from '@app/platform';
+import { affected, returned } from '@app/platform';
 import { ReactivationCaseEntity, ReactivationCaseState } from './reactivation-case.entity';
 
 export interface CaseOutcome {

@@ -1,7 +1,7 @@
+import { preparedStatement, runPrepared } from '@app/messaging';
 import { AccountStatus } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { preparedStatement, runPrepared } from '@app/platform';
 import { GrantedEntitlement } from '../fingerprint/contract-terms.fingerprint';
 import { AccountEntity } from './account.entity';
 import { ContractEntitlementEntity } from './contract-entitlement.entity';

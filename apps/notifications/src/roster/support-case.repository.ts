@@ -1,6 +1,7 @@
+import { preparedStatement, runPrepared } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { PersonalDataCipher, preparedStatement, runPrepared } from '@app/platform';
+import { PersonalDataCipher } from '@app/platform';
 import { ContactLoad } from './contact-balancing';
 
 export interface SupportContact {

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedStatement, runPrepared } from '../persistence/prepared-statement';
 
 /** A key to consume once: an event id, or a record's dead-letter key (dead-letter.ts). */
 export interface InboxEntry {
@@ -6,6 +7,12 @@ export interface InboxEntry {
   eventType: string | null;
   topic: string;
 }
+
+const CLAIM_INBOX = preparedStatement(
+  `INSERT INTO inbox_events (event_id, event_type, topic)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+   ON CONFLICT DO NOTHING RETURNING event_id`,
+);
 
 /**
  * Records the keys in the inbox, in the caller's transaction; returns those not seen before (a
@@ -16,11 +23,10 @@ export async function claimInbox(
   entries: readonly InboxEntry[],
 ): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
-  const rows: { event_id: string }[] = await manager.query(
-    `INSERT INTO inbox_events (event_id, event_type, topic)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT DO NOTHING RETURNING event_id`,
-    [entries.map((e) => e.key), entries.map((e) => e.eventType), entries.map((e) => e.topic)],
-  );
+  const rows: { event_id: string }[] = await runPrepared(manager, CLAIM_INBOX, [
+    entries.map((e) => e.key),
+    entries.map((e) => e.eventType),
+    entries.map((e) => e.topic),
+  ]);
   return new Set(rows.map((row) => row.event_id));
 }

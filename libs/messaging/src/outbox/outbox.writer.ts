@@ -1,6 +1,19 @@
 import { EntityManager } from 'typeorm';
 import { encodeHeaders } from './outbox-headers';
+import { preparedStatement, runPrepared } from '../persistence/prepared-statement';
 import { OutboxMessage } from './outbox-message';
+
+const WRITE_OUTBOX = preparedStatement(
+  `INSERT INTO outbox_messages (topic, message_key, payload, headers, event_type)
+   SELECT topic,
+          substring($3::bytea FROM key_at FOR payload_at - key_at),
+          substring($3::bytea FROM payload_at FOR headers_at - payload_at),
+          substring($3::bytea FROM headers_at FOR end_at - headers_at),
+          event_type
+     FROM unnest($1::text[], $2::text[], $4::int[], $5::int[], $6::int[], $7::int[])
+       WITH ORDINALITY AS m(topic, event_type, key_at, payload_at, headers_at, end_at, n)
+    ORDER BY n`,
+);
 
 /**
  * Writes a transaction's outgoing messages in one statement, in the order they were published.
@@ -31,24 +44,13 @@ export async function writeOutbox(
     endAt.push((at += headers.length));
     parts.push(key, m.payload, headers);
   }
-  await manager.query(
-    `INSERT INTO outbox_messages (topic, message_key, payload, headers, event_type)
-     SELECT topic,
-            substring($3::bytea FROM key_at FOR payload_at - key_at),
-            substring($3::bytea FROM payload_at FOR headers_at - payload_at),
-            substring($3::bytea FROM headers_at FOR end_at - headers_at),
-            event_type
-       FROM unnest($1::text[], $2::text[], $4::int[], $5::int[], $6::int[], $7::int[])
-         WITH ORDINALITY AS m(topic, event_type, key_at, payload_at, headers_at, end_at, n)
-      ORDER BY n`,
-    [
-      messages.map((m) => m.topic),
-      messages.map((m) => m.eventType),
-      Buffer.concat(parts, at - 1),
-      keyAt,
-      payloadAt,
-      headersAt,
-      endAt,
-    ],
-  );
+  await runPrepared(manager, WRITE_OUTBOX, [
+    messages.map((m) => m.topic),
+    messages.map((m) => m.eventType),
+    Buffer.concat(parts, at - 1),
+    keyAt,
+    payloadAt,
+    headersAt,
+    endAt,
+  ]);
 }
