@@ -40,6 +40,14 @@ export interface RecordedStage {
   details: Record<string, unknown>;
 }
 
+/** Of `input`'s stages, those new to their timelines are written; their orders are `recorded`. */
+const RECORD_NEW_STAGES = `recorded AS (
+     INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
+     SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
+     ON CONFLICT (order_id, event_id) DO NOTHING
+     RETURNING order_id
+   )`;
+
 // "previous" reads the summaries as they were before this statement (same snapshot).
 const RECORD_MOVING_STAGES = preparedStatement(
   `WITH input AS (
@@ -49,12 +57,7 @@ const RECORD_MOVING_STAGES = preparedStatement(
        WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, rank,
                             window_ends_at, review_deadline, stall_deadline, n)
    ),
-   recorded AS (
-     INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-     SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
-     ON CONFLICT (order_id, event_id) DO NOTHING
-     RETURNING order_id
-   ),
+   ${RECORD_NEW_STAGES},
    previous AS (
      SELECT order_id, progress_at FROM reactivations
       WHERE order_id IN (SELECT order_id FROM input)
@@ -87,12 +90,7 @@ const RECORD_SIDE_STAGES = preparedStatement(
                           $6::text[], $7::text[])
        WITH ORDINALITY AS i(order_id, account_id, event_id, stage, at, details, status, n)
    ),
-   recorded AS (
-     INSERT INTO timeline_stages (order_id, event_id, stage, at, details)
-     SELECT order_id, event_id, stage, at, details::jsonb FROM input ORDER BY n
-     ON CONFLICT (order_id, event_id) DO NOTHING
-     RETURNING order_id
-   ),
+   ${RECORD_NEW_STAGES},
    summary AS (
      INSERT INTO reactivations (order_id, account_id, status, progress_rank, updated_at)
      SELECT i.order_id, i.account_id, i.status, 0, $8::timestamptz
