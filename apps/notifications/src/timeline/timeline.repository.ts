@@ -100,6 +100,19 @@ const RECORD_SIDE_STAGES = preparedStatement(
    SELECT order_id FROM recorded`,
 );
 
+/** The columns $1–$7 of `input` in both statements: the stages themselves and their status. */
+function stageColumns(stages: StageToRecord[]): unknown[][] {
+  return [
+    stages.map((s) => s.stage.orderId),
+    stages.map((s) => s.stage.accountId),
+    stages.map((s) => s.stage.eventId),
+    stages.map((s) => s.stage.stage),
+    stages.map((s) => s.stage.at),
+    stages.map((s) => JSON.stringify(s.stage.details)),
+    stages.map((s) => s.effect.status),
+  ];
+}
+
 /** Orders' timelines and the summary of where each saga stands. */
 @Injectable()
 export class TimelineRepository {
@@ -137,13 +150,7 @@ export class TimelineRepository {
         manager,
         RECORD_MOVING_STAGES,
         [
-          moving.map((s) => s.stage.orderId),
-          moving.map((s) => s.stage.accountId),
-          moving.map((s) => s.stage.eventId),
-          moving.map((s) => s.stage.stage),
-          moving.map((s) => s.stage.at),
-          moving.map((s) => JSON.stringify(s.stage.details)),
-          moving.map((s) => s.effect.status),
+          ...stageColumns(moving),
           moving.map((s) => s.effect.rank),
           moving.map((s) => s.effect.windowEndsAt ?? null),
           moving.map((s) => s.effect.reviewDeadline ?? null),
@@ -164,13 +171,7 @@ export class TimelineRepository {
     }
     if (side.length > 0) {
       const rows: { order_id: string }[] = await runPrepared(manager, RECORD_SIDE_STAGES, [
-        side.map((s) => s.stage.orderId),
-        side.map((s) => s.stage.accountId),
-        side.map((s) => s.stage.eventId),
-        side.map((s) => s.stage.stage),
-        side.map((s) => s.stage.at),
-        side.map((s) => JSON.stringify(s.stage.details)),
-        side.map((s) => s.effect.status),
+        ...stageColumns(side),
         now,
       ]);
       for (const row of rows) sideRecorded.add(row.order_id);
