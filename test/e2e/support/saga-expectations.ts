@@ -107,11 +107,19 @@ export async function expectFulfilled(
       expected.entitlements.map((e) => e.code).sort(),
     );
   }
-  const reactivated = driver.eventsOn<{ licenseId: string }>(Topics.LicensingActivations, order.id);
-  expect(reactivated.map((e) => e.type)).toEqual(
-    expected.licenseIds.map(() => 'LicenseReactivated'),
-  );
-  expect(reactivated.map((e) => e.data.licenseId).sort()).toEqual([...expected.licenseIds].sort());
+  // The activations topic is read on its own too, and is not part of the story: wait for it.
+  await eventually(async () => {
+    const reactivated = driver.eventsOn<{ licenseId: string }>(
+      Topics.LicensingActivations,
+      order.id,
+    );
+    expect(reactivated.map((e) => e.type)).toEqual(
+      expected.licenseIds.map(() => 'LicenseReactivated'),
+    );
+    expect(reactivated.map((e) => e.data.licenseId).sort()).toEqual(
+      [...expected.licenseIds].sort(),
+    );
+  }, 15_000);
   expect(driver.refundRequestsOf(order.id)).toEqual([]);
 
   // Notifications assigns the contact on its own time: the saga may have ended before.
@@ -163,11 +171,15 @@ export async function expectRefunded(
   expect(refunded.refundId).toBe(refunds[0].refundId);
   expect(refunded.amount).toEqual(order.amount);
   expect(refunded.reasons).toEqual(expected.reasons);
-  expect(
-    driver
-      .eventsOn<{ licenseId: string }>(Topics.LicensingActivations, order.id)
-      .map((e) => [e.type, e.data.licenseId]),
-  ).toEqual(expected.activations ?? []);
+  await eventually(
+    async () =>
+      expect(
+        driver
+          .eventsOn<{ licenseId: string }>(Topics.LicensingActivations, order.id)
+          .map((e) => [e.type, e.data.licenseId]),
+      ).toEqual(expected.activations ?? []),
+    15_000,
+  );
 
   if (expected.mails.length === 0) return;
   // Notifications assigns the contact on its own time: the saga may have ended before.
