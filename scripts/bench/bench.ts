@@ -15,12 +15,18 @@
  * settings only: the relays produce with acks=all, the broker fsyncs every append (kafka.sh),
  * PostgreSQL runs with fsync and synchronous_commit on (checked and reported).
  */
-import { createTestDatabase, createTestTopics, startService } from '@app/testing';
+import {
+  createTestDatabase,
+  createTestTopics,
+  startService,
+  testInfrastructure,
+} from '@app/testing';
 import { Command, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
+  brokerPid,
   durableSettings,
   ensureBroker,
   Options,
@@ -30,7 +36,7 @@ import {
   serviceEnvOverrides,
   Settings,
 } from './bench-common';
-import { ProcessSampler } from './process-sampler';
+import { BackendCpu, machineBusySeconds, ProcessSampler } from './process-sampler';
 import { runSagas, SagaResult } from './saga-run';
 
 const PROBE = 'dist/libs/testing/src/probe/probe.js';
@@ -103,18 +109,25 @@ async function runRuntime(
           { ...common, DATABASE_URL: consumerDb },
           { entry: NAIVE },
         );
-  const sampler = new ProcessSampler(
-    new Map([
-      ['producer', producer.pid],
-      [consumerKind === 'runtime' ? 'consumer' : 'naive-consumer', consumer.pid],
-    ]),
-  );
+  const processes = new Map([
+    ['producer', producer.pid],
+    [consumerKind === 'runtime' ? 'consumer' : 'naive-consumer', consumer.pid],
+  ]);
+  const broker = brokerPid();
+  if (broker) processes.set('kafka-broker', broker);
+  const sampler = new ProcessSampler(processes);
   sampler.start();
+  const backends = new BackendCpu(
+    testInfrastructure().postgresAdminUrl,
+    [producerDb, consumerDb].map((url) => new URL(url).pathname.slice(1)),
+  );
   try {
     // Both consumers report ready only once in their group (the runtime's readiness; the naive
     // one's after Nest's ServerKafka awaited kafkajs's run, which joins): timing starts at the
     // emit, not at the join.
+    await backends.mark();
     sampler.mark();
+    const machineBefore = machineBusySeconds();
     if (process.env.BENCH_MARK_SIGNAL) {
       // A profiler preloaded through BENCH_NODE_OPTIONS starts on this signal.
       for (const pid of [producer.pid, consumer.pid])
@@ -137,6 +150,9 @@ async function runRuntime(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = sampler.cpuSinceMark();
+    cpuSeconds['postgres (run databases)'] = await backends.sinceMark();
+    cpuSeconds.machine = round(machineBusySeconds() - machineBefore, 2);
     if (process.env.BENCH_PROFILE_SIGNAL) {
       for (const pid of [producer.pid, consumer.pid])
         process.kill(pid, process.env.BENCH_PROFILE_SIGNAL);
@@ -151,7 +167,7 @@ async function runRuntime(
       seconds: round(seconds, 2),
       eventsPerSecond: round(handled / seconds, 1),
       peakRssMb: sampler.peakRss(),
-      cpuSeconds: sampler.cpuSinceMark(),
+      cpuSeconds,
       settings,
       at: new Date().toISOString(),
     };

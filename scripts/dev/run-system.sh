@@ -65,9 +65,8 @@ else
   log "mailbox started (pid $(cat "$RUN_DIR/mailbox.pid"))"
 fi
 
-# --max-semi-space-size=8 --max-old-space-size=256: the heap V8 keeps, bounded as in
-# docker/entrypoint.sh and libs/testing (SERVICE_NODE_FLAGS); see docs/performance.md, sessions 4
-# and 7.
+# Each service runs with its node flags (V8's heap sizes) from package.json, as in
+# docker/entrypoint.sh and libs/testing: libs/platform/src/node-flags.ts says why.
 for svc in "${SERVICES[@]}"; do
   port="${PORTS[$svc]}"
   if pid="$(running_pid "$svc" "dist/apps/$svc/src/main.js")"; then
@@ -78,8 +77,10 @@ for svc in "${SERVICES[@]}"; do
     log "port $port is taken by another process, so $svc cannot start; free it (ss -ltnp | grep :$port)"
     exit 1
   fi
+  flags="$(node dist/libs/platform/src/node-flags.js "$svc")"
+  # shellcheck disable=SC2086 # the flags are words
   HTTP_PORT="$port" DATABASE_URL="postgres://postgres@127.0.0.1:5432/reactivation_$svc" \
-    start_process "$svc" node --max-semi-space-size=8 --max-old-space-size=256 "dist/apps/$svc/src/main.js"
+    start_process "$svc" node $flags "dist/apps/$svc/src/main.js"
   log "$svc started (pid $(cat "$RUN_DIR/$svc.pid")) on :$port, log .cache/run/$svc.log"
 done
 

@@ -14,3 +14,4 @@ export * from './periodic-task';
 export * from './raw-query-result';
 export * from './bigint.transformer';
 export * from './statement-counter';
+export * from './node-flags';

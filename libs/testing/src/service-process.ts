@@ -1,28 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { nodeFlagsOf, packageRoot } from '@app/platform';
 import { testInfrastructure } from './infrastructure';
 import { TEST_PII_KEY } from './personal-data';
 
-/**
- * How every service process runs, as docker/entrypoint.sh and scripts/dev/run-system.sh run it:
- * a young generation of 2 × 8 MB instead of V8's 2 × 16 MB (peak RSS 300–332 -> 201–237 MB at a
- * 2,000-saga flood, same CPU: docs/performance.md, session 4), and an old generation of at most
- * 256 MB, which makes V8 collect before its heap grows far past what is live (36 MB in
- * notifications at 500 sagas/s; its peak RSS was 201–304 MB from run to run without it, 145 and
- * 166 MB in two runs with it: docs/performance.md, session 7).
- */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=256'];
-
 /** The repository root, from the sources (jest) or from their build in dist/ (the benchmark). */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) && dir !== dirname(dir)) dir = dirname(dir);
-  return dir;
-}
-
-const ROOT = repositoryRoot();
+const ROOT = packageRoot();
 export const TEST_LOG_DIR = join(ROOT, '.cache', 'test-logs');
 export const TEST_OPS_TOKEN = 'test-ops-token';
 export const TEST_SUPPORT_TOKEN = 'test-support-token';
@@ -123,7 +108,7 @@ export async function startService(
   const logFile = join(TEST_LOG_DIR, `${name}-${fullEnv.KAFKA_TOPIC_PREFIX}${port}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const entry = options.entry ?? `dist/apps/${name}/src/main.js`;
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, entry)], {
+  const child = spawn(process.execPath, [...nodeFlagsOf(name), join(ROOT, entry)], {
     cwd: ROOT,
     // NODE_OPTIONS passes through, e.g. for --cpu-prof or --trace-deprecation.
     env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...fullEnv },

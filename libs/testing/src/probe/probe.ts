@@ -213,6 +213,9 @@ class ProbeEmitter {
   }
 }
 
+/** The probe's one customer, sealed once (each order carries the same sealed value). */
+const PROBE_CUSTOMER = sealedCustomer({ name: 'Probe Customer', email: 'probe@example.test' });
+
 export function probeOrderPaid(orderId: string, accountId: string, now: Date): OrderPaid {
   return {
     orderId,
@@ -222,7 +225,7 @@ export function probeOrderPaid(orderId: string, accountId: string, now: Date): O
     licenseIds: ['lic-1'],
     amount: { amountMinor: 4900, currency: 'EUR' },
     addOns: [],
-    customer: sealedCustomer({ name: 'Probe Customer', email: 'probe@example.test' }),
+    customer: PROBE_CUSTOMER,
     paidAt: now.toISOString(),
   };
 }
