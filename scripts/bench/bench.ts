@@ -18,6 +18,7 @@
 import {
   createTestDatabase,
   createTestTopics,
+  deleteTestTopics,
   startService,
   testInfrastructure,
 } from '@app/testing';
@@ -175,6 +176,7 @@ async function runRuntime(
     sampler.stop();
     await consumer.stop().catch(() => consumer.kill());
     await producer.stop().catch(() => producer.kill());
+    await deleteTestTopics(prefix);
   }
 }
 

@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 
 /**
@@ -12,3 +13,29 @@ export const TEST_TOPIC_PREFIXES_FILE = join(
   '.cache',
   'test-topic-prefixes',
 );
+
+/**
+ * Deletes every topic whose name starts with one of `prefixes`. Each test or benchmark run makes a
+ * fresh set of ~70 partitions; a local broker that kept them all does periodic work for each (and
+ * after enough runs, ~20,000 partitions, stops on "Too many open files").
+ */
+export async function deleteTopicsUnder(brokers: string[], prefixes: string[]): Promise<void> {
+  // A plain admin client, only for deleting topics (no @app alias: see above).
+  // eslint-disable-next-line no-restricted-syntax
+  const admin = new Kafka({
+    clientId: 'test-topics-cleanup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  try {
+    await admin.connect();
+    const ours = (await admin.listTopics()).filter((topic) =>
+      prefixes.some((prefix) => topic.startsWith(prefix)),
+    );
+    for (let i = 0; i < ours.length; i += 200) {
+      await admin.deleteTopics({ topics: ours.slice(i, i + 200), timeout: 60_000 });
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

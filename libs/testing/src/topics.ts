@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { testInfrastructure } from './infrastructure';
-import { TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
+import { deleteTopicsUnder, TEST_TOPIC_PREFIXES_FILE } from './test-topic-prefixes';
 
 /**
  * Every topic of the system under a fresh prefix: a test's services, recorders and publishers
@@ -18,4 +18,9 @@ export async function createTestTopics(extraGroups: string[] = []): Promise<stri
   const bad = checks.filter((check) => check.problems.length > 0);
   if (bad.length > 0) throw new Error(`topics not as specified: ${JSON.stringify(bad)}`);
   return prefix;
+}
+
+/** Deletes the topics createTestTopics made under `prefix` (the benchmark, after each run). */
+export async function deleteTestTopics(prefix: string): Promise<void> {
+  await deleteTopicsUnder(testInfrastructure().brokers, [prefix]);
 }
