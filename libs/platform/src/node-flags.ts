@@ -6,10 +6,11 @@
  *
  * They size V8's heap (docs/performance.md, "Node's heap"): a young generation of 2 × 16 MB (2 × 8
  * in notifications); an old generation of at most 256 MB, which keeps V8 from letting the heap grow
- * far past what is live; and, except in notifications, an old generation of 128 MB before a full
- * collection. Under the 256 MB cap alone V8 sets each next full collection at 1.3 × the live heap
- * (~35 MB live: one every ~10 MB promoted, five a second in a busy consumer). Notifications' SMTP
- * worker thread has a heap of its own, and its peak RSS went over 300 MB with the floor.
+ * far past what is live; and a floor under the old generation's limit (96 MB, 64 in notifications)
+ * before V8 collects it in full. Under the 256 MB cap alone V8 sets each next full collection at
+ * 1.3 × the live heap (~35 MB live: one every ~10 MB promoted, five a second in a busy consumer).
+ * Notifications' SMTP worker thread has a heap of its own: with a floor of 128 MB its peak RSS
+ * went over 300 MB.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
