@@ -5,7 +5,7 @@
  *   node dist/scripts/bench/bench.js --rate R --duration S [--floor]      open loop: R sagas/s for S s
  *   node dist/scripts/bench/bench.js --mode runtime [--sagas N]           the runtime alone (probe)
  *   node dist/scripts/bench/bench.js --naive [--sagas N]                  runtime vs stock Nest Kafka
- *   … --warmup W                                       saga mode: W unmeasured sagas first, each system
+ *   … --warmup W                                       W unmeasured sagas (events) first, each system
  *
  * Saga mode (saga-run.ts): fresh databases and topic prefix, the four built services as processes
  * with their production settings, N suspended accounts and N placed orders (setup, not measured),
@@ -50,6 +50,7 @@ interface RuntimeResult {
   mode: 'runtime';
   consumer: string;
   events: number;
+  warmupEvents: number;
   handled: number;
   seconds: number;
   eventsPerSecond: number;
@@ -122,7 +123,31 @@ async function runRuntime(
     testInfrastructure().postgresAdminUrl,
     [producerDb, consumerDb].map((url) => new URL(url).pathname.slice(1)),
   );
+  /** Emits `count` events and waits until the consumer has handled `total` in all. */
+  const emitAndWait = async (count: number, total: number, deadline: number): Promise<number> => {
+    for (let done = 0; done < count; done += 50_000) {
+      const response = await producer.http('POST', '/probe/emit', {
+        count: Math.min(50_000, count - done),
+        perTransaction: 500,
+      });
+      if (response.status !== 201)
+        throw new Error(`emit: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    let handled = 0;
+    while (performance.now() < deadline) {
+      handled = await scalar(consumerDb, 'SELECT count(*) FROM probe_effects');
+      if (handled >= total) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return handled;
+  };
   try {
+    const warm = options.warmup;
+    if (warm > 0) {
+      // Not measured, as in saga mode: the processes are measured as they run once warm.
+      const warmed = await emitAndWait(warm, warm, performance.now() + options.timeout * 1000);
+      if (warmed < warm) throw new Error(`warm-up: ${warmed} of ${warm} events handled in time`);
+    }
     // Both consumers report ready only once in their group (the runtime's readiness; the naive
     // one's after Nest's ServerKafka awaited kafkajs's run, which joins): timing starts at the
     // emit, not at the join.
@@ -135,21 +160,7 @@ async function runRuntime(
         process.kill(pid, process.env.BENCH_MARK_SIGNAL);
     }
     const started = performance.now();
-    for (let done = 0; done < n; done += 50_000) {
-      const response = await producer.http('POST', '/probe/emit', {
-        count: Math.min(50_000, n - done),
-        perTransaction: 500,
-      });
-      if (response.status !== 201)
-        throw new Error(`emit: ${response.status} ${JSON.stringify(response.body)}`);
-    }
-    let handled = 0;
-    const deadline = started + options.timeout * 1000;
-    while (performance.now() < deadline) {
-      handled = await scalar(consumerDb, 'SELECT count(*) FROM probe_effects');
-      if (handled >= n) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const handled = (await emitAndWait(n, warm + n, started + options.timeout * 1000)) - warm;
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = sampler.cpuSinceMark();
     cpuSeconds['postgres (run databases)'] = await backends.sinceMark();
@@ -164,6 +175,7 @@ async function runRuntime(
       mode: 'runtime',
       consumer: consumerKind === 'runtime' ? `runtime (${options.handlers} handler)` : consumerKind,
       events: n,
+      warmupEvents: warm,
       handled,
       seconds: round(seconds, 2),
       eventsPerSecond: round(handled / seconds, 1),
@@ -215,7 +227,7 @@ function printSaga(r: SagaResult): void {
 function printRuntime(r: RuntimeResult): void {
   process.stdout.write(
     [
-      `${r.consumer} consumer: ${r.handled}/${r.events} events in ${r.seconds} s = ${r.eventsPerSecond} events/s (outbox → Kafka → inbox + effect + outbox)`,
+      `${r.consumer} consumer: ${r.handled}/${r.events} events in ${r.seconds} s = ${r.eventsPerSecond} events/s (outbox → Kafka → inbox + effect + outbox)${r.warmupEvents ? `, after ${r.warmupEvents} warm-up events` : ', cold'}`,
       `peak RSS (MB): ${Object.entries(r.peakRssMb)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}; CPU s: ${Object.entries(r.cpuSeconds)
@@ -272,7 +284,7 @@ async function main(): Promise<void> {
     )
     .option(
       '--warmup <n>',
-      'saga mode: sagas each system completes, flooded and unmeasured, before the measured ones',
+      'sagas (runtime mode: events) each system completes, flooded and unmeasured, before the measured ones',
       (v) => Number(v),
       0,
     )
