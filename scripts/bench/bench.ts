@@ -18,7 +18,7 @@
 import {
   createTestDatabase,
   createTestTopics,
-  deleteTestTopics,
+  deleteTopicsCreatedHere,
   startService,
   testInfrastructure,
 } from '@app/testing';
@@ -188,7 +188,6 @@ async function runRuntime(
     sampler.stop();
     await consumer.stop().catch(() => consumer.kill());
     await producer.stop().catch(() => producer.kill());
-    await deleteTestTopics(prefix);
   }
 }
 
@@ -345,10 +344,19 @@ async function main(): Promise<void> {
   }
   save(result);
   process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The topics the run made go when it ends (a broker that kept every run's works for each). */
+async function deleteTopics(): Promise<void> {
+  await deleteTopicsCreatedHere().catch((error: unknown) =>
+    console.warn(`bench: topics not deleted: ${String(error)}`),
+  );
+}
+
+main().then(
+  () => deleteTopics().then(() => process.exit(0)),
+  (error: unknown) => {
+    console.error(error);
+    return deleteTopics().then(() => process.exit(1));
+  },
+);

@@ -18,7 +18,6 @@ import { DB_STATEMENTS_METRIC } from '@app/platform';
 import {
   createTestDatabase,
   createTestTopics,
-  deleteTestTopics,
   ServiceName,
   ServiceProcess,
   startService,
@@ -261,7 +260,6 @@ async function setUpProduct(options: Options, n: number): Promise<Target> {
       SERVICES.map((name) => services[name].stop().catch(() => services[name].kill())),
     );
     await smtp.stop();
-    await deleteTestTopics(prefix);
   };
   try {
     const accounts = Array.from({ length: n }, (_, i) => `acct-${i}-${randomUUID().slice(0, 8)}`);
@@ -365,7 +363,6 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
   const stop = async () => {
     await floor.stop().catch(() => floor.kill());
     await smtp.stop();
-    await deleteTestTopics(prefix);
   };
   try {
     const seeds = floorSeeds(n);

@@ -3,7 +3,7 @@
  * and verifies partitions and config afterwards. Used by scripts/kafka/create-topics.ts (run by
  * kafka.sh start) and by tests that need the topics under their own prefix.
  */
-import { ConfigResourceTypes, KafkaConfig, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, KafkaConfig, logLevel } from 'kafkajs';
 import { topicSpecs, type TopicSpec } from '@app/contracts';
 import { kafkaClient } from './kafka-client';
 
@@ -53,10 +53,12 @@ export async function ensureTopics(
           })),
         });
       } catch (err) {
-        // Another process (a parallel test worker) may have created some of them meanwhile:
-        // that is fine as long as they all exist now; the verification below checks the rest.
-        const now = new Set(await admin.listTopics());
-        if (!missing.every((s) => now.has(s.name))) throw err;
+        // Another process (a parallel test worker) may have created some of them meanwhile, or
+        // the broker answered the wait for leaders before its metadata knew the new topics
+        // (UNKNOWN_TOPIC_OR_PARTITION, seen while it was deleting other topics): fine once they
+        // all exist; the verification below checks the rest.
+        const names = missing.map((s) => s.name);
+        if (!(await allListed(admin, names))) throw err;
       }
     }
 
@@ -121,4 +123,15 @@ export function formatTopicTable(checks: TopicCheck[]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Whether the broker lists every one of `names`, asked again for up to 10 s until it does. */
+async function allListed(admin: Admin, names: string[]): Promise<boolean> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const listed = new Set(await admin.listTopics());
+    if (names.every((name) => listed.has(name))) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
