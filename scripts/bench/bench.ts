@@ -27,7 +27,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
-  brokerPid,
   durableSettings,
   ensureBroker,
   Options,
@@ -37,7 +36,7 @@ import {
   serviceEnvOverrides,
   Settings,
 } from './bench-common';
-import { BackendCpu, machineBusySeconds, ProcessSampler } from './process-sampler';
+import { RunCosts } from './process-sampler';
 import { runSagas, SagaResult } from './saga-run';
 
 const PROBE = 'dist/libs/testing/src/probe/probe.js';
@@ -111,18 +110,15 @@ async function runRuntime(
           { ...common, DATABASE_URL: consumerDb },
           { entry: NAIVE },
         );
-  const processes = new Map([
-    ['producer', producer.pid],
-    [consumerKind === 'runtime' ? 'consumer' : 'naive-consumer', consumer.pid],
-  ]);
-  const broker = brokerPid();
-  if (broker) processes.set('kafka-broker', broker);
-  const sampler = new ProcessSampler(processes);
-  sampler.start();
-  const backends = new BackendCpu(
+  const costs = new RunCosts(
+    new Map([
+      ['producer', producer.pid],
+      [consumerKind === 'runtime' ? 'consumer' : 'naive-consumer', consumer.pid],
+    ]),
     testInfrastructure().postgresAdminUrl,
     [producerDb, consumerDb].map((url) => new URL(url).pathname.slice(1)),
   );
+  costs.start();
   /** Emits `count` events and waits until the consumer has handled `total` in all. */
   const emitAndWait = async (count: number, total: number, deadline: number): Promise<number> => {
     for (let done = 0; done < count; done += 50_000) {
@@ -151,9 +147,7 @@ async function runRuntime(
     // Both consumers report ready only once in their group (the runtime's readiness; the naive
     // one's after Nest's ServerKafka awaited kafkajs's run, which joins): timing starts at the
     // emit, not at the join.
-    await backends.mark();
-    sampler.mark();
-    const machineBefore = machineBusySeconds();
+    await costs.mark();
     if (process.env.BENCH_MARK_SIGNAL) {
       // A profiler preloaded through BENCH_NODE_OPTIONS starts on this signal.
       for (const pid of [producer.pid, consumer.pid])
@@ -162,9 +156,7 @@ async function runRuntime(
     const started = performance.now();
     const handled = (await emitAndWait(n, warm + n, started + options.timeout * 1000)) - warm;
     const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = sampler.cpuSinceMark();
-    cpuSeconds['postgres (run databases)'] = await backends.sinceMark();
-    cpuSeconds.machine = round(machineBusySeconds() - machineBefore, 2);
+    const cpuSeconds = await costs.cpuSinceMark();
     if (process.env.BENCH_PROFILE_SIGNAL) {
       for (const pid of [producer.pid, consumer.pid])
         process.kill(pid, process.env.BENCH_PROFILE_SIGNAL);
@@ -179,13 +171,13 @@ async function runRuntime(
       handled,
       seconds: round(seconds, 2),
       eventsPerSecond: round(handled / seconds, 1),
-      peakRssMb: sampler.peakRss(),
+      peakRssMb: costs.peakRss(),
       cpuSeconds,
       settings,
       at: new Date().toISOString(),
     };
   } finally {
-    sampler.stop();
+    costs.stop();
     await consumer.stop().catch(() => consumer.kill());
     await producer.stop().catch(() => producer.kill());
   }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
+import { brokerPid } from './bench-common';
 
 const CLK_TCK = 100; // /proc/<pid>/stat and /proc/stat ticks per second on Linux
 
@@ -147,5 +148,52 @@ export async function committedTransactions(
     return Object.fromEntries(rows.map((row) => [row.datname, Number(row.xact_commit)]));
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A run's costs from a mark on: each process and the broker (peak RSS, CPU), the PostgreSQL
+ * backends of the run's databases, and the whole machine.
+ */
+export class RunCosts {
+  private readonly sampler: ProcessSampler;
+  private readonly backends: BackendCpu;
+  private machineAtMark = 0;
+
+  constructor(processes: Map<string, number>, adminUrl: string, databases: string[]) {
+    const pids = new Map(processes);
+    const broker = brokerPid();
+    if (broker) pids.set('kafka-broker', broker);
+    this.sampler = new ProcessSampler(pids);
+    this.backends = new BackendCpu(adminUrl, databases);
+  }
+
+  start(): void {
+    this.sampler.start();
+  }
+
+  stop(): void {
+    this.sampler.stop();
+  }
+
+  async mark(): Promise<void> {
+    await this.backends.mark();
+    this.sampler.mark();
+    this.machineAtMark = machineBusySeconds();
+  }
+
+  peakRss(): Record<string, number> {
+    return this.sampler.peakRss();
+  }
+
+  /** CPU seconds since mark(): each process, PostgreSQL, `others` (measured by the caller), the machine. */
+  async cpuSinceMark(others: Record<string, number> = {}): Promise<Record<string, number>> {
+    const machine = round(machineBusySeconds() - this.machineAtMark, 2);
+    return {
+      ...this.sampler.cpuSinceMark(),
+      'postgres (run databases)': await this.backends.sinceMark(),
+      ...others,
+      machine,
+    };
   }
 }

@@ -30,7 +30,6 @@ import { loadavg } from 'node:os';
 import { logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import {
-  brokerPid,
   inParallel,
   log,
   Options,
@@ -52,12 +51,7 @@ import {
 } from './completion';
 import { checkFloorEndState, COMPLETE_TIMELINE, seedFloor } from './floor/floor-schema';
 import { floorSeeds } from './floor/floor-seeds';
-import {
-  BackendCpu,
-  committedTransactions,
-  machineBusySeconds,
-  ProcessSampler,
-} from './process-sampler';
+import { committedTransactions, RunCosts } from './process-sampler';
 import { SmtpSink, startSmtpSink } from './smtp-sink';
 import { kafkaClient } from '@app/messaging';
 
@@ -564,16 +558,12 @@ async function measure(
   }
 
   // Costs from here: every process, the run's PostgreSQL backends, the whole machine.
-  const processes = new Map(target.processes);
-  const broker = brokerPid();
-  if (broker) processes.set('kafka-broker', broker);
-  const sampler = new ProcessSampler(processes);
-  sampler.start();
   const adminUrl = testInfrastructure().postgresAdminUrl;
   const dbNames = Object.fromEntries(
     Object.entries(target.databases).map(([label, url]) => [label, new URL(url).pathname.slice(1)]),
   );
-  const backends = new BackendCpu(adminUrl, Object.values(dbNames));
+  const costs = new RunCosts(target.processes, adminUrl, Object.values(dbNames));
+  costs.start();
   const countersOf = async (): Promise<Record<string, Record<string, number>>> =>
     Object.fromEntries(
       await Promise.all(
@@ -607,13 +597,11 @@ async function measure(
     );
   const countersBefore = await countersOf();
   const xactBefore = await committedTransactions(adminUrl, Object.values(dbNames));
-  await backends.mark();
-  sampler.mark();
+  await costs.mark();
   if (process.env.BENCH_MARK_SIGNAL) {
     // A preloaded statement counter resets on this signal: count only the measured part.
     for (const pid of target.processes.values()) process.kill(pid, process.env.BENCH_MARK_SIGNAL);
   }
-  const machineBefore = machineBusySeconds();
   const benchCpuBefore = process.cpuUsage();
   const acceptedBefore = target.smtp.accepted();
   const scheduled: number[] = new Array<number>(n);
@@ -646,12 +634,10 @@ async function measure(
 
   await waitFor(() => completedCount >= n);
   const benchCpu = process.cpuUsage(benchCpuBefore);
-  const machine = machineBusySeconds() - machineBefore;
-  const cpu = sampler.cpuSinceMark();
-  cpu['postgres (run databases)'] = await backends.sinceMark();
-  cpu['bench process'] = round((benchCpu.user + benchCpu.system) / 1e6, 2);
-  cpu.machine = round(machine, 2);
-  sampler.stop();
+  const cpu = await costs.cpuSinceMark({
+    'bench process': round((benchCpu.user + benchCpu.system) / 1e6, 2),
+  });
+  costs.stop();
   await timelineDb.end();
   if (process.env.BENCH_SIGNS_FILE) {
     // Each saga's signs in ms after its payment was due, to tell which one made it late.
@@ -718,7 +704,7 @@ async function measure(
       confirmations: target.smtp.duplicateConfirmations(),
     },
     emailsAccepted: target.smtp.accepted() - acceptedBefore,
-    peakRssMb: sampler.peakRss(),
+    peakRssMb: costs.peakRss(),
     cpuSeconds: cpu,
     cpuMsPerSaga: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, per(v * 1000)])),
     statementsPerSaga: Object.fromEntries(
