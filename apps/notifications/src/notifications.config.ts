@@ -63,10 +63,11 @@ export class NotificationsEnvironment extends ServiceEnvironment {
    */
   @EnvNumber() @IsInt() @Min(1000) EMAIL_CLAIM_TIMEOUT_MS = 120_000;
   /**
-   * Emails sent at once (over the pooled SMTP connections) and recorded as sent in one transaction
-   * before the next ones go out. Also the most a kill can have sent twice (accepted by SMTP, not yet
-   * recorded; resent with the same Message-ID). Wider waves send faster under a backlog: fewer
-   * transactions and fewer CustomerNotified produce requests per email.
+   * The most emails ever accepted by SMTP and not yet recorded as sent, so the most a kill can have
+   * sent twice (resent with the same Message-ID). They go in waves of half this many (over the
+   * pooled SMTP connections), each recorded in one transaction while the next is sent; with 1, one
+   * at a time, each recorded before the next goes out. Wider waves send faster under a backlog:
+   * fewer transactions and fewer CustomerNotified produce requests per email.
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_WAVE_SIZE = 24;
   /** Pooled SMTP connections a wave's emails are spread over (one email at a time on each). */

@@ -15,14 +15,16 @@ import { SendingLedger, SentEmail } from './sending-ledger';
 import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
 
 /**
- * Sends a batch of claimed emails in waves of at most EMAIL_WAVE_SIZE (over the pooled SMTP
- * connections), and records the wave's emails the SMTP server accepted (marked SENT and their
- * CustomerNotified published) in one transaction before the next wave is sent: so at most
+ * Sends a batch of claimed emails in waves (over the pooled SMTP connections), and records each
+ * wave's emails the SMTP server accepted (marked SENT and their CustomerNotified published) in one
+ * transaction. A wave is sent while the one before it is recorded, so a wave holds half of
+ * EMAIL_WAVE_SIZE (all of it when that is 1, and then the next waits for the record): at most
  * EMAIL_WAVE_SIZE emails are ever accepted and not yet recorded, and one failure never has another
- * message sent again. When that record cannot be written (the database is unavailable), the
- * emails are kept in the ledger, their leases renewed, and recorded when the database answers
- * again. Only a process killed between the SMTP answers and the record sends messages twice (at
- * most EMAIL_WAVE_SIZE, after their lease ran out, with the same Message-ID).
+ * message sent again. When a record cannot be written (the database is unavailable), its emails,
+ * and those of the wave sent meanwhile, are kept in the ledger, their leases renewed, and recorded
+ * when the database answers again; nothing more is sent. Only a process killed between the SMTP
+ * answers and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease ran out,
+ * with the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -42,7 +44,8 @@ export class DeliverEmailsUsecase {
   /**
    * `shouldContinue`: false once the process is stopping; the messages not sent yet are given
    * back to the queue. So are they when a wave cannot be recorded (the database is away): nothing
-   * more is sent until it answers, so at most one wave is ever sent and not recorded.
+   * more is sent until it answers, so at most EMAIL_WAVE_SIZE emails (two waves) are ever sent and
+   * not recorded.
    */
   async execute(
     claimed: NotificationEntity[],
@@ -54,9 +57,14 @@ export class DeliverEmailsUsecase {
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
     const unsent = new Set(claims.keys());
+    const overlap = this.env.EMAIL_WAVE_SIZE > 1;
+    const width = overlap ? Math.floor(this.env.EMAIL_WAVE_SIZE / 2) : 1;
+    /** The record of the wave before, in progress while the next is sent: false if it failed. */
+    let previous: Promise<boolean> = Promise.resolve(true);
     try {
-      // Orders side by side; one order's messages one after the other, in saga order.
-      for (const wave of sendingWaves(inSendingOrder(claimed), this.env.EMAIL_WAVE_SIZE)) {
+      // Orders side by side; one order's messages one after the other, in saga order (an order's
+      // next message goes in a later wave, sent once the SMTP server answered for the one before).
+      for (const wave of sendingWaves(inSendingOrder(claimed), width)) {
         if (!shouldContinue()) break;
         const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
         const outcomes = await Promise.allSettled(
@@ -64,21 +72,43 @@ export class DeliverEmailsUsecase {
         );
         sending();
         for (const n of wave) unsent.delete(n.id);
-        const recording = this.metrics.emailWaves.startTimer({ phase: 'record' });
-        const recorded = await this.record(
-          outcomes.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : [])),
+        const accepted = outcomes.flatMap((o) =>
+          o.status === 'fulfilled' && o.value ? [o.value] : [],
         );
-        recording();
-        for (const n of wave) this.ledger.doneSending(n.id);
+        const recordedBefore = await previous;
+        previous = recordedBefore ? this.recordWave(wave, accepted) : this.keep(wave, accepted);
         // A retry that could not be scheduled: the database is away too.
         const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
         if (failure) throw failure.reason;
-        if (!recorded) break;
+        if (!recordedBefore) break;
+        if (!overlap && !(await previous)) break;
       }
+      await previous;
     } finally {
+      // The wave being recorded when a failure ended the loop: its record ends first (or is kept).
+      await previous.catch(() => false);
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
       for (const id of claims.keys()) this.ledger.doneSending(id);
     }
+  }
+
+  /** Records a sent wave (see record); its messages are then no longer being sent. */
+  private async recordWave(wave: NotificationEntity[], accepted: SentEmail[]): Promise<boolean> {
+    const recording = this.metrics.emailWaves.startTimer({ phase: 'record' });
+    const recorded = await this.record(accepted);
+    recording();
+    for (const n of wave) this.ledger.doneSending(n.id);
+    return recorded;
+  }
+
+  /**
+   * A wave sent while the record of the one before failed: not recorded now (the database is
+   * away), kept to be recorded with it.
+   */
+  private async keep(wave: NotificationEntity[], accepted: SentEmail[]): Promise<boolean> {
+    for (const email of accepted) this.ledger.keepUnrecorded(email);
+    for (const n of wave) this.ledger.doneSending(n.id);
+    return false;
   }
 
   /**
