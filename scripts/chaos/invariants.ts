@@ -58,8 +58,8 @@ export interface History {
 /**
  * The one way an email may be accepted twice (notifications README, "What can still send twice"):
  * its instance killed between the SMTP server's answer and the record of it. Then the copy is
- * sent again with the same Message-ID, and at most one wave of emails (notifications'
- * EMAIL_WAVE_SIZE, which the chaos run sets to this) is in that window per kill.
+ * sent again with the same Message-ID, and at most notifications' EMAIL_WAVE_SIZE emails (which
+ * the chaos run sets to this) are in that window per kill.
  */
 const KILL_WINDOW_MS = { before: 5000, after: 1000 };
 export const IN_FLIGHT_PER_KILL = 3;
