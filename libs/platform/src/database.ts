@@ -25,7 +25,8 @@ export function databaseOptions(params: {
     logging: ['error'],
     // No JIT: the services' statements run in milliseconds, and PostgreSQL compiled any whose
     // estimated cost passed jit_above_cost (licensing's read of a batch's accounts: 1.6–12.5 ms
-    // of compilation per run on average, 53–660 ms a flood, in pg_stat_statements' jit counters).
+    // of compilation per execution on average, 53–660 ms a flood, in pg_stat_statements' jit
+    // counters).
     extra: { max: params.poolSize ?? 10, options: '-c jit=off' },
   };
 }
