@@ -83,9 +83,8 @@ export class DeliverEmailsUsecase {
         if (!recordedBefore) break;
         if (!overlap && !(await previous)) break;
       }
-      await previous;
     } finally {
-      // The wave being recorded when a failure ended the loop: its record ends first (or is kept).
+      // The last wave's record (or the one in progress when a failure ended the loop) ends first.
       await previous.catch(() => false);
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
       for (const id of claims.keys()) this.ledger.doneSending(id);
@@ -106,7 +105,7 @@ export class DeliverEmailsUsecase {
    * away), kept to be recorded with it.
    */
   private async keep(wave: NotificationEntity[], accepted: SentEmail[]): Promise<boolean> {
-    for (const email of accepted) this.ledger.keepUnrecorded(email);
+    this.keepToRecordLater(accepted, 'the record of the wave before failed');
     for (const n of wave) this.ledger.doneSending(n.id);
     return false;
   }
@@ -156,15 +155,22 @@ export class DeliverEmailsUsecase {
       await this.recordSent.execute(sent);
       return true;
     } catch (error) {
-      const reason = maskEmailsIn(error instanceof Error ? error.message : String(error));
-      for (const email of sent) {
-        this.ledger.keepUnrecorded(email);
-        this.logger.warn(
-          { ...logOf(email.notification), reason },
-          'email sent, not yet recorded: kept to record later',
-        );
-      }
+      this.keepToRecordLater(
+        sent,
+        maskEmailsIn(error instanceof Error ? error.message : String(error)),
+      );
       return false;
+    }
+  }
+
+  /** Emails accepted and not recorded: kept in the ledger (leases renewed) to be recorded later. */
+  private keepToRecordLater(sent: SentEmail[], reason: string): void {
+    for (const email of sent) {
+      this.ledger.keepUnrecorded(email);
+      this.logger.warn(
+        { ...logOf(email.notification), reason },
+        'email sent, not yet recorded: kept to record later',
+      );
     }
   }
 
