@@ -1,5 +1,10 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, ValidationTypes, ValidatorConstraintInterface } from 'class-validator';
+import {
+  getMetadataStorage,
+  ValidationArguments,
+  ValidationTypes,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
 /**
@@ -155,25 +160,31 @@ function instantiateNested(rule: ClassRule, value: unknown): unknown {
   return value;
 }
 
+/**
+ * One ValidationArguments per object validated, updated for each check (a constraint's `validate`
+ * is synchronous and done with it before the next): one per check was 12 KB of garbage per
+ * consumed event, the largest share of a consumer's allocations.
+ */
 function isValid(rule: ClassRule, instance: object): boolean {
   const object = instance as Record<string, unknown>;
+  const args = {
+    targetName: rule.target.name,
+    property: '',
+    object: instance,
+    value: undefined as unknown,
+    constraints: [] as unknown[],
+  };
   for (const property of rule.properties) {
     const value = object[property.name];
-    if (!property.conditions.every((condition) => condition(instance, value))) continue;
+    if (!meetsConditions(property, instance, value)) continue;
+    args.property = property.name;
+    args.value = value;
     for (const check of property.checks) {
       if (check.validateIf && !check.validateIf(instance, value)) continue;
-      const args = {
-        targetName: rule.target.name,
-        property: property.name,
-        object: instance,
-        value,
-        constraints: check.constraints,
-      };
+      args.constraints = check.constraints;
       const valid =
         check.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)
-          ? [...(value instanceof Map ? value.values() : value)].every((item) =>
-              Boolean(check.constraint.validate(item, args)),
-            )
+          ? everyItemValid(check.constraint, value instanceof Map ? value.values() : value, args)
           : Boolean(check.constraint.validate(value, args));
       if (!valid) return false;
     }
@@ -184,9 +195,26 @@ function isValid(rule: ClassRule, instance: object): boolean {
   return true;
 }
 
+function meetsConditions(property: PropertyRule, instance: object, value: unknown): boolean {
+  for (const condition of property.conditions) if (!condition(instance, value)) return false;
+  return true;
+}
+
+function everyItemValid(
+  constraint: ValidatorConstraintInterface,
+  items: Iterable<unknown>,
+  args: ValidationArguments,
+): boolean {
+  for (const item of items) if (!constraint.validate(item, args)) return false;
+  return true;
+}
+
 /** As class-validator: arrays item by item, objects as their class, anything else is invalid. */
 function isValidNested(rule: ClassRule, value: unknown): boolean {
-  if (Array.isArray(value)) return value.every((item) => isValidNested(rule, item));
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isValidNested(rule, item)) return false;
+    return true;
+  }
   if (value instanceof rule.target) return isValid(rule, value);
   return false;
 }
