@@ -14,6 +14,8 @@ export interface QuiescenceScope {
   groups: string[];
   /** Databases whose outbox must be empty (everything committed is on the broker). */
   databaseUrls: string[];
+  /** The outbox tables of each of those databases (default: the runtime's `outbox_messages`). */
+  outboxTables?: string[];
   /** Must have read its topics to their end, when given. */
   recorder?: TopicRecorder;
   timeoutMs?: number;
@@ -44,7 +46,10 @@ export async function quiesce(scope: QuiescenceScope): Promise<void> {
       ];
       const before = await endsOf(admin, topics);
       const behind = await groupsBehind(admin, subscribed, before);
-      const unpublished = behind.length === 0 ? await outboxRows(scope.databaseUrls) : 0;
+      const unpublished =
+        behind.length === 0
+          ? await outboxRows(scope.databaseUrls, scope.outboxTables ?? ['outbox_messages'])
+          : 0;
       const unread = scope.recorder && !scope.recorder.hasReadTo(before);
       if (behind.length === 0 && unpublished === 0 && !unread) {
         const after = await endsOf(admin, topics);
@@ -110,14 +115,16 @@ async function groupsBehind(
   return behind;
 }
 
-async function outboxRows(databaseUrls: string[]): Promise<number> {
+async function outboxRows(databaseUrls: string[], tables: string[]): Promise<number> {
   let rows = 0;
   for (const url of databaseUrls) {
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
-      const result = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox_messages');
-      rows += Number(result.rows[0].n);
+      for (const table of tables) {
+        const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+        rows += Number(result.rows[0].n);
+      }
     } finally {
       await client.end();
     }
