@@ -67,7 +67,7 @@ const QUEUE_MESSAGES = preparedStatement(
       due_at, next_attempt_at, attempts, created_at, claimed_by, claimed_at, lease_until)
    SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience,
           CASE WHEN m.claimed THEN 'SENDING' ELSE m.status END,
-          m.content::jsonb, m.due_at, m.due_at, CASE WHEN m.claimed THEN 1 ELSE 0 END,
+          m.content, m.due_at, m.due_at, CASE WHEN m.claimed THEN 1 ELSE 0 END,
           m.created_at,
           CASE WHEN m.claimed THEN $11 END, CASE WHEN m.claimed THEN $12::timestamptz END,
           CASE WHEN m.claimed THEN $13::timestamptz END
@@ -75,16 +75,15 @@ const QUEUE_MESSAGES = preparedStatement(
        SELECT q.*, q.claimable AND count(*) FILTER (WHERE q.claimable)
                      OVER (ORDER BY q.n) <= $14 AS claimed
          FROM (
-           SELECT u.*,
+           SELECT u.*, $8::jsonb -> (u.n::int - 1) AS content,
                   $11::text IS NOT NULL AND u.status = 'PENDING' AND u.due_at <= $12
                     AND (u.audience = 'SUPPORT'
                          OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = u.order_id))
                     AS claimable
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
-                         $6::text[], $7::text[], $8::text[], $9::timestamptz[],
-                         $10::timestamptz[])
+                         $6::text[], $7::text[], $9::timestamptz[], $10::timestamptz[])
                WITH ORDINALITY AS u(id, order_id, account_id, stage, subject_key, audience,
-                                    status, content, due_at, created_at, n)) q) m
+                                    status, due_at, created_at, n)) q) m
     ORDER BY m.n
    ON CONFLICT (order_id, stage, subject_key) DO NOTHING
    RETURNING *`,
@@ -166,7 +165,8 @@ export class NotificationRepository {
       sorted.map((n) => n.subjectKey ?? ''),
       sorted.map((n) => n.audience),
       sorted.map((n) => n.status ?? 'PENDING'),
-      sorted.map((n) => JSON.stringify(n.content)),
+      // One JSON array, the n-th message's content at index n - 1 (see TimelineRepository).
+      JSON.stringify(sorted.map((n) => n.content)),
       sorted.map((n) => n.dueAt),
       sorted.map((n) => n.createdAt),
       claim?.owner ?? null,
