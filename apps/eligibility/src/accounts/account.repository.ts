@@ -45,9 +45,11 @@ export class AccountRepository {
       snapshots.map((s) => s.status),
       snapshots.map((s) => s.outstandingBalance.amountMinor),
       snapshots.map((s) => s.outstandingBalance.currency),
-      copies.map((c) => JSON.stringify(c.holds)),
-      copies.map((c) => JSON.stringify(c.contracts)),
-      copies.map((c) => JSON.stringify(c.licenses)),
+      // The copies as one JSON array, the n-th account's at index n - 1: a text[] of JSON
+      // documents is escaped quote by quote into an array literal and parsed twice.
+      JSON.stringify(
+        copies.map((c) => ({ holds: c.holds, contracts: c.contracts, licenses: c.licenses })),
+      ),
       now,
       owned.map((o) => o.accountId),
       owned.map((o) => o.licenseId),
@@ -134,11 +136,11 @@ const UPSERT_IF_NEWER = preparedStatement(
   `WITH applied AS (
      INSERT INTO accounts AS a (account_id, version, region, status, outstanding_balance_minor,
                                 outstanding_balance_currency, holds, contracts, licenses, updated_at)
-     SELECT s.account_id, s.version, s.region, s.status, s.balance, s.currency, s.holds::jsonb,
-            s.contracts::jsonb, s.licenses::jsonb, $10
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-                   $7::text[], $8::text[], $9::text[])
-            AS s(account_id, version, region, status, balance, currency, holds, contracts, licenses)
+     SELECT s.account_id, s.version, s.region, s.status, s.balance, s.currency,
+            c.copy -> 'holds', c.copy -> 'contracts', c.copy -> 'licenses', $8
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+              WITH ORDINALITY AS s(account_id, version, region, status, balance, currency, n),
+            LATERAL (SELECT $7::jsonb -> (s.n::int - 1) AS copy) c
      ON CONFLICT (account_id) DO UPDATE SET
        version = EXCLUDED.version, region = EXCLUDED.region, status = EXCLUDED.status,
        outstanding_balance_minor = EXCLUDED.outstanding_balance_minor,
@@ -148,12 +150,12 @@ const UPSERT_IF_NEWER = preparedStatement(
      WHERE a.version < EXCLUDED.version
      RETURNING account_id
    ), named AS (
-     SELECT * FROM unnest($11::text[], $12::text[]) AS n(account_id, license_id)
+     SELECT * FROM unnest($9::text[], $10::text[]) AS n(account_id, license_id)
    ), unowned AS (
      -- disjoint from the licenses upserted below (no snapshot of the run names them): no row is
      -- touched twice
      DELETE FROM license_owners o USING applied
-      WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($12::text[]))
+      WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($10::text[]))
    ), owned AS (
      INSERT INTO license_owners (license_id, account_id)
      SELECT n.license_id, n.account_id FROM named n JOIN applied USING (account_id)
