@@ -19,6 +19,7 @@ import {
   createTestDatabase,
   createTestTopics,
   deleteTopicsCreatedHere,
+  dropDatabasesCreatedHere,
   startService,
   testInfrastructure,
 } from '@app/testing';
@@ -338,17 +339,24 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-/** The topics the run made go when it ends (a broker that kept every run's works for each). */
-async function deleteTopics(): Promise<void> {
+/**
+ * The topics and databases the run made go when it ends (a broker that kept every run's works for
+ * each). BENCH_KEEP_DATABASES=1 keeps the databases, to look into after the run.
+ */
+async function cleanUp(): Promise<void> {
   await deleteTopicsCreatedHere().catch((error: unknown) =>
     console.warn(`bench: topics not deleted: ${String(error)}`),
+  );
+  if (process.env.BENCH_KEEP_DATABASES) return;
+  await dropDatabasesCreatedHere().catch((error: unknown) =>
+    console.warn(`bench: databases not dropped: ${String(error)}`),
   );
 }
 
 main().then(
-  () => deleteTopics().then(() => process.exit(0)),
+  () => cleanUp().then(() => process.exit(0)),
   (error: unknown) => {
     console.error(error);
-    return deleteTopics().then(() => process.exit(1));
+    return cleanUp().then(() => process.exit(1));
   },
 );

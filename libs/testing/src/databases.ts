@@ -15,7 +15,26 @@ export async function createTestDatabase(label = 'db'): Promise<string> {
   } finally {
     await client.end();
   }
+  createdHere.push(name);
   return withDatabase(postgresAdminUrl, name);
+}
+
+const createdHere: string[] = [];
+
+/**
+ * Drops the databases createTestDatabase made in this process (the benchmark, once it is done:
+ * kept, a few hundred runs' databases made every checkpoint sync thousands of files).
+ */
+export async function dropDatabasesCreatedHere(): Promise<void> {
+  const names = createdHere.splice(0);
+  if (names.length === 0) return;
+  const client = new Client({ connectionString: testInfrastructure().postgresAdminUrl });
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs one query against a database (assertions on a service's state). */
