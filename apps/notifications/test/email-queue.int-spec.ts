@@ -126,6 +126,53 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     expect(rows).toHaveLength(5);
   });
 
+  it("claims, once an order is known, the messages that waited for its customer, and no other order's", async () => {
+    const waiting = randomUUID();
+    const other = await knownOrder();
+    await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [
+        message(waiting, 'PAYMENT_RECEIVED'),
+        message(waiting, 'REMINDER', { dueAt: new Date(now.getTime() + 3_600_000) }),
+        message(other, 'PAYMENT_RECEIVED'),
+      ]),
+    );
+    // The waiting order's case opens (OrderPaid consumed after the stage that queued its email).
+    const [contact] = await queryDatabase<{ contact_id: string }>(
+      databaseUrl,
+      `SELECT contact_id FROM support_contacts LIMIT 1`,
+    );
+    await queryDatabase(
+      databaseUrl,
+      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+       VALUES ($1, 'acc-1', 'EU', $2, 'sealed', 'sealed', 100, 'EUR', $3)`,
+      [waiting, contact.contact_id, now],
+    );
+
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.claimWaiting(manager, [waiting], claim()),
+    );
+
+    expect(claimed.map((n) => [n.orderId, n.stage, n.status, n.attempts])).toEqual([
+      [waiting, 'PAYMENT_RECEIVED', 'SENDING', 1],
+    ]);
+    const rows = await rowsOf([waiting, other]);
+    expect(
+      rows.map((r) => [r.order_id === waiting ? 'waiting' : 'other', r.stage, r.status]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['waiting', 'PAYMENT_RECEIVED', 'SENDING'],
+        ['waiting', 'REMINDER', 'PENDING'],
+        ['other', 'PAYMENT_RECEIVED', 'PENDING'],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+    // Left for no other test's sender to find.
+    await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = ANY($1)`, [
+      [waiting, other],
+    ]);
+  });
+
   it('claims no more than its limit, leaving the rest to any sender', async () => {
     const orders = [await knownOrder(), await knownOrder(), await knownOrder()];
     const claimed = await dataSource.transaction((manager) =>

@@ -97,8 +97,12 @@ const RELEASE_HELD = preparedStatement(
    RETURNING n.status`,
 );
 
-const CLAIM_DUE = preparedStatement(
-  `UPDATE notifications n
+/**
+ * Claims due messages ($1 now, $2 owner, $3 lease end, $4 limit, $5 ids left out): PENDING and
+ * due, or SENDING with a lease that ran out; `orders` narrows them (a condition on q.order_id).
+ */
+function claimStatement(orders: string): string {
+  return `UPDATE notifications n
      SET status = 'SENDING', claimed_by = $2, claimed_at = $1, lease_until = $3,
          attempts = n.attempts + 1
    WHERE n.id IN (
@@ -106,13 +110,22 @@ const CLAIM_DUE = preparedStatement(
       WHERE ((q.status = 'PENDING' AND q.next_attempt_at <= $1)
              OR (q.status = 'SENDING' AND q.lease_until < $1))
         AND q.id <> ALL($5::uuid[])
-        AND ($6::text[] IS NULL OR q.order_id = ANY($6::text[]))
+        AND ${orders}
         AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
       ORDER BY q.next_attempt_at
       LIMIT $4
       FOR UPDATE SKIP LOCKED)
-   RETURNING n.*`,
-);
+   RETURNING n.*`;
+}
+
+const CLAIM_DUE = preparedStatement(claimStatement('true'));
+
+/**
+ * The same for the orders in $6 only, planned on their rows (the order index). With the orders as
+ * a condition that may be null, the plan went through every entry the due index still held: 1.07
+ * against 0.36 ms, 368 against 10 buffers, for one order among 3,000 sagas' messages.
+ */
+const CLAIM_OF_ORDERS = preparedStatement(claimStatement('q.order_id = ANY($6::text[])'));
 
 const RENEW_LEASES = preparedStatement(
   `UPDATE notifications SET lease_until = $3
@@ -251,14 +264,16 @@ export class NotificationRepository {
       orderIds?: string[];
     },
   ): Promise<NotificationEntity[]> {
-    const [rows]: [NotificationRow[], number] = await runPrepared(manager, CLAIM_DUE, [
+    const values = [
       claim.now,
       claim.owner,
       new Date(claim.now.getTime() + claim.leaseMs),
       claim.limit,
       claim.excluding,
-      claim.orderIds ?? null,
-    ]);
+    ];
+    const [rows]: [NotificationRow[], number] = claim.orderIds
+      ? await runPrepared(manager, CLAIM_OF_ORDERS, [...values, claim.orderIds])
+      : await runPrepared(manager, CLAIM_DUE, values);
     return rows.map(toEntity);
   }
 
