@@ -75,11 +75,12 @@ export class ReinstateLicensesUsecase {
     // decided), the customer's money must not stay with a case nobody runs again: its writes are
     // undone to the savepoint and the case fails to a refund. Every write comes before every
     // publish, so nothing published needs undoing. A transient error is the caller's to retry.
+    // Not released after: the commit ends it, and a release was one more round trip on the
+    // saga's path. A later case of the same transaction rolls back to its own, the newest.
     await tx.manager.query('SAVEPOINT reinstatement');
     let publish: () => void;
     try {
       publish = await this.decideAndWrite([{ reactivation, tx }]);
-      await tx.manager.query('RELEASE SAVEPOINT reinstatement');
     } catch (error) {
       if (isTransient(error)) throw error;
       await tx.manager.query('ROLLBACK TO SAVEPOINT reinstatement');
