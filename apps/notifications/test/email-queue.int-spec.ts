@@ -32,9 +32,8 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
   });
   afterAll(() => dataSource?.destroy());
 
-  /** An order whose support case is open: its customer is known. */
-  async function knownOrder(): Promise<string> {
-    const orderId = randomUUID();
+  /** An order whose support case is open (a new one, or `orderId`'s): its customer is known. */
+  async function knownOrder(orderId = randomUUID()): Promise<string> {
     const [contact] = await queryDatabase<{ contact_id: string }>(
       databaseUrl,
       `SELECT contact_id FROM support_contacts LIMIT 1`,
@@ -137,17 +136,7 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
       ]),
     );
     // The waiting order's case opens (OrderPaid consumed after the stage that queued its email).
-    const [contact] = await queryDatabase<{ contact_id: string }>(
-      databaseUrl,
-      `SELECT contact_id FROM support_contacts LIMIT 1`,
-    );
-    await queryDatabase(
-      databaseUrl,
-      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
-         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
-       VALUES ($1, 'acc-1', 'EU', $2, 'sealed', 'sealed', 100, 'EUR', $3)`,
-      [waiting, contact.contact_id, now],
-    );
+    await knownOrder(waiting);
 
     const claimed = await dataSource.transaction((manager) =>
       notifications.claimWaiting(manager, [waiting], claim()),
