@@ -58,6 +58,7 @@ import {
   seedFloor,
 } from './floor/floor-schema';
 import { floorSeeds } from './floor/floor-seeds';
+import { floorGroupOf, floorOutboxOf } from './floor/floor-service';
 import { committedTransactions, RunCosts } from './process-sampler';
 import { SmtpSink, startSmtpSink } from './smtp-sink';
 import { kafkaClient } from '@app/messaging';
@@ -391,9 +392,9 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
       timeline: { url, table: 'notifications.timeline_stages' },
       atRest: () =>
         quiesce({
-          groups: FLOOR_SCHEMAS.map((schema) => `${prefix}floor-${schema}`),
+          groups: FLOOR_SCHEMAS.map((schema) => floorGroupOf(prefix, schema)),
           databaseUrls: [url],
-          outboxTables: FLOOR_SCHEMAS.map((schema) => `${schema}.outbox`),
+          outboxTables: FLOOR_SCHEMAS.map(floorOutboxOf),
         }),
       report: async () => {
         const db = new Client({ connectionString: url });
@@ -576,8 +577,8 @@ async function measure(
     log(options, `${target.kind}: ${warm} warm-up sagas completed`);
     // What the warm-up set going beyond the completion of its sagas (account copies updated,
     // CustomerNotified published and consumed) ends before the measured part begins: measured,
-    // it disturbed the first seconds of an open-loop run (p99 325 ms in its first 10 s at 20/s,
-    // 110 ms after).
+    // it disturbed the first seconds of open-loop runs (at 20/s, p99 325 and 178 ms in the first
+    // 10 s of two runs, 110 and 103 ms after).
     await target.atRest();
     log(options, `${target.kind}: at rest after the warm-up`);
   }

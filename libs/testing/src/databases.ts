@@ -4,6 +4,9 @@ import { testInfrastructure, withDatabase } from './infrastructure';
 
 export const TEST_DATABASE_PREFIX = 'rt_';
 
+/** What createTestDatabase made in this process, for dropDatabasesCreatedHere. */
+const createdHere: string[] = [];
+
 /** A fresh, empty database for one test (the service's migrations create its tables). */
 export async function createTestDatabase(label = 'db'): Promise<string> {
   const { postgresAdminUrl } = testInfrastructure();
@@ -19,19 +22,31 @@ export async function createTestDatabase(label = 'db'): Promise<string> {
   return withDatabase(postgresAdminUrl, name);
 }
 
-const createdHere: string[] = [];
-
 /**
  * Drops the databases createTestDatabase made in this process (the benchmark, once it is done:
  * kept, a few hundred runs' databases made every checkpoint sync thousands of files).
  */
 export async function dropDatabasesCreatedHere(): Promise<void> {
-  const names = createdHere.splice(0);
+  await dropDatabases(testInfrastructure().postgresAdminUrl, createdHere.splice(0));
+}
+
+/**
+ * Drops these databases, ending their sessions first; with `bestEffort`, one that cannot be
+ * dropped is left (another run may be creating or dropping it at this moment).
+ */
+export async function dropDatabases(
+  adminUrl: string,
+  names: string[],
+  bestEffort = false,
+): Promise<void> {
   if (names.length === 0) return;
-  const client = new Client({ connectionString: testInfrastructure().postgresAdminUrl });
+  const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const name of names) {
+      const dropped = client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await (bestEffort ? dropped.catch(() => undefined) : dropped);
+    }
   } finally {
     await client.end();
   }

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_LOCAL_POSTGRES } from './infrastructure';
-import { TEST_DATABASE_PREFIX } from './databases';
+import { dropDatabases, TEST_DATABASE_PREFIX } from './databases';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -65,6 +65,7 @@ function startLocal(): void {
 async function dropStaleDatabases(adminUrl: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
+  let stale: string[];
   try {
     // Only databases older than an hour: another run may be using newer ones. A database another
     // run is creating or dropping at this moment has no files yet (or any more): missing_ok.
@@ -73,12 +74,9 @@ async function dropStaleDatabases(adminUrl: string): Promise<void> {
          AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 hour'`,
       [`${TEST_DATABASE_PREFIX}%`],
     );
-    for (const { datname } of rows) {
-      await client
-        .query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`)
-        .catch(() => undefined);
-    }
+    stale = rows.map((row) => row.datname);
   } finally {
     await client.end();
   }
+  await dropDatabases(adminUrl, stale, true);
 }

@@ -46,11 +46,21 @@ export interface FloorServiceOptions {
   partitionsConsumedConcurrently?: number;
 }
 
+/** A floor service's consumer group: its schema is the suffix. */
+export function floorGroupOf(prefix: string, schema: string): string {
+  return `${prefix}floor-${schema}`;
+}
+
+/** A floor service's outbox table, in its schema. */
+export function floorOutboxOf(schema: string): string {
+  return `${schema}.outbox`;
+}
+
 /** The inbox and outbox every floor service has in its schema. */
 export function runtimeTablesSql(schema: string): string {
   return `
     CREATE TABLE IF NOT EXISTS ${schema}.inbox (event_id text PRIMARY KEY);
-    CREATE TABLE IF NOT EXISTS ${schema}.outbox (
+    CREATE TABLE IF NOT EXISTS ${floorOutboxOf(schema)} (
       seq bigserial PRIMARY KEY, topic text NOT NULL, key text NOT NULL, value text NOT NULL
     );`;
 }
@@ -83,7 +93,10 @@ export class FloorService {
     const { kafka, prefix, schema, topics } = this.options;
     await this.relay.start();
     // The product's fetch wait (MESSAGING_FETCH_MAX_WAIT_MS): answered at once when records come.
-    this.consumer = kafka.consumer({ groupId: `${prefix}floor-${schema}`, maxWaitTimeInMs: 1000 });
+    this.consumer = kafka.consumer({
+      groupId: floorGroupOf(prefix, schema),
+      maxWaitTimeInMs: 1000,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: topics.map((t) => prefix + t), fromBeginning: true });
     const consumer = this.consumer;
@@ -170,7 +183,7 @@ export async function insertOutbox(
   out: FloorOutgoing[],
 ): Promise<void> {
   await db.query(
-    `INSERT INTO ${schema}.outbox (topic, key, value)
+    `INSERT INTO ${floorOutboxOf(schema)} (topic, key, value)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
     [out.map((o) => o.topic), out.map((o) => o.key), out.map((o) => JSON.stringify(o.event))],
   );
@@ -222,7 +235,7 @@ class FloorRelay {
           topic: string;
           key: string;
           value: string;
-        }>(`SELECT seq, topic, key, value FROM ${schema}.outbox ORDER BY seq LIMIT 1000`);
+        }>(`SELECT seq, topic, key, value FROM ${floorOutboxOf(schema)} ORDER BY seq LIMIT 1000`);
         if (rows.length === 0) break;
         const byTopic = new Map<string, { key: string; value: string }[]>();
         for (const row of rows) {
@@ -238,7 +251,7 @@ class FloorRelay {
           })),
         });
         // Exactly the rows sent: a transaction still open when they were read may commit a lower seq.
-        await pool.query(`DELETE FROM ${schema}.outbox WHERE seq = ANY($1::bigint[])`, [
+        await pool.query(`DELETE FROM ${floorOutboxOf(schema)} WHERE seq = ANY($1::bigint[])`, [
           rows.map((row) => row.seq),
         ]);
         if (rows.length < 1000) break;
