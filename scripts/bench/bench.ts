@@ -117,7 +117,10 @@ async function runRuntime(
       [consumerKind === 'runtime' ? 'consumer' : 'naive-consumer', consumer.pid],
     ]),
     testInfrastructure().postgresAdminUrl,
-    [producerDb, consumerDb].map((url) => new URL(url).pathname.slice(1)),
+    {
+      producer: new URL(producerDb).pathname.slice(1),
+      consumer: new URL(consumerDb).pathname.slice(1),
+    },
   );
   costs.start();
   /** Emits `count` events and waits until the consumer has handled `total` in all. */

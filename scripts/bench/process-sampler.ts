@@ -94,40 +94,58 @@ export function machineBusySeconds(): number {
 
 /**
  * CPU seconds of the PostgreSQL backends serving `databases` (the run's own, not other work on a
- * shared server): the backends present at the mark, measured from it, plus any that came later.
+ * shared server; label → database name): the backends present at the mark, measured from it, plus
+ * any that came later.
  */
 export class BackendCpu {
   private readonly atMark = new Map<number, number>();
 
   constructor(
     private readonly adminUrl: string,
-    private readonly databases: string[],
+    private readonly databases: Record<string, string>,
   ) {}
 
-  private async pids(): Promise<number[]> {
+  private async backends(): Promise<{ pid: number; datname: string }[]> {
     const client = new Client({ connectionString: this.adminUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()',
-        [this.databases],
+      const { rows } = await client.query<{ pid: number; datname: string }>(
+        `SELECT pid, datname FROM pg_stat_activity
+          WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
+        [Object.values(this.databases)],
       );
-      return rows.map((row) => row.pid);
+      return rows;
     } finally {
       await client.end();
     }
   }
 
   async mark(): Promise<void> {
-    for (const pid of await this.pids()) this.atMark.set(pid, cpuSeconds(pid) ?? 0);
+    for (const { pid } of await this.backends()) this.atMark.set(pid, cpuSeconds(pid) ?? 0);
   }
 
-  /** Seconds since the mark; backends that ended in between are lost (pools keep theirs). */
-  async sinceMark(): Promise<number> {
+  /**
+   * Seconds since the mark, in all and per database label when there are several; backends that
+   * ended in between are lost (pools keep theirs).
+   */
+  async sinceMark(): Promise<Record<string, number>> {
+    const labelOf = new Map(Object.entries(this.databases).map(([label, db]) => [db, label]));
+    const perLabel = new Map<string, number>();
     let total = 0;
-    for (const pid of await this.pids())
-      total += (cpuSeconds(pid) ?? 0) - (this.atMark.get(pid) ?? 0);
-    return round(total, 2);
+    for (const { pid, datname } of await this.backends()) {
+      const seconds = (cpuSeconds(pid) ?? 0) - (this.atMark.get(pid) ?? 0);
+      total += seconds;
+      const label = labelOf.get(datname)!;
+      perLabel.set(label, (perLabel.get(label) ?? 0) + seconds);
+    }
+    return {
+      'postgres (run databases)': round(total, 2),
+      ...(perLabel.size > 1
+        ? Object.fromEntries(
+            [...perLabel].map(([label, seconds]) => [`postgres: ${label}`, round(seconds, 2)]),
+          )
+        : {}),
+    };
   }
 }
 
@@ -160,7 +178,7 @@ export class RunCosts {
   private readonly backends: BackendCpu;
   private machineAtMark = 0;
 
-  constructor(processes: Map<string, number>, adminUrl: string, databases: string[]) {
+  constructor(processes: Map<string, number>, adminUrl: string, databases: Record<string, string>) {
     const pids = new Map(processes);
     const broker = brokerPid();
     if (broker) pids.set('kafka-broker', broker);
@@ -191,7 +209,7 @@ export class RunCosts {
     const machine = round(machineBusySeconds() - this.machineAtMark, 2);
     return {
       ...this.sampler.cpuSinceMark(),
-      'postgres (run databases)': await this.backends.sinceMark(),
+      ...(await this.backends.sinceMark()),
       ...others,
       machine,
     };

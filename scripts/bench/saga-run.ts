@@ -588,7 +588,7 @@ async function measure(
   const dbNames = Object.fromEntries(
     Object.entries(target.databases).map(([label, url]) => [label, new URL(url).pathname.slice(1)]),
   );
-  const costs = new RunCosts(target.processes, adminUrl, Object.values(dbNames));
+  const costs = new RunCosts(target.processes, adminUrl, dbNames);
   costs.start();
   const countersOf = async (): Promise<Record<string, Record<string, number>>> =>
     Object.fromEntries(
