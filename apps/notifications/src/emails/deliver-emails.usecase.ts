@@ -12,7 +12,7 @@ import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { retryDelayMs } from './retry-policy';
 import { inSendingOrder, sendingWaves } from './send-order';
 import { SendingLedger, SentEmail } from './sending-ledger';
-import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
+import { isPermanentSmtpFailure, OutgoingEmail, SmtpMailer } from './smtp.mailer';
 
 /**
  * Sends a batch of claimed emails in waves (over the pooled SMTP connections), and records each
@@ -59,17 +59,39 @@ export class DeliverEmailsUsecase {
     const unsent = new Set(claims.keys());
     const overlap = this.env.EMAIL_WAVE_SIZE > 1;
     const width = overlap ? Math.floor(this.env.EMAIL_WAVE_SIZE / 2) : 1;
+    // Orders side by side; one order's messages one after the other, in saga order (an order's
+    // next message goes in a later wave, sent once the SMTP server answered for the one before).
+    const waves = sendingWaves(inSendingOrder(claimed), width);
+    const emails = new Map<string, OutgoingEmail | Error>();
+    /** A message as it goes out (rendered once), or why it cannot. */
+    const emailOf = (n: NotificationEntity): OutgoingEmail | Error => {
+      let email = emails.get(n.id);
+      if (!email) {
+        try {
+          email = this.outgoing(n, cases.get(n.orderId));
+        } catch (error) {
+          email = error instanceof Error ? error : new Error(String(error));
+        }
+        emails.set(n.id, email);
+      }
+      return email;
+    };
     /** The record of the wave before, in progress while the next is sent: false if it failed. */
     let previous: Promise<boolean> = Promise.resolve(true);
     try {
-      // Orders side by side; one order's messages one after the other, in saga order (an order's
-      // next message goes in a later wave, sent once the SMTP server answered for the one before).
-      for (const wave of sendingWaves(inSendingOrder(claimed), width)) {
+      for (const [i, wave] of waves.entries()) {
         if (!shouldContinue()) break;
         const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
-        const outcomes = await Promise.allSettled(
-          wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
+        const sent = Promise.allSettled(
+          wave.map((n) => this.deliver(n, claims.get(n.id)!, emailOf(n))),
         );
+        // The next wave is composed while this one is sent.
+        this.mailer.prepare(
+          (waves[i + 1] ?? [])
+            .map(emailOf)
+            .filter((e): e is OutgoingEmail => !(e instanceof Error)),
+        );
+        const outcomes = await sent;
         sending();
         for (const n of wave) unsent.delete(n.id);
         const accepted = outcomes.flatMap((o) =>
@@ -86,6 +108,12 @@ export class DeliverEmailsUsecase {
     } finally {
       // The last wave's record (or the one in progress when a failure ended the loop) ends first.
       await previous.catch(() => false);
+      this.mailer.forget(
+        [...unsent].flatMap((id) => {
+          const email = emails.get(id);
+          return email && !(email instanceof Error) ? [email.messageId] : [];
+        }),
+      );
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
       for (const id of claims.keys()) this.ledger.doneSending(id);
     }
@@ -131,11 +159,12 @@ export class DeliverEmailsUsecase {
   private async deliver(
     notification: NotificationEntity,
     claim: EmailClaim,
-    kase: SupportCase | undefined,
+    email: OutgoingEmail | Error,
   ): Promise<SentEmail | undefined> {
     let messageId: string;
     try {
-      messageId = await this.send(notification, kase);
+      if (email instanceof Error) throw email;
+      messageId = await this.mailer.send(email);
     } catch (error) {
       await this.failed(notification, claim, error);
       return undefined;
@@ -174,11 +203,8 @@ export class DeliverEmailsUsecase {
     }
   }
 
-  /** Sends one email; returns its Message-ID once the SMTP server accepted it. */
-  private async send(
-    notification: NotificationEntity,
-    kase: SupportCase | undefined,
-  ): Promise<string> {
+  /** The email as it goes out: rendered, addressed, with its stable Message-ID. */
+  private outgoing(notification: NotificationEntity, kase: SupportCase | undefined): OutgoingEmail {
     const toSupport = notification.audience === 'SUPPORT';
     const rendered = renderEmail({
       stage: notification.stage,
@@ -201,11 +227,7 @@ export class DeliverEmailsUsecase {
         ? [kase.customer.email]
         : [];
     if (to.length === 0) throw new Error('no recipient known for this message');
-    return this.mailer.send({
-      to,
-      ...rendered,
-      messageId: `<${notification.id}@notifications.poly.example>`,
-    });
+    return { to, ...rendered, messageId: `<${notification.id}@notifications.poly.example>` };
   }
 
   /** Schedules the retry of an email the SMTP server did not take (or gives it up). */
