@@ -209,6 +209,7 @@ function printSaga(r: SagaResult): void {
     `duplicates: OrderFulfilled ${r.duplicates.fulfilments}, confirmation emails ${r.duplicates.confirmations}; emails accepted by the SMTP sink: ${r.emailsAccepted}`,
     `CPU seconds in the measured window: ${pairs(r.cpuSeconds)}`,
     `CPU ms per completed saga: ${pairs(r.cpuMsPerSaga)}`,
+    `CPU ms per completed saga by thread: ${pairs(r.cpuMsPerSagaByThread)}`,
     `queries (round trips) to PostgreSQL per saga: ${pairs(r.statementsPerSaga)}; transactions per saga (pg_stat_database): ${pairs(r.transactionsPerSaga)}`,
     `Kafka requests per saga: ${pairs(r.kafkaRequestsPerSaga)}`,
     `Kafka requests per saga by API: ${pairs(r.kafkaRequestsByApiPerSaga)}`,

@@ -2,7 +2,7 @@
  * What the processes of a bench run cost: peak RSS and CPU time per process (from /proc), of the
  * PostgreSQL backends serving the run's databases, and of the whole machine (/proc/stat).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { brokerPid } from './bench-common';
 
@@ -18,6 +18,7 @@ function round(value: number, digits = 1): number {
 export class ProcessSampler {
   private readonly peakRssMb = new Map<string, number>();
   private readonly cpuAtMark = new Map<string, number>();
+  private readonly threadsAtMark = new Map<string, Map<string, { seconds: number }>>();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly pids: Map<string, number>) {}
@@ -34,7 +35,10 @@ export class ProcessSampler {
 
   /** Starts the measured window for CPU time. */
   mark(): void {
-    for (const [name, pid] of this.pids) this.cpuAtMark.set(name, cpuSeconds(pid) ?? 0);
+    for (const [name, pid] of this.pids) {
+      this.cpuAtMark.set(name, cpuSeconds(pid) ?? 0);
+      this.threadsAtMark.set(name, threadCpuSeconds(pid));
+    }
   }
 
   peakRss(): Record<string, number> {
@@ -51,6 +55,27 @@ export class ProcessSampler {
         round((cpuSeconds(pid) ?? 0) - (this.cpuAtMark.get(name) ?? 0), 2),
       ]),
     );
+  }
+
+  /**
+   * CPU seconds since mark() of each Node process's threads by group (`billing: main thread`, …),
+   * for the processes whose threads Node named (Node 24; a JVM's are not).
+   */
+  threadCpuSinceMark(): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const [name, pid] of this.pids) {
+      const atMark = this.threadsAtMark.get(name) ?? new Map<string, { seconds: number }>();
+      const byGroup = new Map<string, number>();
+      // The threads alive now, from the mark or from their start (those that ended are lost).
+      for (const [tid, { group, seconds }] of threadCpuSeconds(pid)) {
+        byGroup.set(group, (byGroup.get(group) ?? 0) + seconds - (atMark.get(tid)?.seconds ?? 0));
+      }
+      if (!byGroup.has('main thread')) continue;
+      for (const [group, seconds] of byGroup) {
+        if (round(seconds, 2) > 0) result[`${name}: ${group}`] = round(seconds, 2);
+      }
+    }
+    return result;
   }
 
   private sample(): void {
@@ -71,14 +96,53 @@ export function rssMb(pid: number): number | undefined {
 }
 
 export function cpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file, in seconds. */
+function statCpuSeconds(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the command name (which may contain spaces) start at state (field 3).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime (14), stime (15)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A Node process's threads by what they do, from the names Node gives them
+ * (/proc/<pid>/task/<tid>/comm): its main thread, its worker_threads (notifications' SMTP sender),
+ * V8's helper threads (garbage collection, compilation) and the rest (libuv's pool, timers).
+ */
+function threadGroupOf(name: string): string {
+  if (name === 'MainThread') return 'main thread';
+  if (name === 'WorkerThread') return 'worker threads';
+  if (name === 'V8Worker') return 'V8 helper threads';
+  return 'other threads';
+}
+
+/** CPU seconds so far of each of a process's threads, by thread id, with its group (threadGroupOf). */
+export function threadCpuSeconds(pid: number): Map<string, { group: string; seconds: number }> {
+  const threads = new Map<string, { group: string; seconds: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    let name: string;
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const seconds = statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+    if (seconds !== undefined) threads.set(tid, { group: threadGroupOf(name), seconds });
+  }
+  return threads;
 }
 
 /** Busy CPU seconds of the whole machine so far (every core: user, nice, system, irq, steal). */
@@ -202,6 +266,11 @@ export class RunCosts {
 
   peakRss(): Record<string, number> {
     return this.sampler.peakRss();
+  }
+
+  /** CPU seconds since mark() of the Node processes' threads, by group (ProcessSampler). */
+  threadCpuSinceMark(): Record<string, number> {
+    return this.sampler.threadCpuSinceMark();
   }
 
   /** CPU seconds since mark(): each process, PostgreSQL, `others` (measured by the caller), the machine. */

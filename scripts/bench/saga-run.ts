@@ -117,6 +117,8 @@ export interface SagaResult {
   peakRssMb: Record<string, number>;
   cpuSeconds: Record<string, number>;
   cpuMsPerSaga: Record<string, number>;
+  /** The Node processes' CPU by thread group: main thread, worker threads, V8's helpers, other. */
+  cpuMsPerSagaByThread: Record<string, number>;
   statementsPerSaga: Record<string, number>;
   kafkaRequestsPerSaga: Record<string, number>;
   /** By process, client kind (producer, consumer, admin) and API (Produce, Fetch, ...). */
@@ -663,6 +665,7 @@ async function measure(
   const cpu = await costs.cpuSinceMark({
     'bench process': round((benchCpu.user + benchCpu.system) / 1e6, 2),
   });
+  const threadCpu = costs.threadCpuSinceMark();
   costs.stop();
   await timelineDb.end();
   if (process.env.BENCH_SIGNS_FILE) {
@@ -733,6 +736,9 @@ async function measure(
     peakRssMb: costs.peakRss(),
     cpuSeconds: cpu,
     cpuMsPerSaga: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, per(v * 1000)])),
+    cpuMsPerSagaByThread: Object.fromEntries(
+      Object.entries(threadCpu).map(([k, v]) => [k, per(v * 1000)]),
+    ),
     statementsPerSaga: Object.fromEntries(
       Object.keys(countersAfter).flatMap((k) =>
         Object.keys(countersAfter[k])
