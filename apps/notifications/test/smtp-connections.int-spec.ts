@@ -150,36 +150,6 @@ describe('SmtpConnections', () => {
     }
   });
 
-  it('sends a message prepared ahead as it was composed then, once; a forgotten one is composed at its send', async () => {
-    const server = await startServer({});
-    const mailer = mailerFor(server.url, 2);
-    try {
-      mailer.prepare(email(1));
-      mailer.prepare(email(2));
-      // Preparing sends nothing.
-      await mailer.send(email(3));
-      expect(server.received.map((m) => m.messageId)).toEqual([email(3).messageId]);
-
-      // Composed when prepared: what the send is handed again is not composed a second time.
-      await mailer.send({ ...email(1), subject: 'composed again' });
-      // Forgotten (given back to the queue): its next send composes what it is handed.
-      mailer.forget([email(2).messageId]);
-      await mailer.send({ ...email(2), subject: 'rendered again' });
-      // Used once: a later send of the same message is composed anew.
-      await mailer.send({ ...email(1), subject: 'sent again' });
-
-      expect(server.received.map((m) => [m.messageId, m.subject, m.text])).toEqual([
-        [email(3).messageId, email(3).subject, email(3).text],
-        [email(1).messageId, email(1).subject, email(1).text],
-        [email(2).messageId, 'rendered again', email(2).text],
-        [email(1).messageId, 'sent again', email(1).text],
-      ]);
-    } finally {
-      mailer.close();
-      await server.stop();
-    }
-  });
-
   it('puts a recipient written with a name on the envelope as its bare address, and one with a non-ASCII domain as nodemailer does', async () => {
     const server = await startServer({});
     const mailer = mailerFor(server.url, 1);

@@ -12,7 +12,7 @@ import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { retryDelayMs } from './retry-policy';
 import { inSendingOrder, sendingWaves } from './send-order';
 import { SendingLedger, SentEmail } from './sending-ledger';
-import { isPermanentSmtpFailure, OutgoingEmail, SmtpMailer } from './smtp.mailer';
+import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
 
 /**
  * Sends a batch of claimed emails in waves (over the pooled SMTP connections), and records each
@@ -59,39 +59,17 @@ export class DeliverEmailsUsecase {
     const unsent = new Set(claims.keys());
     const overlap = this.env.EMAIL_WAVE_SIZE > 1;
     const width = overlap ? Math.floor(this.env.EMAIL_WAVE_SIZE / 2) : 1;
-    // Orders side by side; one order's messages one after the other, in saga order (an order's
-    // next message goes in a later wave, sent once the SMTP server answered for the one before).
-    const waves = sendingWaves(inSendingOrder(claimed), width);
-    const emails = new Map<string, OutgoingEmail | Error>();
-    /** A message as it goes out (rendered once), or why it cannot. */
-    const emailOf = (n: NotificationEntity): OutgoingEmail | Error => {
-      let email = emails.get(n.id);
-      if (!email) {
-        try {
-          email = this.outgoing(n, cases.get(n.orderId));
-        } catch (error) {
-          email = error instanceof Error ? error : new Error(String(error));
-        }
-        emails.set(n.id, email);
-      }
-      return email;
-    };
     /** The record of the wave before, in progress while the next is sent: false if it failed. */
     let previous: Promise<boolean> = Promise.resolve(true);
     try {
-      for (const [i, wave] of waves.entries()) {
+      // Orders side by side; one order's messages one after the other, in saga order (an order's
+      // next message goes in a later wave, sent once the SMTP server answered for the one before).
+      for (const wave of sendingWaves(inSendingOrder(claimed), width)) {
         if (!shouldContinue()) break;
         const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
-        const sent = Promise.allSettled(
-          wave.map((n) => this.deliver(n, claims.get(n.id)!, emailOf(n))),
+        const outcomes = await Promise.allSettled(
+          wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
         );
-        // The next wave is composed while this one is sent.
-        this.mailer.prepare(
-          (waves[i + 1] ?? [])
-            .map(emailOf)
-            .filter((e): e is OutgoingEmail => !(e instanceof Error)),
-        );
-        const outcomes = await sent;
         sending();
         for (const n of wave) unsent.delete(n.id);
         const accepted = outcomes.flatMap((o) =>
@@ -108,12 +86,6 @@ export class DeliverEmailsUsecase {
     } finally {
       // The last wave's record (or the one in progress when a failure ended the loop) ends first.
       await previous.catch(() => false);
-      this.mailer.forget(
-        [...unsent].flatMap((id) => {
-          const email = emails.get(id);
-          return email && !(email instanceof Error) ? [email.messageId] : [];
-        }),
-      );
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
       for (const id of claims.keys()) this.ledger.doneSending(id);
     }
@@ -159,12 +131,11 @@ export class DeliverEmailsUsecase {
   private async deliver(
     notification: NotificationEntity,
     claim: EmailClaim,
-    email: OutgoingEmail | Error,
+    kase: SupportCase | undefined,
   ): Promise<SentEmail | undefined> {
     let messageId: string;
     try {
-      if (email instanceof Error) throw email;
-      messageId = await this.mailer.send(email);
+      messageId = await this.send(notification, kase);
     } catch (error) {
       await this.failed(notification, claim, error);
       return undefined;
@@ -203,8 +174,11 @@ export class DeliverEmailsUsecase {
     }
   }
 
-  /** The email as it goes out: rendered, addressed, with its stable Message-ID. */
-  private outgoing(notification: NotificationEntity, kase: SupportCase | undefined): OutgoingEmail {
+  /** Sends one email; returns its Message-ID once the SMTP server accepted it. */
+  private async send(
+    notification: NotificationEntity,
+    kase: SupportCase | undefined,
+  ): Promise<string> {
     const toSupport = notification.audience === 'SUPPORT';
     const rendered = renderEmail({
       stage: notification.stage,
@@ -227,7 +201,11 @@ export class DeliverEmailsUsecase {
         ? [kase.customer.email]
         : [];
     if (to.length === 0) throw new Error('no recipient known for this message');
-    return { to, ...rendered, messageId: `<${notification.id}@notifications.poly.example>` };
+    return this.mailer.send({
+      to,
+      ...rendered,
+      messageId: `<${notification.id}@notifications.poly.example>`,
+    });
   }
 
   /** Schedules the retry of an email the SMTP server did not take (or gives it up). */

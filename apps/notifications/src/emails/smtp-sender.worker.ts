@@ -1,7 +1,6 @@
 /**
  * The SMTP sender's thread: composes and sends the emails the service's main thread hands it
- * (SmtpMailer), over its own SMTP connections, and answers each with its outcome. It composes the
- * emails it is told to prepare ahead of their send.
+ * (SmtpMailer), over its own SMTP connections, and answers each with its outcome.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SmtpConnections, SmtpSettings } from './smtp-connections';
@@ -17,14 +16,6 @@ port.on('message', (request: SenderRequest) => {
     closing = true;
     connections.close();
     if (inFlight === 0) port.close();
-    return;
-  }
-  if (request.kind === 'prepare') {
-    for (const email of request.emails) connections.prepare(email);
-    return;
-  }
-  if (request.kind === 'forget') {
-    connections.forget(request.messageIds);
     return;
   }
   inFlight++;

@@ -13,11 +13,7 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
 }
 
 /** From the main thread to the SMTP sender's thread. */
-export type SenderRequest =
-  | { kind: 'send'; id: number; email: OutgoingEmail }
-  | { kind: 'prepare'; emails: OutgoingEmail[] }
-  | { kind: 'forget'; messageIds: string[] }
-  | { kind: 'close' };
+export type SenderRequest = { kind: 'send'; id: number; email: OutgoingEmail } | { kind: 'close' };
 
 /** The outcome of one send, from the SMTP sender's thread. */
 export interface SenderReply {
@@ -65,24 +61,6 @@ export class SmtpMailer implements OnApplicationShutdown {
       this.pending.set(id, { resolve: () => resolve(email.messageId), reject });
       worker.postMessage({ kind: 'send', id, email } satisfies SenderRequest);
     });
-  }
-
-  /**
-   * Has these emails composed ahead of their send (each is still sent by send(), with the same
-   * content): the sender's thread composes them while the sends before them are in progress.
-   */
-  prepare(emails: OutgoingEmail[]): void {
-    if (this.closed || emails.length === 0) return;
-    (this.worker ??= this.startWorker()).postMessage({
-      kind: 'prepare',
-      emails,
-    } satisfies SenderRequest);
-  }
-
-  /** Emails prepared that will not be sent now (given back to the queue): dropped. */
-  forget(messageIds: string[]): void {
-    if (!this.worker || messageIds.length === 0) return;
-    this.worker.postMessage({ kind: 'forget', messageIds } satisfies SenderRequest);
   }
 
   async onApplicationShutdown(): Promise<void> {
