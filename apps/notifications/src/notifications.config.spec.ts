@@ -78,12 +78,3 @@ describe('notifications configuration: the email wave', () => {
     );
   });
 });
-
-describe('notifications configuration: one partition at a time', () => {
-  it('handles one partition at a time unless told otherwise', () => {
-    expect(loadNotificationsConfig(OWN_SECRETS).MESSAGING_CONCURRENCY).toBe(1);
-    expect(
-      loadNotificationsConfig({ ...OWN_SECRETS, MESSAGING_CONCURRENCY: '4' }).MESSAGING_CONCURRENCY,
-    ).toBe(4);
-  });
-});

@@ -33,14 +33,10 @@ export class NotificationsModule {
         HealthModule,
         MessagingModule.forRootAsync({
           useFactory: () =>
-            messagingOptionsFrom(
-              env,
-              { name: 'notifications', group: ConsumerGroups.Notifications },
-              // An order's events come on three topics, each run of a chunk's pipeline locking
-              // its orders' summaries in its own statement: two chunks of one order (same
-              // partition number, other topics) side by side locked them in opposite orders.
-              { oneChunkPerPartitionNumber: true },
-            ),
+            messagingOptionsFrom(env, {
+              name: 'notifications',
+              group: ConsumerGroups.Notifications,
+            }),
         }),
         NotificationsMetricsModule,
         PersonalDataModule.register(env.PII_ENCRYPTION_KEY, env.PII_ENCRYPTION_RETIRED_KEYS),

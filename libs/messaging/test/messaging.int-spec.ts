@@ -370,6 +370,33 @@ describe.each([
     ).toEqual([]);
   });
 
+  it('commits the records a fetch brings from several partitions in one transaction, each once', async () => {
+    const producer = await startProducer();
+    await emit(producer, 60);
+    await recorder.waitFor(
+      () => recorder.events(OrderPaid.type).length === 60,
+      30_000,
+      'the 60 OrderPaid records',
+    );
+    const partitions = new Set(
+      recorder.records.filter((r) => r.event?.type === OrderPaid.type).map((r) => r.partition),
+    );
+    expect(partitions.size).toBeGreaterThan(1);
+
+    // Every record waits on the broker when the consumer joins: its first fetch brings them all.
+    await startConsumer();
+    await expectEffects(consumerDb, 60);
+    // A row's xmin is the transaction that wrote it.
+    const [{ transactions }] = await queryDatabase<{ transactions: number }>(
+      consumerDb,
+      'SELECT count(DISTINCT xmin::text)::int AS transactions FROM probe_effects',
+    );
+    expect(transactions).toBe(1);
+    await caughtUp(prefix, CONSUMER_GROUP, Topics.ReactivationBilling);
+    await allPublished(prefix, consumerDb, recorder, Topics.ReactivationEligibility);
+    expect(recorder.events(EligibilityRejected.type)).toHaveLength(60);
+  });
+
   it('loses and duplicates nothing when shut down mid-batch', async () => {
     const producer = await startProducer();
     const consumer = await startConsumer({

@@ -135,14 +135,15 @@ export class ServiceEnvironment {
   MESSAGING_CHUNK_SIZE = 200;
 
   /**
-   * Partitions handled at once, each in its own transaction. As many as a topic has partitions
-   * (6): at 25 sagas/s, p50/p95/p99 304/697/905 ms against 504/1209/1526 ms with 3 (docs/performance.md).
+   * Partitions whose batches are handled side by side, their chunks committed together, one
+   * transaction at a time (group commit, libs/messaging/src/consumer/group-commit.ts): enough for
+   * every partition of the topics a service consumes.
    */
   @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(64)
-  MESSAGING_CONCURRENCY = 6;
+  MESSAGING_CONCURRENCY = 64;
 
   /**
    * Offsets of handled records are committed at most this often (and at shutdown), not after every

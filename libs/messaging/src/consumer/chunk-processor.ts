@@ -10,6 +10,7 @@ import { RetryHooks, RetryPolicy } from '../retry/retry-policy';
 import { Transaction } from '../transaction/transaction';
 import { deadLetterInboxKey, DeadLetterBuilder } from './dead-letter';
 import { BatchedEvent, EventBatch, EventContext } from './event-context';
+import { PendingChunk } from './group-commit';
 import { claimInbox, InboxEntry } from './inbox';
 import { EventHandler, InboundRecord } from './inbound-record';
 
@@ -63,6 +64,42 @@ export class ChunkProcessor {
     this.metrics.batchSize.observe(chunk.length);
     this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return true;
+  }
+
+  /**
+   * Handles chunks of several partitions in one transaction (see GroupCommit): one outcome per
+   * chunk, in their order. A chunk whose partition was taken away meanwhile is left out (false).
+   * If the shared transaction cannot commit (a record no handler can take, or a partition taken
+   * away during the retries of a transient failure), each chunk is handled on its own, as
+   * `process` does: the culprit is found and dead-lettered there, and nothing of the shared
+   * attempt was committed.
+   */
+  async processTogether(chunks: PendingChunk[]): Promise<boolean[]> {
+    const live = chunks.filter((chunk) => chunk.control.shouldContinue());
+    if (live.length === 0) return chunks.map(() => false);
+    if (live.length === 1) {
+      const processed = await this.process(live[0].records, live[0].control);
+      return chunks.map((chunk) => chunk === live[0] && processed);
+    }
+    const started = process.hrtime.bigint();
+    const records = live.flatMap((chunk) => chunk.records);
+    const control: ChunkControl = {
+      shouldContinue: () => live.every((chunk) => chunk.control.shouldContinue()),
+      // Heartbeats are the consumer's, whichever partition asks for them.
+      wait: live[0].control.wait,
+    };
+    try {
+      await this.retryPolicy.run(() => this.commit(records), this.retryHooks(control));
+    } catch {
+      const outcomes: boolean[] = [];
+      for (const chunk of chunks) {
+        outcomes.push(live.includes(chunk) && (await this.process(chunk.records, chunk.control)));
+      }
+      return outcomes;
+    }
+    this.metrics.batchSize.observe(records.length);
+    this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return chunks.map((chunk) => live.includes(chunk));
   }
 
   private retryHooks(control: ChunkControl): RetryHooks {

@@ -12,8 +12,8 @@ import { DeadLetterBuilder } from './dead-letter';
 import { EventHandler, RecordDecoder } from './inbound-record';
 import { OffsetBook } from './offset-book';
 import { batchPatternOf, eventTypeOfPattern } from './on-event.decorator';
+import { GroupCommit } from './group-commit';
 import { OriginSeal } from './origin-seal';
-import { PartitionTurns } from './partition-turns';
 
 /** Readiness of the consumer: why it cannot consume, if it cannot. */
 export interface ConsumerReadiness {
@@ -24,9 +24,10 @@ export interface ConsumerReadiness {
 /**
  * The Kafka transport every service runs on (`app.connectMicroservice({ strategy })`): the Nest
  * glue around kafkajs. It subscribes to the topics of the service's handlers, hands each batch
- * to the ChunkProcessor chunk by chunk (decoded by RecordDecoder), resolves offsets only after a
- * chunk's database commit and commits them through the OffsetBook, and says whether it is still
- * consuming (readiness).
+ * chunk by chunk (decoded by RecordDecoder) to the GroupCommit, which commits the chunks of the
+ * partitions handled side by side together through the ChunkProcessor, resolves offsets only
+ * after a chunk's database commit and commits them through the OffsetBook, and says whether it
+ * is still consuming (readiness).
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   private readonly topics: TopicNames;
@@ -37,8 +38,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly brokerSilenceMs: number;
   private readonly chunkSize: number;
   private readonly offsets = new OffsetBook();
-  /** Chunks of one partition number take turns (oneChunkPerPartitionNumber). */
-  private readonly partitionTurns = new PartitionTurns();
+  /** The chunks of the partitions handled side by side, committed together. */
+  private readonly groups: GroupCommit;
   private readonly offsetCommitIntervalMs: number;
   private offsetCommitTimer?: NodeJS.Timeout;
   /** Set by close(): batches arriving from now on are left for the next owner. */
@@ -71,6 +72,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       metrics,
       this.logger,
       new RetryPolicy(),
+    );
+    this.groups = new GroupCommit(
+      (chunks) => this.processor.processTogether(chunks),
+      this.chunkSize,
     );
   }
 
@@ -273,11 +278,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const chunk = batch.messages
         .slice(start, start + this.chunkSize)
         .map((message) => this.decoder.decode(topic, batch.partition, message));
-      const processed = this.options.oneChunkPerPartitionNumber
-        ? await this.partitionTurns.run(batch.partition, () =>
-            this.processor.process(chunk, control),
-          )
-        : await this.processor.process(chunk, control);
+      const processed = await this.groups.handle(chunk, control);
       if (!processed) return;
       const lastOffset = chunk[chunk.length - 1].origin.offset;
       payload.resolveOffset(lastOffset);

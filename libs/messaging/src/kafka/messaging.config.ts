@@ -13,18 +13,13 @@ export interface MessagingOptions {
   topicPrefix: string;
   ssl?: boolean;
   sasl?: SASLOptions;
-  /** Records handled per database transaction. */
+  /** At most this many records per database transaction (a chunk; chunks of several partitions share one). */
   chunkSize?: number;
-  /** Partitions handled at once (each in its own transaction). */
-  partitionsConsumedConcurrently?: number;
   /**
-   * Chunks of one partition number, whatever their topic, are handled one at a time (chunks of
-   * different partition numbers still side by side). Every event is keyed by its account and
-   * every topic has the same partition count, so all of an account's events share a partition
-   * number: a service whose handlers of several topics write the same rows (notifications'
-   * per-order summaries) never has two transactions lock one order's rows in opposite orders.
+   * Partitions whose batches kafkajs hands over side by side; their chunks are committed together,
+   * one transaction at a time (consumer/group-commit.ts).
    */
-  oneChunkPerPartitionNumber?: boolean;
+  partitionsConsumedConcurrently?: number;
   /**
    * Key of the HMAC seal that vouches for a dead letter's original append time when it is
    * redriven (consumer/origin-seal.ts). The service's own secret: every instance of it holds
