@@ -170,8 +170,7 @@ export class ChunkProcessor {
         const handler = run[0].handler!;
         await this.invoke(
           handler,
-          run[0].decoded!.event.type,
-          run.length,
+          items.map((item) => item.event.type),
           handler.batched
             ? [new EventBatch(manager, now, items)]
             : [items[0].event, new EventContext(items[0].tx, items[0].record)],
@@ -296,17 +295,17 @@ export class ChunkProcessor {
   }
 
   /** Calls a handler (per event, or with a batch of `count` events) and times it per event. */
+  /** Calls a handler with the events of `types`, each timed at its share of the call. */
   private async invoke(
     handler: EventHandler,
-    type: string,
-    count: number,
+    types: string[],
     args: [unknown, unknown?],
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const result: unknown = await handler.handle(...args);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-    const perEvent = Number(process.hrtime.bigint() - started) / 1e9 / count;
-    for (let i = 0; i < count; i++) this.metrics.handlerDuration.observe({ type }, perEvent);
+    const perEvent = Number(process.hrtime.bigint() - started) / 1e9 / types.length;
+    for (const type of types) this.metrics.handlerDuration.observe({ type }, perEvent);
   }
 }
 
@@ -328,18 +327,23 @@ function inboxEntryOfDeadLetter(record: InboundRecord, key: string): InboxEntry 
 
 /**
  * Splits the records to handle into calls, in order: a record with a per-event handler is a call
- * of its own; consecutive records of one type with a batch handler are one call.
+ * of its own; consecutive records with one batch handler (of their type, or of several types
+ * with theirs) are one call.
  */
-function runsOfOneHandler(records: InboundRecord[]): InboundRecord[][] {
+export function runsOfOneHandler(records: InboundRecord[]): InboundRecord[][] {
   const runs: InboundRecord[][] = [];
   for (const record of records) {
     const last = runs[runs.length - 1];
-    // One handler per event type (looked up once): the same handler means the same type.
-    if (last && record.handler!.batched && last[0].handler === record.handler) {
+    if (last && record.handler!.batched && sameBatchHandler(last[0].handler!, record.handler!)) {
       last.push(record);
     } else {
       runs.push([record]);
     }
   }
   return runs;
+}
+
+/** One handler per event type (looked up once); a batch handler of several types names itself. */
+function sameBatchHandler(a: EventHandler, b: EventHandler): boolean {
+  return a === b || (a.batchHandler !== undefined && a.batchHandler === b.batchHandler);
 }

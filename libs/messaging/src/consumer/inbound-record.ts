@@ -11,6 +11,8 @@ import { OriginSeal } from './origin-seal';
 export interface EventHandler {
   handle: MessageHandler;
   batched: boolean;
+  /** The batch handler's name when it takes several event types (OnEvents): one run for them. */
+  batchHandler?: string;
 }
 
 /** One record of a batch, decoded (or not) before any database work. */

@@ -11,7 +11,7 @@ import { ChunkControl, ChunkProcessor } from './chunk-processor';
 import { DeadLetterBuilder } from './dead-letter';
 import { EventHandler, RecordDecoder } from './inbound-record';
 import { OffsetBook } from './offset-book';
-import { batchPatternOf, eventTypeOfPattern } from './on-event.decorator';
+import { batchPatternOf, BatchHandlerExtras, eventTypeOfPattern } from './on-event.decorator';
 import { GroupCommit } from './group-commit';
 import { OriginSeal } from './origin-seal';
 
@@ -252,7 +252,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         single
           ? { handle: single, batched: false }
           : batch
-            ? { handle: batch, batched: true }
+            ? {
+                handle: batch,
+                batched: true,
+                // A chain of handlers (sequenceHandlerChains) names none: it runs alone.
+                batchHandler: (batch.extras as BatchHandlerExtras | undefined)?.batchHandler,
+              }
             : undefined,
       );
     }

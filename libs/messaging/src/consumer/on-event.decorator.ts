@@ -39,19 +39,33 @@ export function eventTypeOfPattern(pattern: string): string {
   return pattern.endsWith('[]') ? pattern.slice(0, -2) : pattern;
 }
 
+/** Pattern extras naming the batch handler a pattern belongs to (see OnEvents). */
+export interface BatchHandlerExtras {
+  batchHandler?: string;
+}
+
+let batchHandlers = 0;
+
 /**
- * Marks a controller method as the batch handler of one event contract:
+ * Marks a controller method as the batch handler of one or more event contracts:
  * `@OnEvents(OrderPaid) handle(@Payload() batch: EventBatch<OrderPaid>)`.
  *
- * It gets, in order, every event of that type that follows one another in a chunk, all in the
+ * It gets, in order, every event of those types that follows one another in a chunk, all in the
  * chunk's transaction, so it can read and write them with a few set-based statements instead of
- * a few statements per event. If it throws, the runtime retries each event of the chunk alone (a
- * batch of one) to find the culprit, as it does for `@OnEvent` handlers. An event type has either
- * batch handlers or per-event handlers, not both.
+ * a few statements per event. A handler of several types (`@OnEvents(OrderPaid, OrderFulfilled)`)
+ * gets a run mixing them, in the chunk's order. If it throws, the runtime retries each event of
+ * the chunk alone (a batch of one) to find the culprit, as it does for `@OnEvent` handlers. An
+ * event type has either batch handlers or per-event handlers, not both.
  */
-export function OnEvents(contract: EventContract): MethodDecorator {
+export function OnEvents(...contracts: [EventContract, ...EventContract[]]): MethodDecorator {
+  const extras: BatchHandlerExtras = {
+    batchHandler: `${contracts.map((c) => c.type).join(',')}#${++batchHandlers}`,
+  };
   return applyDecorators(
-    EventPattern(batchPatternOf(contract.type)),
+    EventPattern(
+      contracts.map((c) => batchPatternOf(c.type)),
+      extras as Record<string, unknown>,
+    ),
     UseFilters(EventHandlerErrorFilter),
   );
 }
