@@ -93,7 +93,8 @@ export class ChunkProcessor {
     } catch {
       const outcomes: boolean[] = [];
       for (const chunk of chunks) {
-        outcomes.push(live.includes(chunk) && (await this.process(chunk.records, chunk.control)));
+        const ours = live.includes(chunk) && chunk.control.shouldContinue();
+        outcomes.push(ours && (await this.process(chunk.records, chunk.control)));
       }
       return outcomes;
     }
