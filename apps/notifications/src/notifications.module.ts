@@ -33,10 +33,15 @@ export class NotificationsModule {
         HealthModule,
         MessagingModule.forRootAsync({
           useFactory: () =>
-            messagingOptionsFrom(env, {
-              name: 'notifications',
-              group: ConsumerGroups.Notifications,
-            }),
+            messagingOptionsFrom(
+              env,
+              { name: 'notifications', group: ConsumerGroups.Notifications },
+              // One transaction at a time, whatever MESSAGING_CONCURRENCY says: an order's events
+              // come on three topics, each run's pipeline locking its orders' summaries in its own
+              // statement, and two transactions side by side locked them in opposite orders
+              // (deadlocks, docs/performance.md, session 5).
+              { transactionsAtOnce: 1 },
+            ),
         }),
         NotificationsMetricsModule,
         PersonalDataModule.register(env.PII_ENCRYPTION_KEY, env.PII_ENCRYPTION_RETIRED_KEYS),

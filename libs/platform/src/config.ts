@@ -135,15 +135,15 @@ export class ServiceEnvironment {
   MESSAGING_CHUNK_SIZE = 200;
 
   /**
-   * Partitions whose batches are handled side by side, their chunks committed together, one
-   * transaction at a time (group commit, libs/messaging/src/consumer/group-commit.ts): enough for
-   * every partition of the topics a service consumes.
+   * Consumer transactions at once, each committing every chunk that waited for it, whatever its
+   * partition (group commit, libs/messaging/src/consumer/group-commit.ts). 6: flooded, the
+   * runtime alone was 8–15 % slower with one at a time (docs/performance.md, session 16).
    */
   @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(64)
-  MESSAGING_CONCURRENCY = 64;
+  MESSAGING_CONCURRENCY = 6;
 
   /**
    * Offsets of handled records are committed at most this often (and at shutdown), not after every

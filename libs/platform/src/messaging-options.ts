@@ -17,7 +17,7 @@ export function messagingOptionsFrom(
     ssl: env.KAFKA_SSL,
     sasl: saslFrom(env),
     chunkSize: env.MESSAGING_CHUNK_SIZE,
-    partitionsConsumedConcurrently: env.MESSAGING_CONCURRENCY,
+    transactionsAtOnce: env.MESSAGING_CONCURRENCY,
     offsetCommitIntervalMs: env.MESSAGING_OFFSET_COMMIT_INTERVAL_MS,
     maxBatchBytes: env.MESSAGING_MAX_BATCH_BYTES,
     relayLingerMs: env.MESSAGING_RELAY_LINGER_MS,

@@ -35,7 +35,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('GroupCommit', () => {
   it('commits the chunks handed in side by side together, in topic order', async () => {
     const handler = gatedHandler();
-    const groups = new GroupCommit(handler.handle, 200);
+    const groups = new GroupCommit(handler.handle, 200, 1);
     const outcomes = [
       groups.handle(chunk('orders', 0, 2), control),
       groups.handle(chunk('accounts', 3, 1), control),
@@ -50,7 +50,7 @@ describe('GroupCommit', () => {
 
   it('runs one group at a time: chunks handed in meanwhile wait and go together in the next', async () => {
     const handler = gatedHandler();
-    const groups = new GroupCommit(handler.handle, 200);
+    const groups = new GroupCommit(handler.handle, 200, 1);
     const first = groups.handle(chunk('orders', 0, 1), control);
     await settle();
     const later = [
@@ -69,7 +69,7 @@ describe('GroupCommit', () => {
 
   it('takes whole chunks up to the record limit, and a larger chunk alone', async () => {
     const handler = gatedHandler();
-    const groups = new GroupCommit(handler.handle, 10);
+    const groups = new GroupCommit(handler.handle, 10, 1);
     const outcomes = [
       groups.handle(chunk('orders', 0, 12), control),
       groups.handle(chunk('orders', 1, 6), control),
@@ -90,7 +90,7 @@ describe('GroupCommit', () => {
 
   it('fails every chunk of a group that throws, and goes on with the next group', async () => {
     const handler = gatedHandler();
-    const groups = new GroupCommit(handler.handle, 200);
+    const groups = new GroupCommit(handler.handle, 200, 1);
     const failed = [
       groups.handle(chunk('orders', 0, 1), control),
       groups.handle(chunk('orders', 1, 1), control),
@@ -104,5 +104,43 @@ describe('GroupCommit', () => {
     expect(handler.groups[1]).toEqual(['orders/0@1']);
     handler.gates[1]();
     await expect(next).resolves.toBe(true);
+  });
+
+  it('starts another transaction beside the running ones, up to the limit, for the chunks handed in meanwhile', async () => {
+    const handler = gatedHandler();
+    const groups = new GroupCommit(handler.handle, 200, 2);
+    const first = groups.handle(chunk('orders', 0, 1), control);
+    await settle();
+    const second = [
+      groups.handle(chunk('orders', 1, 1), control),
+      groups.handle(chunk('orders', 2, 1), control),
+    ];
+    await settle();
+    // Two at once: the second took everything handed in while the first ran.
+    expect(handler.groups).toEqual([['orders/0@0'], ['orders/1@0', 'orders/2@0']]);
+    const third = groups.handle(chunk('orders', 3, 1), control);
+    await settle();
+    expect(handler.groups).toHaveLength(2);
+    handler.gates[1]();
+    await expect(Promise.all(second)).resolves.toEqual([true, true]);
+    await settle();
+    // The transaction that ended took what waited; the first still runs.
+    expect(handler.groups[2]).toEqual(['orders/3@0']);
+    handler.gates[2]();
+    handler.gates[0]();
+    await expect(Promise.all([first, third])).resolves.toEqual([true, true]);
+  });
+
+  it('starts full chunks handed in together side by side, up to the limit', async () => {
+    const handler = gatedHandler();
+    const groups = new GroupCommit(handler.handle, 10, 3);
+    const outcomes = [0, 1, 2, 3].map((p) => groups.handle(chunk('orders', p, 10), control));
+    await settle();
+    expect(handler.groups).toEqual([['orders/0@0'], ['orders/1@0'], ['orders/2@0']]);
+    handler.gates[1]();
+    await settle();
+    expect(handler.groups[3]).toEqual(['orders/3@0']);
+    for (const i of [0, 2, 3]) handler.gates[i]();
+    await expect(Promise.all(outcomes)).resolves.toEqual([true, true, true, true]);
   });
 });

@@ -16,12 +16,13 @@ interface Waiting extends PendingChunk {
 }
 
 /**
- * Group commit across partitions: kafkajs hands the batches of a fetch's partitions side by side
- * (partitionsConsumedConcurrently); their chunks wait here, and one transaction at a time takes all
- * that waited (whole chunks, up to `maxRecords` records but at least one chunk). At moderate rates
- * a fetch brings a record or two from each of many partitions: one transaction for them all
- * instead of one each (its statements, its commit's fsync, its relay drain). One transaction at a
- * time also keeps the consumer's transactions out of each other's locks.
+ * Group commit across partitions: kafkajs hands the batches of a fetch's partitions side by side;
+ * their chunks wait here, and a transaction takes all that waited (whole chunks, up to
+ * `maxRecords` records but at least one chunk), up to `maxInFlight` transactions at once. At
+ * moderate rates a fetch brings a record or two from each of many partitions: one transaction for
+ * them all instead of one each (its statements, its commit's fsync, its relay drain); flooded,
+ * transactions overlap as before. With `maxInFlight` 1 the consumer's transactions never wait on
+ * each other's locks.
  *
  * A chunk's own partition order holds: kafkajs hands a partition's next batch only once the last
  * is handled, and a batch hands its next chunk only once the last is committed. Chunks are taken
@@ -29,35 +30,48 @@ interface Waiting extends PendingChunk {
  */
 export class GroupCommit {
   private readonly waiting: Waiting[] = [];
-  private running = false;
+  /** Transactions in progress; `starting`: gathering this turn's chunks before one starts. */
+  private running = 0;
+  private starting = false;
 
   constructor(
     private readonly handleTogether: HandleTogether,
     private readonly maxRecords: number,
+    private readonly maxInFlight: number,
   ) {}
 
   /** Resolves once the chunk is committed (true) or left for the partition's next owner (false). */
   handle(records: InboundRecord[], control: ChunkControl): Promise<boolean> {
     return new Promise((settle, fail) => {
       this.waiting.push({ records, control, settle, fail });
-      if (this.running) return;
-      this.running = true;
+      if (this.starting || this.running >= this.maxInFlight) return;
+      this.starting = true;
       // The other batches of the same fetch are handed in within this turn of the event loop.
-      setImmediate(() => void this.run());
+      setImmediate(() => {
+        this.starting = false;
+        this.start();
+      });
     });
   }
 
-  private async run(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const group = this.takeGroup();
-      try {
-        const outcomes = await this.handleTogether(group);
-        group.forEach((chunk, i) => chunk.settle(outcomes[i]));
-      } catch (error) {
-        for (const chunk of group) chunk.fail(error);
-      }
+  /** Starts transactions for what waits, as many as may run at once. */
+  private start(): void {
+    while (this.waiting.length > 0 && this.running < this.maxInFlight) {
+      void this.commit(this.takeGroup());
     }
-    this.running = false;
+  }
+
+  private async commit(group: Waiting[]): Promise<void> {
+    this.running++;
+    try {
+      const outcomes = await this.handleTogether(group);
+      group.forEach((chunk, i) => chunk.settle(outcomes[i]));
+    } catch (error) {
+      for (const chunk of group) chunk.fail(error);
+    }
+    this.running--;
+    // What was handed in meanwhile goes at once, together.
+    this.start();
   }
 
   private takeGroup(): Waiting[] {

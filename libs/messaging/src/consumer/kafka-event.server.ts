@@ -1,4 +1,4 @@
-import { contractOf, DEFAULT_PARTITIONS, TopicName } from '@app/contracts';
+import { contractOf, TopicName } from '@app/contracts';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -14,6 +14,9 @@ import { OffsetBook } from './offset-book';
 import { batchPatternOf, BatchHandlerExtras, eventTypeOfPattern } from './on-event.decorator';
 import { GroupCommit } from './group-commit';
 import { OriginSeal } from './origin-seal';
+
+/** Partitions whose batches kafkajs hands over side by side: every one of the topics consumed. */
+const PARTITIONS_HANDED_OVER = 64;
 
 /** Readiness of the consumer: why it cannot consume, if it cannot. */
 export interface ConsumerReadiness {
@@ -76,6 +79,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.groups = new GroupCommit(
       (chunks) => this.processor.processTogether(chunks),
       this.chunkSize,
+      options.transactionsAtOnce ?? 6,
     );
   }
 
@@ -124,8 +128,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently:
-          this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS,
+        // Every partition's batch is handed over at once; the GroupCommit decides what shares a
+        // transaction and how many run at once.
+        partitionsConsumedConcurrently: PARTITIONS_HANDED_OVER,
         eachBatch: (payload) => this.trackBatch(this.eachBatch(payload)),
       });
       if (this.offsetCommitIntervalMs > 0) {

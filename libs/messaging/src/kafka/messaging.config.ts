@@ -16,10 +16,11 @@ export interface MessagingOptions {
   /** At most this many records per database transaction (a chunk; chunks of several partitions share one). */
   chunkSize?: number;
   /**
-   * Partitions whose batches kafkajs hands over side by side; their chunks are committed together,
-   * one transaction at a time (consumer/group-commit.ts).
+   * Transactions at once, each committing every chunk that waited for it (group commit,
+   * consumer/group-commit.ts; kafkajs hands over the batches of every partition side by side).
+   * Default 6. One keeps the consumer's transactions out of each other's locks.
    */
-  partitionsConsumedConcurrently?: number;
+  transactionsAtOnce?: number;
   /**
    * Key of the HMAC seal that vouches for a dead letter's original append time when it is
    * redriven (consumer/origin-seal.ts). The service's own secret: every instance of it holds
