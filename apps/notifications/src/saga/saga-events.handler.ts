@@ -1,19 +1,7 @@
-import {
-  ActivationScheduled,
-  EligibilityRejected,
-  EligibilityReviewRequired,
-  EligibilityVerified,
-  EntitlementsRestored,
-  ManualHandlingRequired,
-  OrderFulfilled,
-  OrderPaid,
-  OrderRefunded,
-  PaymentRejected,
-  ReactivationFailed,
-} from '@app/contracts';
 import { EventBatch, OnEvents } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
+import { FOLLOWED_SAGA_EVENTS } from '../timeline/saga-status';
 import { FollowSagaEventsUsecase } from './follow-saga-events.usecase';
 
 /**
@@ -25,19 +13,7 @@ import { FollowSagaEventsUsecase } from './follow-saga-events.usecase';
 export class SagaEventsHandler {
   constructor(private readonly followSagaEvents: FollowSagaEventsUsecase) {}
 
-  @OnEvents(
-    OrderPaid,
-    PaymentRejected,
-    OrderFulfilled,
-    OrderRefunded,
-    ManualHandlingRequired,
-    EligibilityVerified,
-    EligibilityRejected,
-    EligibilityReviewRequired,
-    ActivationScheduled,
-    EntitlementsRestored,
-    ReactivationFailed,
-  )
+  @OnEvents(...FOLLOWED_SAGA_EVENTS)
   async onSagaEvents(
     @Payload() batch: EventBatch<{ orderId: string; accountId: string }>,
   ): Promise<void> {

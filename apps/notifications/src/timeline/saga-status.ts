@@ -18,8 +18,8 @@ import {
   TERMINAL_STATUSES,
 } from '@app/contracts';
 
-/** Every event type that is a stage of an order's timeline. */
-export const TIMELINE_EVENTS = [
+/** The other services' saga events this service follows (consumed: SagaEventsHandler). */
+export const FOLLOWED_SAGA_EVENTS = [
   OrderPaid,
   PaymentRejected,
   OrderFulfilled,
@@ -31,6 +31,11 @@ export const TIMELINE_EVENTS = [
   ActivationScheduled,
   EntitlementsRestored,
   ReactivationFailed,
+] as const;
+
+/** Every event type that is a stage of an order's timeline: those followed, and our own. */
+export const TIMELINE_EVENTS = [
+  ...FOLLOWED_SAGA_EVENTS,
   SupportContactAssigned,
   CustomerNotified,
   ReactivationStalled,
