@@ -1,4 +1,4 @@
-import { missingSaslVariables, SASL_VARIABLES } from '@app/messaging';
+import { DEFAULT_TRANSACTIONS_AT_ONCE, missingSaslVariables, SASL_VARIABLES } from '@app/messaging';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -143,7 +143,7 @@ export class ServiceEnvironment {
   @IsInt()
   @Min(1)
   @Max(64)
-  MESSAGING_CONCURRENCY = 6;
+  MESSAGING_CONCURRENCY = DEFAULT_TRANSACTIONS_AT_ONCE;
 
   /**
    * Offsets of handled records are committed at most this often (and at shutdown), not after every

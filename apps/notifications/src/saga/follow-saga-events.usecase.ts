@@ -32,8 +32,8 @@ export interface FollowedEvent {
 }
 
 /**
- * What this service does with a run of saga events (one chunk's, in order), as one pipeline of
- * set-based steps, in this order:
+ * What this service does with a run of saga events (a transaction's, each partition's in order),
+ * as one pipeline of set-based steps, in this order:
  *
  * 1. the support contact: paid orders (and orders closed by a rejected payment naming their
  *    customer) get their named contact, announced by SupportContactAssigned; sagas that ended

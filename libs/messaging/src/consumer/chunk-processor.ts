@@ -61,8 +61,7 @@ export class ChunkProcessor {
         }
       }
     }
-    this.metrics.batchSize.observe(chunk.length);
-    this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.observeTransaction(chunk.length, started);
     return true;
   }
 
@@ -98,9 +97,13 @@ export class ChunkProcessor {
       }
       return outcomes;
     }
-    this.metrics.batchSize.observe(records.length);
-    this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.observeTransaction(records.length, started);
     return chunks.map((chunk) => live.includes(chunk));
+  }
+
+  private observeTransaction(records: number, started: bigint): void {
+    this.metrics.batchSize.observe(records);
+    this.metrics.batchDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   private retryHooks(control: ChunkControl): RetryHooks {

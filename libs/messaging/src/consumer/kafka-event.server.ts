@@ -3,7 +3,11 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
+import {
+  DEFAULT_TRANSACTIONS_AT_ONCE,
+  MessagingOptions,
+  TopicNames,
+} from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RetryPolicy, sleep } from '../retry/retry-policy';
@@ -15,7 +19,10 @@ import { batchPatternOf, BatchHandlerExtras, eventTypeOfPattern } from './on-eve
 import { GroupCommit } from './group-commit';
 import { OriginSeal } from './origin-seal';
 
-/** Partitions whose batches kafkajs hands over side by side: every one of the topics consumed. */
+/**
+ * Partitions whose batches kafkajs hands over side by side: more than all the saga topics have
+ * (8 of 6 partitions); beyond it, a partition's batch would wait for a free slot.
+ */
 const PARTITIONS_HANDED_OVER = 64;
 
 /** Readiness of the consumer: why it cannot consume, if it cannot. */
@@ -79,7 +86,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.groups = new GroupCommit(
       (chunks) => this.processor.processTogether(chunks),
       this.chunkSize,
-      options.transactionsAtOnce ?? 6,
+      options.transactionsAtOnce ?? DEFAULT_TRANSACTIONS_AT_ONCE,
     );
   }
 

@@ -1,6 +1,9 @@
 import { KafkaConfig, KafkaMessage, SASLOptions } from 'kafkajs';
 import type { RecordOrigin } from '../consumer/event-context';
 
+/** Consumer transactions at once, unless a service says otherwise (MessagingOptions). */
+export const DEFAULT_TRANSACTIONS_AT_ONCE = 6;
+
 /** What a service tells the runtime about itself and its broker. */
 export interface MessagingOptions {
   /** CloudEvents `source` of what this service emits, e.g. `poly.reactivation.billing`. */
@@ -18,7 +21,8 @@ export interface MessagingOptions {
   /**
    * Transactions at once, each committing every chunk that waited for it (group commit,
    * consumer/group-commit.ts; kafkajs hands over the batches of every partition side by side).
-   * Default 6. One keeps the consumer's transactions out of each other's locks.
+   * Default DEFAULT_TRANSACTIONS_AT_ONCE. One keeps the consumer's transactions out of each
+   * other's locks.
    */
   transactionsAtOnce?: number;
   /**
