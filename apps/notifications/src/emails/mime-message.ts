@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { wrap } from 'nodemailer/lib/base64';
 import type MimeNode from 'nodemailer/lib/mime-node';
@@ -17,13 +16,7 @@ export async function composeMessage(options: MailComposer.Options): Promise<{
   raw: Buffer;
   node: MimeNode;
 }> {
-  const node = new MailComposer({
-    // Random for each message, as nodemailer's own, but drawn from node's pool of random UUIDs:
-    // nodemailer asks the system for 8 random bytes for each part instead, 3 calls per email
-    // (0.43-0.49 against 0.29-0.33 ms of CPU to compose and send one, measured alone).
-    baseBoundary: randomUUID().replaceAll('-', ''),
-    ...options,
-  }).compile();
+  const node = new MailComposer(options).compile();
   const framed = frame(node);
   if (framed === undefined) return { raw: await node.build(), node };
   // As nodemailer's stream ends it: with a line break.
