@@ -62,6 +62,13 @@ describe('composing a message', () => {
     expect(JSON.stringify(parsed.to)).toContain('zoe@customer.example');
   });
 
+  it('leaves a message whose line breaks nodemailer converts to its stream', async () => {
+    const options = sent({ newline: 'windows', text: 'Hello\nJane\n', html: undefined });
+    const { raw, expected } = await asNodemailerBuildsIt(options);
+    expect(raw).toEqual(expected);
+    expect(raw).toContain('Hello\r\nJane\r\n');
+  });
+
   it('leaves a part it does not frame to nodemailer: an attachment read from a stream', async () => {
     const options = sent({
       attachments: [{ filename: 'receipt.txt', content: Readable.from(['paid in full']) }],

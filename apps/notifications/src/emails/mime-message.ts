@@ -9,15 +9,16 @@ import type MimeNode from 'nodemailer/lib/mime-node';
  * measured alone). nodemailer still writes every header (addresses, encoded words, folding) and
  * chooses every boundary and transfer encoding; only the framing is done here, for the parts it
  * takes: text content sent base64 or as it is (7bit), in multipart nodes. Anything else (an
- * attachment from a file or a stream, raw content, quoted-printable) is built by nodemailer's own
- * stream.
+ * attachment from a file or a stream, raw content, quoted-printable, line breaks to convert) is
+ * built by nodemailer's own stream.
  */
 export async function composeMessage(options: MailComposer.Options): Promise<{
   raw: Buffer;
   node: MimeNode;
 }> {
   const node = new MailComposer(options).compile();
-  const framed = frame(node);
+  // With `newline`, nodemailer's stream converts the message's line breaks: its stream builds it.
+  const framed = node.newline ? undefined : frame(node);
   if (framed === undefined) return { raw: await node.build(), node };
   // As nodemailer's stream ends it: with a line break.
   return { raw: Buffer.from(framed.endsWith('\n') ? framed : `${framed}\r\n`), node };
