@@ -70,8 +70,13 @@ export class NotificationsEnvironment extends ServiceEnvironment {
    * fewer transactions and fewer CustomerNotified produce requests per email.
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_WAVE_SIZE = 24;
-  /** Pooled SMTP connections a wave's emails are spread over (one email at a time on each). */
-  @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_SMTP_CONNECTIONS = 3;
+  /**
+   * Pooled SMTP connections a wave's emails are spread over (one email at a time on each). As many
+   * as a wave of the default EMAIL_WAVE_SIZE holds, so that its emails go out side by side: on a
+   * busy machine each email's SMTP exchange waits for a core several times, and three connections
+   * made a wave of twelve four such exchanges long.
+   */
+  @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_SMTP_CONNECTIONS = 12;
   /**
    * SMTP connection, greeting and socket (inactivity) timeouts. Below the lease, so that a send
    * gives up before another sender could take its message over. Default: 30 s, or half the lease

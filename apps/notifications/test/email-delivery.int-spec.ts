@@ -26,6 +26,7 @@ import {
   openCustomer,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 
 /** Short, so that a message whose claim was let go is taken over within the test. */
 const LEASE_MS = 2000;
@@ -352,6 +353,59 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
     expect(mails).toHaveLength(5);
     expect(new Set(mails.map((mail) => mail.messageId)).size).toBe(5);
     expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("sends a batch's first wave while the last wave of the batch before is being recorded", async () => {
+    // A sweep an hour away: each email goes out at the commit that queued it, in a batch of its own.
+    await startNotifications(1, { EMAIL_SWEEP_MS: '3600000' });
+    // Marking an email SENT waits for an advisory lock this test holds: the record of the first
+    // email stays in progress until the test lets it go.
+    await queryDatabase(
+      databaseUrl,
+      `CREATE FUNCTION test_hold_marking() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         PERFORM pg_advisory_xact_lock(4242);
+         RETURN NEW;
+       END $$;
+       CREATE TRIGGER test_hold_marking BEFORE UPDATE ON notifications
+         FOR EACH ROW WHEN (NEW.status = 'SENT') EXECUTE FUNCTION test_hold_marking();`,
+    );
+    const holder = new Client({ connectionString: databaseUrl });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock(4242)');
+    const [first, second] = [orderPaid('acc-eu-record-1'), orderPaid('acc-eu-record-2')];
+    const waitingRecords = async () =>
+      Number(
+        (
+          await queryDatabase<{ n: string }>(
+            databaseUrl,
+            `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          )
+        )[0].n,
+      );
+    try {
+      await publisher.event(OrderPaid, first);
+      await eventually(async () => expect(await waitingRecords()).toBe(1));
+      expect(mailsTo(openCustomer(first.customer).email)).toHaveLength(1);
+      // Queued and handed over after the first batch's last wave was sent: sent without waiting
+      // for that wave's record.
+      await publisher.event(OrderPaid, second);
+      await eventually(async () =>
+        expect(mailsTo(openCustomer(second.customer).email)).toHaveLength(1),
+      );
+      // Its own record waits for the one before.
+      expect(await emailsOf(second.orderId)).toMatchObject([{ status: 'SENDING' }]);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock(4242)');
+      await holder.end();
+    }
+    for (const order of [first, second]) {
+      await eventually(async () =>
+        expect(await emailsOf(order.orderId)).toMatchObject([{ status: 'SENT', attempts: 1 }]),
+      );
+      expect(mailsTo(openCustomer(order.customer).email)).toHaveLength(1);
+      expect(await customerNotifiedIn(order.orderId)).toBe(1);
+    }
   });
 
   it('does not send the rest of a batch again when recording one of its emails fails', async () => {

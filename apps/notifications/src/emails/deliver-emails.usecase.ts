@@ -20,11 +20,14 @@ import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
  * transaction. A wave is sent while the one before it is recorded, so a wave holds half of
  * EMAIL_WAVE_SIZE (all of it when that is 1, and then the next waits for the record): at most
  * EMAIL_WAVE_SIZE emails are ever accepted and not yet recorded, and one failure never has another
- * message sent again. When a record cannot be written (the database is unavailable), its emails,
- * and those of the wave sent meanwhile, are kept in the ledger, their leases renewed, and recorded
- * when the database answers again; nothing more is sent. Only a process killed between the SMTP
- * answers and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease ran out,
- * with the same Message-ID).
+ * message sent again. The overlap goes on from one batch to the next: a batch's first wave is sent
+ * while the last wave of the batch before is recorded (its record is handed from one call to the
+ * next), so at moderate rates, where a batch is a wave, sending does not pause for each record.
+ * When a record cannot be written (the database is unavailable), its emails, and those of the
+ * wave sent meanwhile, are kept in the ledger, their leases renewed, and recorded when the
+ * database answers again; nothing more is sent. Only a process killed between the SMTP answers
+ * and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease ran out, with
+ * the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -46,26 +49,35 @@ export class DeliverEmailsUsecase {
    * back to the queue. So are they when a wave cannot be recorded (the database is away): nothing
    * more is sent until it answers, so at most EMAIL_WAVE_SIZE emails (two waves) are ever sent and
    * not recorded.
+   *
+   * `before`: the record of the last wave the call before sent, maybe still in progress (false if
+   * it failed). Returns the record of this call's last wave, maybe still in progress, for the
+   * next call (false if it failed, or if a failed record stopped this batch). When this call
+   * throws, that record has ended.
    */
   async execute(
     claimed: NotificationEntity[],
     shouldContinue: () => boolean = () => true,
-  ): Promise<void> {
-    const cases = await this.cases.findMany(this.dataSource.manager, [
-      ...new Set(claimed.map((n) => n.orderId)),
-    ]);
+    before: Promise<boolean> = Promise.resolve(true),
+  ): Promise<{ recorded: Promise<boolean> }> {
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
     const unsent = new Set(claims.keys());
     const overlap = this.env.EMAIL_WAVE_SIZE > 1;
     const width = overlap ? Math.floor(this.env.EMAIL_WAVE_SIZE / 2) : 1;
     /** The record of the wave before, in progress while the next is sent: false if it failed. */
-    let previous: Promise<boolean> = Promise.resolve(true);
+    let previous = before;
+    let ended = false;
     try {
+      const cases = await this.cases.findMany(this.dataSource.manager, [
+        ...new Set(claimed.map((n) => n.orderId)),
+      ]);
       // Orders side by side; one order's messages one after the other, in saga order (an order's
       // next message goes in a later wave, sent once the SMTP server answered for the one before).
       for (const wave of sendingWaves(inSendingOrder(claimed), width)) {
         if (!shouldContinue()) break;
+        // Waves of one: the record of the one before ends before the next goes out.
+        if (!overlap && !(await previous)) break;
         const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
         const outcomes = await Promise.allSettled(
           wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
@@ -81,14 +93,16 @@ export class DeliverEmailsUsecase {
         const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
         if (failure) throw failure.reason;
         if (!recordedBefore) break;
-        if (!overlap && !(await previous)) break;
       }
+      ended = true;
     } finally {
-      // The last wave's record (or the one in progress when a failure ended the loop) ends first.
-      await previous.catch(() => false);
+      // Thrown: the record in progress ends first (recordWave and keep never reject).
+      if (!ended) await previous;
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
-      for (const id of claims.keys()) this.ledger.doneSending(id);
+      // The waves sent are no longer being sent once recorded (or kept): see recordWave and keep.
+      for (const id of unsent) this.ledger.doneSending(id);
     }
+    return { recorded: previous };
   }
 
   /** Records a sent wave (see record); its messages are then no longer being sent. */

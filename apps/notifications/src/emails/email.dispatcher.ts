@@ -47,6 +47,11 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   /** Something may be due in the queue that no claim of this process holds: claim it. */
   private claimWanted = false;
   private stopped = false;
+  /**
+   * The record of the last wave sent, maybe still in progress: the next batch's first wave is sent
+   * meanwhile (see DeliverEmailsUsecase), from this drain or the next.
+   */
+  private lastRecord: Promise<boolean> = Promise.resolve(true);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -87,6 +92,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
+    await this.lastRecord;
     // Handed over and not sent: due again at once for any sender.
     await this.deliver.giveBack(
       this.ledger.takeHandedOver(Infinity).map((n) => this.ledger.claimOf(n)),
@@ -141,10 +147,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     do {
       this.again = false;
       try {
-        await this.recordUnrecorded();
+        // Sent and not recorded (the database was away): nothing more is sent until they are.
+        if ((await this.recordUnrecorded()) > 0) return;
         for (let handed = this.ledger.takeHandedOver(); handed.length > 0;) {
-          if (this.stopped) return;
-          await this.deliver.execute(handed, () => !this.stopped);
+          if (this.stopped || !(await this.send(handed))) return;
           handed = this.ledger.takeHandedOver();
         }
         if (!this.claimWanted) continue;
@@ -159,7 +165,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
             excluding: this.ledger.unrecordedIds(),
           });
           if (claimed.length === 0) break;
-          await this.deliver.execute(claimed, () => !this.stopped);
+          if (!(await this.send(claimed))) return;
           // Fewer than asked for: none was left due then. What was queued since woke this
           // dispatcher (`again`); what falls due later, the sweep.
           if (claimed.length < EMAIL_CLAIM_BATCH) break;
@@ -174,10 +180,29 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
+   * Sends a batch, its first wave while the last wave before it is recorded; false when a record
+   * failed (its emails are kept to be recorded later, and nothing more is sent until they are).
+   */
+  private async send(batch: NotificationEntity[]): Promise<boolean> {
+    try {
+      const { recorded } = await this.deliver.execute(batch, () => !this.stopped, this.lastRecord);
+      this.lastRecord = recorded;
+    } catch (error) {
+      // The record in progress ended before the throw.
+      this.lastRecord = Promise.resolve(true);
+      throw error;
+    }
+    return this.ledger.unrecordedIds().length === 0;
+  }
+
+  /**
    * Records the emails sent but not yet recorded (the next sweep tries again those that still
    * fail); returns how many are left.
    */
   private async recordUnrecorded(): Promise<number> {
+    if (this.ledger.unrecordedIds().length === 0) return 0;
+    // A failed record in progress adds its emails to them; none is recorded twice at once.
+    await this.lastRecord;
     const unrecorded = this.ledger.unrecordedEmails();
     if (unrecorded.length === 0) return 0;
     let failure: unknown;
