@@ -149,26 +149,16 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       try {
         // Sent and not recorded (the database was away): nothing more is sent until they are.
         if ((await this.recordUnrecorded()) > 0) return;
-        for (let handed = this.ledger.takeHandedOver(); handed.length > 0;) {
-          if (this.stopped || !(await this.send(handed))) return;
-          handed = this.ledger.takeHandedOver();
-        }
-        if (!this.claimWanted) continue;
-        this.claimWanted = false;
+        // What was handed over and what waits in the queue take turns, a batch each: under a
+        // backlog, commits keep handing messages over, and those queued unclaimed (no room to
+        // claim them then) would otherwise wait until they stop.
         for (;;) {
           if (this.stopped) return;
-          const claimed = await this.notifications.claimDue(this.dataSource.manager, {
-            owner: this.ledger.owner,
-            now: new Date(),
-            leaseMs: this.env.EMAIL_CLAIM_TIMEOUT_MS,
-            limit: EMAIL_CLAIM_BATCH,
-            excluding: this.ledger.unrecordedIds(),
-          });
-          if (claimed.length === 0) break;
-          if (!(await this.send(claimed))) return;
-          // Fewer than asked for: none was left due then. What was queued since woke this
-          // dispatcher (`again`); what falls due later, the sweep.
-          if (claimed.length < EMAIL_CLAIM_BATCH) break;
+          const handed = this.ledger.takeHandedOver();
+          if (handed.length > 0 && !(await this.send(handed))) return;
+          const claimed = this.claimWanted ? await this.claimDue() : [];
+          if (claimed.length > 0 && !(await this.send(claimed))) return;
+          if (handed.length === 0 && claimed.length === 0) break;
         }
       } catch (error) {
         // The database is unavailable: the next sweep tries again.
@@ -177,6 +167,24 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
     } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Claims a batch of due messages. Fewer than a batch: none was left due then (what is queued
+   * since wakes this dispatcher, `again`; what falls due later, the sweep). A whole batch: more
+   * may be due, claimed at the next turn.
+   */
+  private async claimDue(): Promise<NotificationEntity[]> {
+    this.claimWanted = false;
+    const claimed = await this.notifications.claimDue(this.dataSource.manager, {
+      owner: this.ledger.owner,
+      now: new Date(),
+      leaseMs: this.env.EMAIL_CLAIM_TIMEOUT_MS,
+      limit: EMAIL_CLAIM_BATCH,
+      excluding: this.ledger.unrecordedIds(),
+    });
+    if (claimed.length === EMAIL_CLAIM_BATCH) this.claimWanted = true;
+    return claimed;
   }
 
   /**

@@ -1,0 +1,62 @@
+import { DataSource } from 'typeorm';
+import { NotificationsEnvironment } from '../notifications.config';
+import { DeliverEmailsUsecase } from './deliver-emails.usecase';
+import { EmailDispatcher } from './email.dispatcher';
+import { NotificationEntity } from './notification.entity';
+import { NotificationRepository } from './notification.repository';
+import { RecordSentEmailUsecase } from './record-sent-email.usecase';
+import { SendingLedger } from './sending-ledger';
+
+const env = Object.assign(new NotificationsEnvironment(), { EMAIL_CLAIM_TIMEOUT_MS: 60_000 });
+
+function message(id: string): NotificationEntity {
+  return Object.assign(new NotificationEntity(), {
+    id,
+    orderId: `order-of-${id}`,
+    stage: 'OrderPaid',
+    dueAt: new Date(),
+    claimedAt: new Date(),
+  });
+}
+
+describe('the email dispatcher', () => {
+  it('claims what waits in the queue between batches handed over, while commits keep handing some over', async () => {
+    const ledger = new SendingLedger(env);
+    const batches: string[][] = [];
+    let handOvers = 0;
+    let allSent: () => void;
+    const done = new Promise<void>((resolve) => (allSent = resolve));
+    // Each send takes as long as the next commit: that commit hands one more message over, five
+    // times in a row. A message queued unclaimed waits in the queue meanwhile.
+    const deliver = {
+      execute: async (batch: NotificationEntity[]) => {
+        batches.push(batch.map((n) => n.id));
+        if (handOvers < 5) ledger.handOver([message(`handed-${++handOvers}`)]);
+        if (batches.flat().length === 7) allSent();
+        return { recorded: Promise.resolve(true) };
+      },
+      giveBack: async () => undefined,
+    };
+    const waiting = [message('waiting')];
+    const notifications = {
+      claimDue: async () => waiting.splice(0),
+    };
+    const dispatcher = new EmailDispatcher(
+      { manager: {} } as DataSource,
+      notifications as unknown as NotificationRepository,
+      deliver as unknown as DeliverEmailsUsecase,
+      {} as RecordSentEmailUsecase,
+      ledger,
+      env,
+    );
+
+    ledger.handOver([message('handed-0')]);
+    dispatcher.wake();
+    await done;
+    await dispatcher.beforeApplicationShutdown();
+
+    expect(batches.flat()).toHaveLength(7);
+    // Its turn came after the first batch handed over, not after the last.
+    expect(batches.flat().indexOf('waiting')).toBe(1);
+  });
+});
