@@ -219,16 +219,20 @@ function handlerMetrics(text: string): Record<string, string> {
   const chunkSeconds = value(/^messaging_batch_duration_seconds_sum (\S+)$/m);
   const records = value(/^messaging_batch_size_sum (\S+)$/m);
   result.transactions = `${chunks} in ${round(chunkSeconds, 2)} s (${round((chunkSeconds / chunks) * 1000, 1)} ms each, ${round(records / chunks, 1)} records each)`;
-  for (const phase of ['send', 'record']) {
-    const waves = value(
-      new RegExp(`^notifications_email_wave_seconds_count\\{phase="${phase}"\\} (\\S+)$`, 'm'),
+  // Notifications: each email's SMTP send, and each record of the emails accepted.
+  for (const [phase, label] of [
+    ['send', 'emails sent'],
+    ['record', 'email records'],
+  ]) {
+    const count = value(
+      new RegExp(`^notifications_email_delivery_seconds_count\\{phase="${phase}"\\} (\\S+)$`, 'm'),
     );
     const seconds = value(
-      new RegExp(`^notifications_email_wave_seconds_sum\\{phase="${phase}"\\} (\\S+)$`, 'm'),
+      new RegExp(`^notifications_email_delivery_seconds_sum\\{phase="${phase}"\\} (\\S+)$`, 'm'),
     );
-    if (waves > 0) {
-      result[`email waves ${phase}`] =
-        `${waves} in ${round(seconds, 2)} s (${round((seconds / waves) * 1000, 1)} ms each)`;
+    if (count > 0) {
+      result[label] =
+        `${count} in ${round(seconds, 2)} s (${round((seconds / count) * 1000, 1)} ms each)`;
     }
   }
   return result;

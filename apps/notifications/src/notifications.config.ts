@@ -63,18 +63,19 @@ export class NotificationsEnvironment extends ServiceEnvironment {
    */
   @EnvNumber() @IsInt() @Min(1000) EMAIL_CLAIM_TIMEOUT_MS = 120_000;
   /**
-   * The most emails ever accepted by SMTP and not yet recorded as sent, so the most a kill can have
-   * sent twice (resent with the same Message-ID). They go in waves of half this many (over the
-   * pooled SMTP connections), each recorded in one transaction while the next is sent; with 1, one
-   * at a time, each recorded before the next goes out. Wider waves send faster under a backlog:
-   * fewer transactions and fewer CustomerNotified produce requests per email.
+   * The most emails ever sent to SMTP and not yet recorded as sent (in flight, answered, or in the
+   * record in progress), so the most a kill can have sent twice (resent with the same Message-ID).
+   * They go side by side over the pooled SMTP connections, and those answered are recorded in one
+   * transaction at a time while others are sent; with 1, each is recorded before the next goes
+   * out. More sends faster under a backlog: fewer transactions and CustomerNotified produce
+   * requests per email, and more emails in flight while each waits for its SMTP answer.
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_WAVE_SIZE = 24;
   /**
-   * Pooled SMTP connections a wave's emails are spread over (one email at a time on each). As many
-   * as a wave of the default EMAIL_WAVE_SIZE holds, so that its emails go out side by side: on a
-   * busy machine each email's SMTP exchange waits for a core several times, and three connections
-   * made a wave of twelve four such exchanges long.
+   * Pooled SMTP connections the emails are spread over (one email at a time on each): half of the
+   * default EMAIL_WAVE_SIZE, so that the emails it lets out at once go side by side. On a busy
+   * machine each SMTP exchange waits for a core several times; with 3 connections, twelve emails
+   * were four exchanges long.
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_SMTP_CONNECTIONS = 12;
   /**

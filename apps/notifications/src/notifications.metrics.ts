@@ -9,8 +9,8 @@ export class NotificationsMetrics {
   readonly stageDuration: Histogram<'stage'>;
   readonly emails: Counter<'stage' | 'outcome'>;
   readonly stalls: Counter<'stage'>;
-  /** Each email wave's phases: sending it over SMTP, then recording what was accepted. */
-  readonly emailWaves: Histogram<'phase'>;
+  /** Each email's send over SMTP (phase=send), each record of accepted emails (phase=record). */
+  readonly emailDelivery: Histogram<'phase'>;
 
   constructor(messaging: MessagingMetrics) {
     this.stageDuration = new Histogram({
@@ -32,9 +32,9 @@ export class NotificationsMetrics {
       labelNames: ['stage'],
       registers: [messaging.registry],
     });
-    this.emailWaves = new Histogram({
-      name: 'notifications_email_wave_seconds',
-      help: 'Time an email wave took to send (phase=send) and to be recorded as sent (phase=record)',
+    this.emailDelivery = new Histogram({
+      name: 'notifications_email_delivery_seconds',
+      help: 'Time an email took to send (phase=send), and a record of accepted emails to commit (phase=record)',
       labelNames: ['phase'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
       registers: [messaging.registry],

@@ -10,24 +10,33 @@ import { NotificationEntity } from './notification.entity';
 import { EmailClaim, NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
 import { retryDelayMs } from './retry-policy';
-import { inSendingOrder, sendingWaves } from './send-order';
+import { inSendingOrder } from './send-order';
 import { SendingLedger, SentEmail } from './sending-ledger';
 import { isPermanentSmtpFailure, SmtpMailer } from './smtp.mailer';
 
+/** The record in progress of the emails one batch sent, handed to the next (see execute). */
+export interface RecordInProgress {
+  /** Resolves when it ended: false if it failed (its emails are kept to be recorded later). */
+  done: Promise<boolean>;
+  /** The emails it holds: they count against EMAIL_WAVE_SIZE until it ends. */
+  emails: number;
+}
+
+export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true), emails: 0 };
+
 /**
- * Sends a batch of claimed emails in waves (over the pooled SMTP connections), and records each
- * wave's emails the SMTP server accepted (marked SENT and their CustomerNotified published) in one
- * transaction. A wave is sent while the one before it is recorded, so a wave holds half of
- * EMAIL_WAVE_SIZE (all of it when that is 1, and then the next waits for the record): at most
- * EMAIL_WAVE_SIZE emails are ever accepted and not yet recorded, and one failure never has another
- * message sent again. The overlap goes on from one batch to the next: a batch's first wave is sent
- * while the last wave of the batch before is recorded (its record is handed from one call to the
- * next), so at moderate rates, where a batch is a wave, sending does not pause for each record.
- * When a record cannot be written (the database is unavailable), its emails, and those of the
- * wave sent meanwhile, are kept in the ledger, their leases renewed, and recorded when the
- * database answers again; nothing more is sent. Only a process killed between the SMTP answers
- * and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease ran out, with
- * the same Message-ID).
+ * Sends a batch of claimed emails over the pooled SMTP connections, side by side (one order's one
+ * after the other), and records the emails the SMTP server accepted (marked SENT and their
+ * CustomerNotified published) in one transaction at a time, each taking every email answered
+ * since the one before began, while more are sent. At most EMAIL_WAVE_SIZE emails are ever sent
+ * and not yet recorded (in flight, answered, or in the record in progress): an email goes out only
+ * when there is room among them, and one failure never has another message sent again. The record
+ * in progress when a batch has sent its last email is handed to the next batch, which sends
+ * meanwhile within the same bound. When a record cannot be written (the database is unavailable),
+ * its emails, and those answered meanwhile, are kept in the ledger, their leases renewed, and
+ * recorded when the database answers again; nothing more is sent. Only a process killed between
+ * the SMTP answers and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease
+ * ran out, with the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -46,81 +55,134 @@ export class DeliverEmailsUsecase {
 
   /**
    * `shouldContinue`: false once the process is stopping; the messages not sent yet are given
-   * back to the queue. So are they when a wave cannot be recorded (the database is away): nothing
-   * more is sent until it answers, so at most EMAIL_WAVE_SIZE emails (two waves) are ever sent and
-   * not recorded.
+   * back to the queue. So are they when a record fails (the database is away): nothing more is
+   * sent until it answers.
    *
-   * `before`: the record of the last wave the call before sent, maybe still in progress (false if
-   * it failed). Returns the record of this call's last wave, maybe still in progress, for the
-   * next call (false if it failed, or if a failed record stopped this batch). When this call
-   * throws, that record has ended.
+   * `before`: the record in progress of the batch before (the one this call returned), whose
+   * emails count against the bound until it ends. Returns this batch's last record, maybe still
+   * in progress, for the next batch; when this call throws, that record has ended.
    */
   async execute(
     claimed: NotificationEntity[],
     shouldContinue: () => boolean = () => true,
-    before: Promise<boolean> = Promise.resolve(true),
-  ): Promise<{ recorded: Promise<boolean> }> {
+    before: RecordInProgress = NOTHING_RECORDING,
+  ): Promise<RecordInProgress> {
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
     const unsent = new Set(claims.keys());
-    const overlap = this.env.EMAIL_WAVE_SIZE > 1;
-    const width = overlap ? Math.floor(this.env.EMAIL_WAVE_SIZE / 2) : 1;
-    /** The record of the wave before, in progress while the next is sent: false if it failed. */
-    let previous = before;
-    let ended = false;
+    let record = before;
+    let recording = true;
+    /** A record failed: nothing more is sent, and what is answered is kept, not recorded. */
+    let recordFailed = false;
+    /** A send whose retry could not be scheduled (the database is away): nothing more is sent. */
+    let failure: { reason: unknown } | undefined;
+    let inFlight = 0;
+    const answered: { notification: NotificationEntity; sent: SentEmail }[] = [];
+    const ordersInFlight = new Set<string>();
+    let changed: () => void = () => undefined;
+    const follow = (current: RecordInProgress) =>
+      void current.done.then((recorded) => {
+        if (!recorded) recordFailed = true;
+        recording = false;
+        changed();
+      });
+    follow(record);
     try {
       const cases = await this.cases.findMany(this.dataSource.manager, [
         ...new Set(claimed.map((n) => n.orderId)),
       ]);
       // Orders side by side; one order's messages one after the other, in saga order (an order's
-      // next message goes in a later wave, sent once the SMTP server answered for the one before).
-      for (const wave of sendingWaves(inSendingOrder(claimed), width)) {
-        if (!shouldContinue()) break;
-        // Waves of one: the record of the one before ends before the next goes out.
-        if (!overlap && !(await previous)) break;
-        const sending = this.metrics.emailWaves.startTimer({ phase: 'send' });
-        const outcomes = await Promise.allSettled(
-          wave.map((n) => this.deliver(n, claims.get(n.id)!, cases.get(n.orderId))),
-        );
-        sending();
-        for (const n of wave) unsent.delete(n.id);
-        const accepted = outcomes.flatMap((o) =>
-          o.status === 'fulfilled' && o.value ? [o.value] : [],
-        );
-        const recordedBefore = await previous;
-        previous = recordedBefore ? this.recordWave(wave, accepted) : this.keep(wave, accepted);
-        // A retry that could not be scheduled: the database is away too.
-        const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-        if (failure) throw failure.reason;
-        if (!recordedBefore) break;
+      // next message goes once the SMTP server answered for the one before).
+      const queues = inSendingOrder(claimed);
+      const nextToSend = (): NotificationEntity | undefined => {
+        const at = queues.findIndex((queue) => !ordersInFlight.has(queue[0].orderId));
+        if (at < 0) return undefined;
+        const notification = queues[at].shift()!;
+        if (queues[at].length === 0) queues.splice(at, 1);
+        return notification;
+      };
+      const sending = () => !recordFailed && !failure && shouldContinue();
+      const held = () => inFlight + answered.length + (recording ? record.emails : 0);
+      for (;;) {
+        while (sending() && held() < this.env.EMAIL_WAVE_SIZE) {
+          const notification = nextToSend();
+          if (!notification) break;
+          inFlight++;
+          ordersInFlight.add(notification.orderId);
+          unsent.delete(notification.id);
+          const timer = this.metrics.emailDelivery.startTimer({ phase: 'send' });
+          void this.deliver(
+            notification,
+            claims.get(notification.id)!,
+            cases.get(notification.orderId),
+          )
+            .then(
+              (sent) => {
+                if (sent) answered.push({ notification, sent });
+                // Not accepted (its retry scheduled, or given up): no longer being sent.
+                else this.ledger.doneSending(notification.id);
+              },
+              (reason: unknown) => {
+                failure ??= { reason };
+                this.ledger.doneSending(notification.id);
+              },
+            )
+            .finally(() => {
+              timer();
+              inFlight--;
+              ordersInFlight.delete(notification.orderId);
+              changed();
+            });
+        }
+        if (!recording && answered.length > 0) {
+          const group = answered.splice(0);
+          record = {
+            done: recordFailed ? this.keep(group) : this.recordGroup(group),
+            emails: group.length,
+          };
+          recording = true;
+          follow(record);
+          continue;
+        }
+        if (inFlight === 0 && answered.length === 0 && !(sending() && queues.length > 0)) break;
+        await new Promise<void>((resolve) => (changed = resolve));
       }
-      ended = true;
+      if (failure) throw failure.reason;
+    } catch (error) {
+      // The record in progress ends first (recordGroup and keep never reject).
+      await record.done;
+      throw error;
     } finally {
-      // Thrown: the record in progress ends first (recordWave and keep never reject).
-      if (!ended) await previous;
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
-      // The waves sent are no longer being sent once recorded (or kept): see recordWave and keep.
+      // Those sent are no longer being sent once answered, or recorded (or kept).
       for (const id of unsent) this.ledger.doneSending(id);
     }
-    return { recorded: previous };
+    return record;
   }
 
-  /** Records a sent wave (see record); its messages are then no longer being sent. */
-  private async recordWave(wave: NotificationEntity[], accepted: SentEmail[]): Promise<boolean> {
-    const recording = this.metrics.emailWaves.startTimer({ phase: 'record' });
-    const recorded = await this.record(accepted);
-    recording();
-    for (const n of wave) this.ledger.doneSending(n.id);
+  /** Records accepted emails (see record); they are then no longer being sent. */
+  private async recordGroup(
+    group: { notification: NotificationEntity; sent: SentEmail }[],
+  ): Promise<boolean> {
+    const timer = this.metrics.emailDelivery.startTimer({ phase: 'record' });
+    const recorded = await this.record(group.map((g) => g.sent));
+    timer();
+    for (const { notification } of group) this.ledger.doneSending(notification.id);
     return recorded;
   }
 
   /**
-   * A wave sent while the record of the one before failed: not recorded now (the database is
-   * away), kept to be recorded with it.
+   * Emails answered after a record failed: not recorded now (the database is away), kept to be
+   * recorded with its emails.
    */
-  private async keep(wave: NotificationEntity[], accepted: SentEmail[]): Promise<boolean> {
-    this.keepToRecordLater(accepted, 'the record of the wave before failed');
-    for (const n of wave) this.ledger.doneSending(n.id);
+  private async keep(
+    group: { notification: NotificationEntity; sent: SentEmail }[],
+  ): Promise<boolean> {
+    this.keepToRecordLater(
+      group.map((g) => g.sent),
+      'the record before failed',
+    );
+    for (const { notification } of group) this.ledger.doneSending(notification.id);
     return false;
   }
 

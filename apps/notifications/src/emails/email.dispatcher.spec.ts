@@ -33,7 +33,7 @@ describe('the email dispatcher', () => {
         batches.push(batch.map((n) => n.id));
         if (handOvers < 5) ledger.handOver([message(`handed-${++handOvers}`)]);
         if (batches.flat().length === 7) allSent();
-        return { recorded: Promise.resolve(true) };
+        return { done: Promise.resolve(true), emails: 0 };
       },
       giveBack: async () => undefined,
     };

@@ -7,7 +7,11 @@ import {
 } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
-import { DeliverEmailsUsecase } from './deliver-emails.usecase';
+import {
+  DeliverEmailsUsecase,
+  NOTHING_RECORDING,
+  RecordInProgress,
+} from './deliver-emails.usecase';
 import { NotificationEntity } from './notification.entity';
 import { EMAILS_CLAIMED, EMAILS_QUEUED, NotificationRepository } from './notification.repository';
 import { RecordSentEmailUsecase } from './record-sent-email.usecase';
@@ -48,10 +52,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private claimWanted = false;
   private stopped = false;
   /**
-   * The record of the last wave sent, maybe still in progress: the next batch's first wave is sent
-   * meanwhile (see DeliverEmailsUsecase), from this drain or the next.
+   * The last record of the emails sent, maybe still in progress: the next batch is sent meanwhile
+   * (see DeliverEmailsUsecase), from this drain or the next.
    */
-  private lastRecord: Promise<boolean> = Promise.resolve(true);
+  private lastRecord: RecordInProgress = NOTHING_RECORDING;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -92,7 +96,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
-    await this.lastRecord;
+    await this.lastRecord.done;
     // Handed over and not sent: due again at once for any sender.
     await this.deliver.giveBack(
       this.ledger.takeHandedOver(Infinity).map((n) => this.ledger.claimOf(n)),
@@ -188,16 +192,15 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Sends a batch, its first wave while the last wave before it is recorded; false when a record
-   * failed (its emails are kept to be recorded later, and nothing more is sent until they are).
+   * Sends a batch while the last record before it is in progress; false when a record failed (its
+   * emails are kept to be recorded later, and nothing more is sent until they are).
    */
   private async send(batch: NotificationEntity[]): Promise<boolean> {
     try {
-      const { recorded } = await this.deliver.execute(batch, () => !this.stopped, this.lastRecord);
-      this.lastRecord = recorded;
+      this.lastRecord = await this.deliver.execute(batch, () => !this.stopped, this.lastRecord);
     } catch (error) {
       // The record in progress ended before the throw.
-      this.lastRecord = Promise.resolve(true);
+      this.lastRecord = NOTHING_RECORDING;
       throw error;
     }
     return this.ledger.unrecordedIds().length === 0;
@@ -209,8 +212,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
    */
   private async recordUnrecorded(): Promise<number> {
     if (this.ledger.unrecordedIds().length === 0) return 0;
-    // A failed record in progress adds its emails to them; none is recorded twice at once.
-    await this.lastRecord;
+    // A failed record in progress adds its emails to them; none is recorded twice at once. Ended,
+    // its failure is theirs now: once they are recorded, sending resumes.
+    await this.lastRecord.done;
+    this.lastRecord = NOTHING_RECORDING;
     const unrecorded = this.ledger.unrecordedEmails();
     if (unrecorded.length === 0) return 0;
     let failure: unknown;

@@ -37,24 +37,3 @@ export function inSendingOrder<T extends { orderId: string; stage: string; dueAt
     group.sort((a, b) => rank(a.stage) - rank(b.stage) || a.dueAt.getTime() - b.dueAt.getTime()),
   );
 }
-
-/**
- * Splits orders' messages (from inSendingOrder) into waves of at most `width` messages, each of
- * another order: a wave is sent at once (over the pooled SMTP connections) and recorded before
- * the next is sent, so at most `width` messages are ever accepted and not yet recorded;
- * an order's messages go in consecutive waves, in their order.
- */
-export function sendingWaves<T>(groups: T[][], width: number): T[][] {
-  const queues = groups.map((group) => [...group]).filter((group) => group.length > 0);
-  const waves: T[][] = [];
-  while (queues.length > 0) {
-    const wave: T[] = [];
-    for (let i = 0; i < queues.length && wave.length < width;) {
-      wave.push(queues[i].shift()!);
-      if (queues[i].length === 0) queues.splice(i, 1);
-      else i++;
-    }
-    waves.push(wave);
-  }
-  return waves;
-}
