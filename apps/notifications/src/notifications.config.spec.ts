@@ -64,8 +64,8 @@ describe('notifications configuration: SMTP timeouts below the email lease', () 
   });
 });
 
-describe('notifications configuration: the email wave', () => {
-  it('sends waves of 24 by default, and at most what one claim takes', () => {
+describe('notifications configuration: the emails sent and not recorded', () => {
+  it('lets 24 out by default, and at most what one claim takes', () => {
     expect(loadNotificationsConfig(OWN_SECRETS).EMAIL_WAVE_SIZE).toBe(24);
     expect(loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_WAVE_SIZE: '3' }).EMAIL_WAVE_SIZE).toBe(
       3,

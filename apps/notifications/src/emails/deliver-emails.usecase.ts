@@ -222,7 +222,7 @@ export class DeliverEmailsUsecase {
   }
 
   /**
-   * Records a wave's accepted emails; those it cannot are kept to be recorded later. False when
+   * Records accepted emails; those it cannot are kept to be recorded later. False when
    * the record failed.
    */
   private async record(sent: SentEmail[]): Promise<boolean> {
