@@ -387,8 +387,8 @@ describe('email delivery: each email once (real Kafka, PostgreSQL and SMTP)', ()
       await publisher.event(OrderPaid, first);
       await eventually(async () => expect(await waitingRecords()).toBe(1));
       expect(mailsTo(openCustomer(first.customer).email)).toHaveLength(1);
-      // Queued and handed over after the first batch's last wave was sent: sent without waiting
-      // for that wave's record.
+      // Queued and handed over after the first batch had sent its email: sent without waiting
+      // for that batch's record.
       await publisher.event(OrderPaid, second);
       await eventually(async () =>
         expect(mailsTo(openCustomer(second.customer).email)).toHaveLength(1),

@@ -77,7 +77,7 @@ export class DeliverEmailsUsecase {
     /** A send whose retry could not be scheduled (the database is away): nothing more is sent. */
     let failure: { reason: unknown } | undefined;
     let inFlight = 0;
-    const answered: { notification: NotificationEntity; sent: SentEmail }[] = [];
+    const answered: SentEmail[] = [];
     const ordersInFlight = new Set<string>();
     let changed: () => void = () => undefined;
     const follow = (current: RecordInProgress) =>
@@ -118,7 +118,7 @@ export class DeliverEmailsUsecase {
           )
             .then(
               (sent) => {
-                if (sent) answered.push({ notification, sent });
+                if (sent) answered.push(sent);
                 // Not accepted (its retry scheduled, or given up): no longer being sent.
                 else this.ledger.doneSending(notification.id);
               },
@@ -161,11 +161,9 @@ export class DeliverEmailsUsecase {
   }
 
   /** Records accepted emails (see record); they are then no longer being sent. */
-  private async recordGroup(
-    group: { notification: NotificationEntity; sent: SentEmail }[],
-  ): Promise<boolean> {
+  private async recordGroup(group: SentEmail[]): Promise<boolean> {
     const timer = this.metrics.emailDelivery.startTimer({ phase: 'record' });
-    const recorded = await this.record(group.map((g) => g.sent));
+    const recorded = await this.record(group);
     timer();
     for (const { notification } of group) this.ledger.doneSending(notification.id);
     return recorded;
@@ -175,13 +173,8 @@ export class DeliverEmailsUsecase {
    * Emails answered after a record failed: not recorded now (the database is away), kept to be
    * recorded with its emails.
    */
-  private async keep(
-    group: { notification: NotificationEntity; sent: SentEmail }[],
-  ): Promise<boolean> {
-    this.keepToRecordLater(
-      group.map((g) => g.sent),
-      'the record before failed',
-    );
+  private async keep(group: SentEmail[]): Promise<boolean> {
+    this.keepToRecordLater(group, 'the record before failed');
     for (const { notification } of group) this.ledger.doneSending(notification.id);
     return false;
   }
