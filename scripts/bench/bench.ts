@@ -203,7 +203,7 @@ function printSaga(r: SagaResult): void {
     `completion (fulfilled + confirmation email + timeline): ${r.completion.count}/${r.sagas}, ${r.completion.sagasPerSecond} sagas/s; latency (ms): ${latency(r.completion.latencyMs)}`,
     ...(r.keepUp
       ? [
-          `kept up: ${r.keepUp.keptUp ? 'YES' : 'NO'} (offered ${r.keepUp.offeredPerSecond}/s, completed ${r.keepUp.completedPerSecondAtEnd}/s in the last 10 s; backlog ${r.keepUp.backlogAtHalf} at half, ${r.keepUp.backlogAtEnd} at the end; tail drained in ${round(r.keepUp.drainSeconds, 2)} s)${r.keepUp.reasons.length ? ': ' + r.keepUp.reasons.join('; ') : ''}`,
+          `kept up: ${r.keepUp.keptUp ? 'YES' : 'NO'} (offered ${r.keepUp.offeredPerSecond}/s, completed ${r.keepUp.completedPerSecondAtEnd}/s in the last 10 s; backlog ${r.keepUp.backlogAtHalf} at half, ${r.keepUp.backlogAtEnd} at the end, growing ${r.keepUp.backlogGrowthPerSecond}/s over the second half; tail drained in ${round(r.keepUp.drainSeconds, 2)} s)${r.keepUp.reasons.length ? ': ' + r.keepUp.reasons.join('; ') : ''}`,
         ]
       : []),
     `duplicates: OrderFulfilled ${r.duplicates.fulfilments}, confirmation emails ${r.duplicates.confirmations}; emails accepted by the SMTP sink: ${r.emailsAccepted}`,

@@ -88,7 +88,29 @@ describe('kept up or not', () => {
     expect(verdict.keptUp).toBe(false);
     expect(verdict.completedPerSecondAtEnd).toBe(15);
     expect(verdict.backlogAtEnd).toBeGreaterThan(verdict.backlogAtHalf);
-    expect(verdict.reasons.join('; ')).toMatch(/completed 150 in the last 10 s, offered 200/);
+    expect(verdict.backlogGrowthPerSecond).toBeCloseTo(5, 0);
+    expect(verdict.reasons.join('; ')).toMatch(/the backlog grew by 5\.0 sagas\/s/);
+  });
+
+  it('kept up: a second of latency with a slower patch at the end is not falling behind', () => {
+    // 70/s, every saga complete 0.9 s after it was due, those due in the last 3 s after 1.8 s:
+    // the last seconds' count and the backlog at the end dip by a second's worth, the trend not.
+    const at70 = Array.from({ length: 70 * seconds }, (_, i) => scheduledSendMs(i, 70));
+    const outcomes = at70.map((t) => t + (t >= 57_000 ? 1800 : 900));
+    const verdict = keepUpVerdict(at70, outcomes, seconds);
+    expect(verdict.completedPerSecondAtEnd).toBeLessThan(0.95 * 70);
+    expect(verdict.backlogAtEnd - verdict.backlogAtHalf).toBeGreaterThan(35);
+    expect(verdict).toMatchObject({ keptUp: true, reasons: [] });
+    expect(verdict.backlogGrowthPerSecond).toBeLessThan(1);
+  });
+
+  it('fell behind slowly: completing 93 % of the offered rate over the second half', () => {
+    const at70 = Array.from({ length: 70 * seconds }, (_, i) => scheduledSendMs(i, 70));
+    // On time for the first half, then 65 a second: the backlog grows 5 a second.
+    const outcomes = at70.map((t, i) => (t < 30_000 ? t + 500 : 30_500 + ((i - 2100) * 1000) / 65));
+    const verdict = keepUpVerdict(at70, outcomes, seconds);
+    expect(verdict.keptUp).toBe(false);
+    expect(verdict.backlogGrowthPerSecond).toBeCloseTo(5, 0);
   });
 
   it('a long tail after the sending stopped is not keeping up', () => {

@@ -80,24 +80,29 @@ export function summarizeLatency(
   };
 }
 
-/** Outcomes per second over a window: the last `seconds` of the offered period. */
+/** Whether an open-loop run kept up with its offered rate, and the figures it was judged on. */
 export interface KeepUpVerdict {
   keptUp: boolean;
   offeredPerSecond: number;
-  /** Outcomes per second in the last `windowSeconds` of the offered period. */
+  /** Outcomes per second in the last `windowSeconds` of the offered period (reported, not judged). */
   completedPerSecondAtEnd: number;
   /** Sagas sent but not complete, at half and at the end of the offered period. */
   backlogAtHalf: number;
   backlogAtEnd: number;
+  /**
+   * How fast the backlog grew over the second half of the offered period, sagas per second: the
+   * least-squares slope of the backlog sampled every 100 ms (offered minus completed per second).
+   */
+  backlogGrowthPerSecond: number;
   /** From the end of the offered period to the last outcome (Infinity: some never came). */
   drainSeconds: number;
   reasons: string[];
 }
 
 export interface KeepUpCriteria {
-  /** The window at the end of the offered period compared with the offered rate. */
+  /** The window at the end of the offered period whose outcomes per second are reported. */
   windowSeconds: number;
-  /** Outcomes in that window at least this share of the offered. */
+  /** Over the second half, outcomes kept pace with at least this share of the offered rate. */
   minShare: number;
   /** The last outcome at most this long after the last scheduled send. */
   maxDrainSeconds: number;
@@ -109,11 +114,19 @@ export const DEFAULT_KEEP_UP: KeepUpCriteria = {
   maxDrainSeconds: 5,
 };
 
+/** Backlog samples over the second half of the offered period, for its trend. */
+const BACKLOG_SAMPLE_MS = 100;
+
 /**
- * Whether a run at a fixed offered rate kept up: in the last seconds of the offered period as many
- * sagas completed as were offered, the backlog did not grow over the second half, and what was
- * still in flight when the sending stopped completed within a few seconds. Times in ms from the
- * start of the offered period.
+ * Whether a run at a fixed offered rate kept up: over the second half of the offered period the
+ * backlog did not grow (its trend: completions kept pace with at least `minShare` of the offered
+ * rate), and what was still in flight when the sending stopped completed within a few seconds.
+ * Times in ms from the start of the offered period.
+ *
+ * The trend is a least-squares slope rather than a count in the last seconds or the backlog at two
+ * instants: at a few seconds of latency those move by a second's worth of sagas whenever the last
+ * records come a little later or earlier, and called a run with a p99 of 1.4 s behind while
+ * another, with 5.7 s, kept up.
  */
 export function keepUpVerdict(
   scheduledAt: readonly number[],
@@ -123,38 +136,77 @@ export function keepUpVerdict(
 ): KeepUpVerdict {
   const endMs = offeredSeconds * 1000;
   const windowMs = Math.min(criteria.windowSeconds, offeredSeconds) * 1000;
-  const before = (times: readonly (number | undefined)[], t: number) =>
-    times.filter((x) => x !== undefined && x < t).length;
-  const inWindow = (times: readonly (number | undefined)[]) =>
-    times.filter((x) => x !== undefined && x >= endMs - windowMs && x < endMs).length;
-  const offered = inWindow(scheduledAt);
-  const completed = inWindow(outcomeAt);
-  const backlogAtHalf = before(scheduledAt, endMs / 2) - before(outcomeAt, endMs / 2);
-  const backlogAtEnd = before(scheduledAt, endMs) - before(outcomeAt, endMs);
+  const due = countsBefore(scheduledAt);
+  const done = countsBefore(outcomeAt);
+  const backlogAt = (t: number) => due(t) - done(t);
+  const inWindow = (count: (t: number) => number) => count(endMs) - count(endMs - windowMs);
+  const offered = inWindow(due);
+  const completed = inWindow(done);
+  const samples: { t: number; backlog: number }[] = [];
+  for (let t = endMs / 2; t <= endMs; t += BACKLOG_SAMPLE_MS) {
+    samples.push({ t: t / 1000, backlog: backlogAt(t) });
+  }
+  const growth = slope(
+    samples.map((s) => s.t),
+    samples.map((s) => s.backlog),
+  );
+  const offeredPerSecond = offered / (windowMs / 1000);
   const missing = outcomeAt.filter((x) => x === undefined).length;
   const last = latest(outcomeAt);
   const lastScheduled = latest(scheduledAt);
   const drainSeconds = missing > 0 ? Infinity : Math.max(0, (last - lastScheduled) / 1000);
   const reasons: string[] = [];
-  if (completed < criteria.minShare * offered)
+  if (growth > (1 - criteria.minShare) * offeredPerSecond)
     reasons.push(
-      `completed ${completed} in the last ${windowMs / 1000} s, offered ${offered} (< ${criteria.minShare * 100} %)`,
+      `the backlog grew by ${growth.toFixed(1)} sagas/s over the second half (> ${round1((1 - criteria.minShare) * offeredPerSecond)}: completions below ${criteria.minShare * 100} % of the offered rate)`,
     );
-  // Growth by more than one window's share of noise: the queue builds up.
-  if (backlogAtEnd > backlogAtHalf + Math.max(1, (1 - criteria.minShare) * offered))
-    reasons.push(`backlog grew from ${backlogAtHalf} to ${backlogAtEnd} over the second half`);
   if (missing > 0) reasons.push(`${missing} sagas never completed`);
   else if (drainSeconds > criteria.maxDrainSeconds)
     reasons.push(`the tail took ${drainSeconds.toFixed(1)} s to drain`);
   return {
     keptUp: reasons.length === 0,
-    offeredPerSecond: offered / (windowMs / 1000),
+    offeredPerSecond,
     completedPerSecondAtEnd: completed / (windowMs / 1000),
-    backlogAtHalf,
-    backlogAtEnd,
+    backlogAtHalf: backlogAt(endMs / 2),
+    backlogAtEnd: backlogAt(endMs),
+    backlogGrowthPerSecond: round1(growth),
     drainSeconds,
     reasons,
   };
+}
+
+/** How many of the times are before t (strictly), for any t: sorted once, then bisected. */
+function countsBefore(times: readonly (number | undefined)[]): (t: number) => number {
+  const sorted = times.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  return (t) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** The least-squares slope of y over x (0 for fewer than two points). */
+export function slope(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  if (n < 2) return 0;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let cov = 0;
+  let varX = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (x[i] - mx) * (y[i] - my);
+    varX += (x[i] - mx) ** 2;
+  }
+  return varX === 0 ? 0 : cov / varX;
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 /** The latest of the times given (-Infinity: none); no spread, so any number of sagas. */
