@@ -65,8 +65,8 @@ describe('notifications configuration: SMTP timeouts below the email lease', () 
 });
 
 describe('notifications configuration: the emails sent and not recorded', () => {
-  it('lets 24 out by default, and at most what one claim takes', () => {
-    expect(loadNotificationsConfig(OWN_SECRETS).EMAIL_WAVE_SIZE).toBe(24);
+  it('lets 48 out by default, and at most what one claim takes', () => {
+    expect(loadNotificationsConfig(OWN_SECRETS).EMAIL_WAVE_SIZE).toBe(48);
     expect(loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_WAVE_SIZE: '3' }).EMAIL_WAVE_SIZE).toBe(
       3,
     );
