@@ -191,7 +191,7 @@ function countsBefore(times: readonly (number | undefined)[]): (t: number) => nu
 }
 
 /** The least-squares slope of y over x (0 for fewer than two points). */
-export function slope(x: readonly number[], y: readonly number[]): number {
+function slope(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
   if (n < 2) return 0;
   const mx = x.reduce((a, b) => a + b, 0) / n;
