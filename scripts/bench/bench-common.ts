@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { round } from './completion';
 
 /** The repository root (this file runs from dist/scripts/bench). */
 export const ROOT = (() => {
@@ -117,10 +118,7 @@ export function serviceEnvOverrides(): Record<string, string> {
   );
 }
 
-export function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
+export { round };
 
 export async function inParallel<T>(
   items: T[],

@@ -158,7 +158,7 @@ export function keepUpVerdict(
   const reasons: string[] = [];
   if (growth > (1 - criteria.minShare) * offeredPerSecond)
     reasons.push(
-      `the backlog grew by ${growth.toFixed(1)} sagas/s over the second half (> ${round1((1 - criteria.minShare) * offeredPerSecond)}: completions below ${criteria.minShare * 100} % of the offered rate)`,
+      `the backlog grew by ${growth.toFixed(1)} sagas/s over the second half (> ${round((1 - criteria.minShare) * offeredPerSecond)}: completions below ${criteria.minShare * 100} % of the offered rate)`,
     );
   if (missing > 0) reasons.push(`${missing} sagas never completed`);
   else if (drainSeconds > criteria.maxDrainSeconds)
@@ -169,7 +169,7 @@ export function keepUpVerdict(
     completedPerSecondAtEnd: completed / (windowMs / 1000),
     backlogAtHalf: backlogAt(endMs / 2),
     backlogAtEnd: backlogAt(endMs),
-    backlogGrowthPerSecond: round1(growth),
+    backlogGrowthPerSecond: round(growth),
     drainSeconds,
     reasons,
   };
@@ -205,8 +205,10 @@ function slope(x: readonly number[], y: readonly number[]): number {
   return varX === 0 ? 0 : cov / varX;
 }
 
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+/** `value` rounded to `digits` decimals (the bench's figures). */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
 /** The latest of the times given (-Infinity: none); no spread, so any number of sagas. */

@@ -4,14 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { brokerPid } from './bench-common';
+import { brokerPid, round } from './bench-common';
 
 const CLK_TCK = 100; // /proc/<pid>/stat and /proc/stat ticks per second on Linux
-
-function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
 
 // Process sampling: peak RSS (VmRSS every 200 ms) and CPU time (utime + stime) per process.
 

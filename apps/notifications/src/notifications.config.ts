@@ -71,7 +71,7 @@ export class NotificationsEnvironment extends ServiceEnvironment {
    * requests per email, and more emails in flight while each waits for its SMTP answer. The
    * emails per second are at most this many over the time each holds its place (its SMTP exchange,
    * then the wait for and the length of its record): on this project's 2-core machine at 70 sagas/s
-   * (140 emails/s) an exchange took 80–88 ms and a record 42 ms, and with 24 (the default until
+   * (140 emails/s) an exchange took 80–83 ms and a record 42–43 ms, and with 24 (the default until
    * session 19) the emails fell behind while the rest of the saga kept up.
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_WAVE_SIZE = 48;
