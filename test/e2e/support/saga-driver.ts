@@ -230,6 +230,20 @@ export class SagaDriver {
     return this.eventsOf<RefundRequested>(orderId, 'RefundRequested').map((e) => e.data);
   }
 
+  /**
+   * The order's refund requests once `count` are recorded: billing.refunds is read on its own, so
+   * seeing PaymentRejected (committed with its RefundRequested) says nothing of this topic yet.
+   */
+  async refundRequestsOnce(orderId: string, count: number): Promise<RefundRequested[]> {
+    return eventually(async () => {
+      const refunds = this.refundRequestsOf(orderId);
+      if (refunds.length < count) {
+        throw new Error(`${refunds.length} of ${count} refund requests of ${orderId} recorded`);
+      }
+      return refunds;
+    }, 15_000);
+  }
+
   /** The emails sent to an address about an order (subjects name the order). */
   mailsAbout(address: string, orderId: string) {
     return this.sys.mailbox
