@@ -73,7 +73,7 @@ function harness(windowSize: number) {
   });
   const ledger = new SendingLedger(env);
   const answers = new Map<string, Deferred<string>>();
-  const records: { emails: string[]; outcome: Deferred<void> }[] = [];
+  const records: { emails: string[]; outcome: Deferred<void>; done?: boolean }[] = [];
   let recordsInProgress = 0;
   let mostInProgress = 0;
   const released: string[] = [];
@@ -129,14 +129,14 @@ function harness(windowSize: number) {
     /** Emails the SMTP server was asked to take and whose record has not ended. */
     unrecorded: () => [...answers.keys()].filter((id) => !recorded().has(id)).length,
     endRecord: (index: number, error?: Error) => {
-      Object.assign(records[index], { done: true });
+      records[index].done = true;
       if (error) records[index].outcome.reject(error);
       else records[index].outcome.resolve();
     },
   };
 }
 
-type Harness = ReturnType<typeof harness> & { records: { done?: boolean }[] };
+type Harness = ReturnType<typeof harness>;
 
 describe('delivering claimed emails', () => {
   // The warnings a failed record logs are what the code does, not what these tests look at.
