@@ -136,15 +136,13 @@ function harness(windowSize: number) {
   };
 }
 
-type Harness = ReturnType<typeof harness>;
-
 describe('delivering claimed emails', () => {
   // The warnings a failed record logs are what the code does, not what these tests look at.
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
 
   it('never has more than EMAIL_WAVE_SIZE sent and not recorded, one order one at a time, one record at a time', async () => {
-    const h = harness(4) as Harness;
+    const h = harness(4);
     const batch = [
       message('order-a', 'a1'),
       message('order-a', 'a2', false),
@@ -186,7 +184,7 @@ describe('delivering claimed emails', () => {
   });
 
   it('sends nothing more once a record fails, and keeps what was answered meanwhile', async () => {
-    const h = harness(4) as Harness;
+    const h = harness(4);
     const batch = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((o) => message(`order-${o}`, o));
     const delivered = h.usecase.execute(batch);
 
@@ -213,7 +211,7 @@ describe('delivering claimed emails', () => {
   });
 
   it('with EMAIL_WAVE_SIZE=1, records each email before it sends the next', async () => {
-    const h = harness(1) as Harness;
+    const h = harness(1);
     const delivered = h.usecase.execute([message('order-a', 'a'), message('order-b', 'b')]);
 
     await until(() => h.answers.size === 1);
