@@ -27,7 +27,7 @@ export interface Options {
   floorFirst: boolean;
   floorOnly: boolean;
   json: boolean;
-  mode: 'saga' | 'runtime';
+  mode: 'saga' | 'runtime' | 'requests';
   naive: boolean;
   handlers: 'batch' | 'per-event';
   timeout: number;

@@ -5,6 +5,7 @@
  *   node dist/scripts/bench/bench.js --rate R --duration S [--floor]      open loop: R sagas/s for S s
  *   node dist/scripts/bench/bench.js --mode runtime [--sagas N]           the runtime alone (probe)
  *   node dist/scripts/bench/bench.js --naive [--sagas N]                  runtime vs stock Nest Kafka
+ *   node dist/scripts/bench/bench.js --mode requests [--sagas N]          what one request costs here
  *   … --warmup W                                       W unmeasured sagas (events) first, each system
  *
  * Saga mode (saga-run.ts): fresh databases and topic prefix, the four built services as processes
@@ -38,6 +39,7 @@ import {
   Settings,
 } from './bench-common';
 import { RunCosts } from './process-sampler';
+import { printRequestCosts, runRequestCosts } from './request-costs';
 import { runSagas, SagaResult } from './saga-run';
 
 const PROBE = 'dist/libs/testing/src/probe/probe.js';
@@ -266,7 +268,9 @@ async function main(): Promise<void> {
     .option('--floor-only', 'saga mode: the floor alone (to check it; no ratio)', false)
     .option('--json', 'print only the JSON result', false)
     .addOption(
-      new Option('--mode <mode>', 'saga or runtime').choices(['saga', 'runtime']).default('saga'),
+      new Option('--mode <mode>', 'saga, runtime, or requests (one request of each kind, priced)')
+        .choices(['saga', 'runtime', 'requests'])
+        .default('saga'),
     )
     .option(
       '--naive',
@@ -306,6 +310,10 @@ async function main(): Promise<void> {
     const ratio = round(runtime.eventsPerSecond / naive.eventsPerSecond, 2);
     if (!options.json) process.stdout.write(`runtime / naive: ${ratio}×\n`);
     result = { runtime, naive, ratio };
+  } else if (options.mode === 'requests') {
+    const requests = await runRequestCosts(options, settings);
+    if (!options.json) printRequestCosts(requests);
+    result = requests;
   } else if (options.mode === 'runtime') {
     const runtime = await runRuntime(options, settings, 'runtime');
     if (!options.json) printRuntime(runtime);

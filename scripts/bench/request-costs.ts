@@ -1,0 +1,201 @@
+/**
+ * `--mode requests`: what one request costs on this machine, the unit every saga pays per hop.
+ * Issue 9 prices them on its author's machine (one kafkajs send ≈ 0.5 ms of Node CPU + 0.3 ms in
+ * the broker, one SQL round trip ≈ 0.15 ms); the floor's CPU per saga is roughly its requests per
+ * saga times these, so this says whether a gap to the issue's floor is the design or the machine.
+ *
+ * One at a time, nothing else running: the machine at rest; a kafkajs send of one record and of
+ * 100 (acks=all, idempotent producer, one request in flight, as the relays); a hop (a send, and a
+ * consumer of the product's fetch settings receiving it); a SQL round trip (`SELECT 1`); a durable
+ * commit (BEGIN, one-row INSERT, COMMIT). For each: wall time per request (mean, p50, p99) and CPU
+ * ms per request of this process, the broker, the PostgreSQL backend, and the whole machine.
+ */
+import { Topics } from '@app/contracts';
+import { kafkaClient } from '@app/messaging';
+import { createTestDatabase, createTestTopics, testInfrastructure } from '@app/testing';
+import { logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { brokerPid, Options, round, Settings } from './bench-common';
+import { percentile } from './completion';
+import { cpuSeconds, machineBusySeconds } from './process-sampler';
+
+export interface RequestCost {
+  what: string;
+  count: number;
+  wallMs: { mean: number; p50: number; p99: number };
+  /** CPU ms per request: this (the client) process, the broker, the PostgreSQL backend, all. */
+  cpuMs: Record<string, number>;
+}
+
+export interface RequestCostsResult {
+  mode: 'requests';
+  /** Cores busy with nothing of ours running (/proc/stat over 5 s). */
+  coresBusyAtRest: number;
+  costs: RequestCost[];
+  settings: Settings;
+  at: string;
+}
+
+/** CPU seconds so far of the processes a measurement watches, and of the machine. */
+function cpuNow(pids: Map<string, number>): Map<string, number> {
+  const now = new Map<string, number>([
+    ['client', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
+    ['machine', machineBusySeconds()],
+  ]);
+  for (const [name, pid] of pids) now.set(name, cpuSeconds(pid) ?? 0);
+  return now;
+}
+
+/** Runs `op` `count` times, one after another, after `count / 10` unmeasured ones. */
+async function measure(
+  what: string,
+  count: number,
+  pids: Map<string, number>,
+  op: () => Promise<void>,
+): Promise<RequestCost> {
+  for (let i = 0; i < Math.ceil(count / 10); i++) await op();
+  const walls: number[] = [];
+  const before = cpuNow(pids);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await op();
+    walls.push(performance.now() - t);
+  }
+  const elapsed = performance.now() - started;
+  const after = cpuNow(pids);
+  walls.sort((a, b) => a - b);
+  return {
+    what,
+    count,
+    wallMs: {
+      mean: round(elapsed / count, 3),
+      p50: round(percentile(walls, 50), 3),
+      p99: round(percentile(walls, 99), 3),
+    },
+    cpuMs: Object.fromEntries(
+      [...after].map(([name, seconds]) => [
+        name,
+        round(((seconds - (before.get(name) ?? 0)) * 1000) / count, 3),
+      ]),
+    ),
+  };
+}
+
+async function coresBusyAtRest(seconds: number): Promise<number> {
+  const before = machineBusySeconds();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return round((machineBusySeconds() - before) / seconds, 3);
+}
+
+export async function runRequestCosts(
+  options: Options,
+  settings: Settings,
+): Promise<RequestCostsResult> {
+  const n = options.sagas;
+  const broker = brokerPid();
+  const [prefix, databaseUrl] = await Promise.all([
+    createTestTopics(['bench-requests']),
+    createTestDatabase('benchrequests'),
+  ]);
+  const atRest = await coresBusyAtRest(5);
+  const costs: RequestCost[] = [];
+  const topic = prefix + Topics.ReactivationBilling;
+  const kafka = kafkaClient({
+    clientId: 'bench-requests',
+    brokers: testInfrastructure().brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  // The relays' producer settings.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer = kafka.consumer({ groupId: `${prefix}bench-requests`, maxWaitTimeInMs: 1000 });
+  const db = new Client({ connectionString: databaseUrl });
+  const value = 'x'.repeat(1000); // about one saga event
+  const kafkaPids = new Map(broker ? [['broker', broker]] : []);
+  try {
+    await producer.connect();
+    const send = (records: number, to = topic) =>
+      producer
+        .send({
+          topic: to,
+          acks: -1,
+          messages: Array.from({ length: records }, () => ({ partition: 0, value })),
+        })
+        .then(() => undefined);
+    costs.push(
+      await measure('kafka send: 1 record (acks=all)', n, kafkaPids, () => send(1)),
+      await measure('kafka send: 100 records in one request', Math.ceil(n / 10), kafkaPids, () =>
+        send(100),
+      ),
+    );
+
+    // A hop: the record sent, then received by a consumer that long-polls as the services do (on
+    // a topic of its own, read from the beginning, so that no record it waits for is skipped).
+    const hopTopic = prefix + Topics.ReactivationEligibility;
+    let arrived: (() => void) | undefined;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [hopTopic], fromBeginning: true });
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await consumer.run({
+      eachMessage: async () => {
+        arrived?.();
+      },
+    });
+    await joined;
+    costs.push(
+      await measure('kafka hop: 1 record sent and fetched', Math.ceil(n / 4), kafkaPids, () => {
+        const received = new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('a hop took over 10 s')), 10_000);
+          arrived = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        return send(1, hopTopic).then(() => received);
+      }),
+    );
+
+    await db.connect();
+    const backend = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const pgPids = new Map([['postgres', backend]]);
+    await db.query('CREATE TABLE requests (id bigserial PRIMARY KEY, value text NOT NULL)');
+    costs.push(
+      await measure('sql: SELECT 1', n * 2, pgPids, () =>
+        db.query('SELECT 1').then(() => undefined),
+      ),
+      await measure('sql: BEGIN, one-row INSERT, COMMIT (durable)', n, pgPids, async () => {
+        await db.query('BEGIN');
+        await db.query('INSERT INTO requests (value) VALUES ($1)', [value]);
+        await db.query('COMMIT');
+      }),
+    );
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await db.end().catch(() => undefined);
+  }
+  return {
+    mode: 'requests',
+    coresBusyAtRest: atRest,
+    costs,
+    settings,
+    at: new Date().toISOString(),
+  };
+}
+
+export function printRequestCosts(r: RequestCostsResult): void {
+  const lines = [
+    `machine at rest: ${r.coresBusyAtRest} cores busy`,
+    ...r.costs.map(
+      (c) =>
+        `${c.what}: ${c.count} one after another, wall ms mean ${c.wallMs.mean} p50 ${c.wallMs.p50} p99 ${c.wallMs.p99}; CPU ms each: ${Object.entries(
+          c.cpuMs,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    ),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
