@@ -94,13 +94,19 @@ export function cpuSeconds(pid: number): number | undefined {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
-/** utime + stime of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file, in seconds. */
-function statCpuSeconds(path: string): number | undefined {
+/** Of those, the time spent in the kernel on the process's behalf (stime). */
+export function systemCpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${pid}/stat`, 'system');
+}
+
+/** utime + stime (or stime alone) of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file, s. */
+function statCpuSeconds(path: string, part: 'all' | 'system' = 'all'): number | undefined {
   try {
     const stat = readFileSync(path, 'utf8');
     // Fields after the command name (which may contain spaces) start at state (field 3).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime (14), stime (15)
+    const [utime, stime] = [Number(fields[11]), Number(fields[12])]; // fields 14 and 15
+    return (part === 'system' ? stime : utime + stime) / CLK_TCK;
   } catch {
     return undefined;
   }

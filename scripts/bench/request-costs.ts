@@ -7,17 +7,21 @@
  * One at a time, nothing else running: the machine at rest; a kafkajs send of one record and of
  * 100 (acks=all, idempotent producer, one request in flight, as the relays); a hop (a send, and a
  * consumer of the product's fetch settings receiving it); a SQL round trip (`SELECT 1`); a durable
- * commit (BEGIN, one-row INSERT, COMMIT). For each: wall time per request (mean, p50, p99) and CPU
- * ms per request of this process, the broker, the PostgreSQL backend, and the whole machine.
+ * commit (BEGIN, one-row INSERT, COMMIT); a 1 KB append with fsync. For each: wall time per
+ * request (mean, p50, p99) and CPU ms per request of this process, the broker, the PostgreSQL
+ * backend (and of theirs, the part in the kernel: system calls, fsync, the loopback network), and
+ * the whole machine.
  */
 import { Topics } from '@app/contracts';
 import { kafkaClient } from '@app/messaging';
 import { createTestDatabase, createTestTopics, testInfrastructure } from '@app/testing';
 import { logLevel } from 'kafkajs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { brokerPid, Options, round, Settings } from './bench-common';
+import { brokerPid, Options, ROOT, round, Settings } from './bench-common';
 import { percentile } from './completion';
-import { cpuSeconds, machineBusySeconds } from './process-sampler';
+import { cpuSeconds, machineBusySeconds, systemCpuSeconds } from './process-sampler';
 
 export interface RequestCost {
   what: string;
@@ -42,7 +46,10 @@ function cpuNow(pids: Map<string, number>): Map<string, number> {
     ['client', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
     ['machine', machineBusySeconds()],
   ]);
-  for (const [name, pid] of pids) now.set(name, cpuSeconds(pid) ?? 0);
+  for (const [name, pid] of pids) {
+    now.set(name, cpuSeconds(pid) ?? 0);
+    now.set(`${name} in the kernel`, systemCpuSeconds(pid) ?? 0);
+  }
   return now;
 }
 
@@ -171,6 +178,23 @@ export async function runRequestCosts(
         await db.query('COMMIT');
       }),
     );
+
+    // What the durable settings pay per append: the broker fsyncs every one, PostgreSQL its WAL at
+    // every commit. On the disk the broker's data is on (the repository's .cache).
+    const path = join(ROOT, '.cache', `bench-requests-${process.pid}.bin`);
+    const file = await open(path, 'w');
+    try {
+      const block = Buffer.alloc(1000, 'x');
+      costs.push(
+        await measure('disk: 1 KB appended and fsynced', n, new Map(), async () => {
+          await file.write(block);
+          await file.sync();
+        }),
+      );
+    } finally {
+      await file.close();
+      await rm(path, { force: true });
+    }
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
