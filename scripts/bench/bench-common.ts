@@ -52,7 +52,12 @@ export function brokerPid(): number | undefined {
 // Settings that make the figures durable, checked and reported.
 
 export interface Settings {
-  postgres: { fsync: string; synchronous_commit: string; max_connections: string };
+  postgres: {
+    fsync: string;
+    synchronous_commit: string;
+    max_connections: string;
+    autovacuum: string;
+  };
   broker: { logFlushIntervalMessages: string | null; partitionsPerTopic: number };
   producerAcks: string;
   load: { before: number[]; after?: number[] };
@@ -68,6 +73,7 @@ export async function durableSettings(): Promise<Settings> {
     fsync: await show('fsync'),
     synchronous_commit: await show('synchronous_commit'),
     max_connections: await show('max_connections'),
+    autovacuum: await show('autovacuum'),
   };
   await client.end();
   let flush: string | null = null;

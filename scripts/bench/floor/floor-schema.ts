@@ -52,6 +52,11 @@ export const FLOOR_DDL = `
     sent_at timestamptz,
     UNIQUE (order_id, stage));
   CREATE INDEX IF NOT EXISTS emails_pending ON notifications.emails (seq) WHERE status = 'PENDING';
+  -- Looked up by account, as the product's tables are: without these, every batch scanned them.
+  CREATE INDEX IF NOT EXISTS cases_account ON eligibility.cases (account_id);
+  CREATE INDEX IF NOT EXISTS holds_account ON licensing.holds (account_id);
+  CREATE INDEX IF NOT EXISTS licenses_account ON licensing.licenses (account_id);
+  CREATE INDEX IF NOT EXISTS contracts_account ON licensing.contracts (account_id);
 `;
 
 /** The contract terms' fingerprint, as the product's licensing defines it in spirit (SHA-256). */
