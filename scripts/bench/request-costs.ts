@@ -42,8 +42,9 @@ export interface RequestCostsResult {
 
 /** CPU seconds so far of the processes a measurement watches, and of the machine. */
 function cpuNow(pids: Map<string, number>): Map<string, number> {
+  const usage = process.cpuUsage();
   const now = new Map<string, number>([
-    ['client', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
+    ['client', (usage.user + usage.system) / 1e6],
     ['machine', machineBusySeconds()],
   ]);
   for (const [name, pid] of pids) {
