@@ -231,17 +231,12 @@ export class SagaDriver {
   }
 
   /**
-   * The order's refund requests once `count` are recorded: billing.refunds is read on its own, so
+   * The order's refund requests once the first is recorded: billing.refunds is read on its own, so
    * seeing PaymentRejected (committed with its RefundRequested) says nothing of this topic yet.
    */
-  async refundRequestsOnce(orderId: string, count: number): Promise<RefundRequested[]> {
-    return eventually(async () => {
-      const refunds = this.refundRequestsOf(orderId);
-      if (refunds.length < count) {
-        throw new Error(`${refunds.length} of ${count} refund requests of ${orderId} recorded`);
-      }
-      return refunds;
-    }, 15_000);
+  async refundRequestsOnce(orderId: string, timeoutMs = 15_000): Promise<RefundRequested[]> {
+    await this.waitForEvent('RefundRequested', orderId, timeoutMs);
+    return this.refundRequestsOf(orderId);
   }
 
   /** The emails sent to an address about an order (subjects name the order). */
