@@ -203,6 +203,9 @@ function printSaga(r: SagaResult): void {
     `== ${r.system}: ${r.sagas} sagas, rate ${r.rate}${r.durationSeconds ? ` for ${r.durationSeconds} s` : ''}${r.warmupSagas ? ` after ${r.warmupSagas} warm-up sagas` : ', cold'}${r.timedOut ? ' (TIMED OUT)' : ''}; payments published in ${r.publishSeconds} s`,
     `fulfilment (OrderFulfilled): ${r.fulfilment.count}/${r.sagas}, ${r.fulfilment.sagasPerSecond} sagas/s; latency from the scheduled send (ms): ${latency(r.fulfilment.latencyMs)}`,
     `completion (fulfilled + confirmation email + timeline): ${r.completion.count}/${r.sagas}, ${r.completion.sagasPerSecond} sagas/s; latency (ms): ${latency(r.completion.latencyMs)}`,
+    `hops (ms, p50/p90/p99): ${Object.entries(r.hopsMs)
+      .map(([hop, h]) => `${hop} ${h.p50}/${h.p90}/${h.p99}`)
+      .join(', ')}`,
     ...(r.keepUp
       ? [
           `kept up: ${r.keepUp.keptUp ? 'YES' : 'NO'} (offered ${r.keepUp.offeredPerSecond}/s, completed ${r.keepUp.completedPerSecondAtEnd}/s in the last 10 s; backlog ${r.keepUp.backlogAtHalf} at half, ${r.keepUp.backlogAtEnd} at the end, growing ${r.keepUp.backlogGrowthPerSecond}/s over the second half; tail drained in ${round(r.keepUp.drainSeconds, 2)} s)${r.keepUp.reasons.length ? ': ' + r.keepUp.reasons.join('; ') : ''}`,

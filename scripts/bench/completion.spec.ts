@@ -3,6 +3,7 @@ import {
   confirmedOrderOf,
   subjectOf,
   dueBy,
+  hopLatencies,
   keepUpVerdict,
   scheduledSendMs,
   summarizeLatency,
@@ -141,5 +142,55 @@ describe("the confirmation email's order", () => {
     const header = 'Subject: Payment received for your service reactivation (order 42)\r\n\r\n';
     expect(confirmedOrderOf(subjectOf(header))).toBeUndefined();
     expect(subjectOf('To: x\r\n\r\nSubject: in the body')).toBeUndefined();
+  });
+});
+
+describe('where the time went, hop by hop', () => {
+  const saga = (due: number, offsets: number[]) => ({
+    due,
+    stageAt: {
+      OrderPaid: due + offsets[0],
+      EligibilityVerified: due + offsets[1],
+      EntitlementsRestored: due + offsets[2],
+      OrderFulfilled: due + offsets[3],
+    },
+    confirmationEmailAt: due + offsets[4],
+    timelineCompleteAt: due + offsets[5],
+  });
+
+  it('each hop from the step it waits on, the email and the timeline from theirs', () => {
+    const hops = hopLatencies([saga(1000, [6, 13, 21, 33, 45, 39])]);
+    expect(hops).toEqual({
+      'payment → OrderPaid': { count: 1, p50: 6, p90: 6, p99: 6 },
+      'OrderPaid → EligibilityVerified': { count: 1, p50: 7, p90: 7, p99: 7 },
+      'EligibilityVerified → EntitlementsRestored': { count: 1, p50: 8, p90: 8, p99: 8 },
+      'EntitlementsRestored → OrderFulfilled': { count: 1, p50: 12, p90: 12, p99: 12 },
+      'EntitlementsRestored → confirmation accepted': { count: 1, p50: 24, p90: 24, p99: 24 },
+      'OrderFulfilled → timeline complete': { count: 1, p50: 6, p90: 6, p99: 6 },
+    });
+  });
+
+  it('percentiles over the sagas, a slow one showing in the tail of its own hop only', () => {
+    const sagas = Array.from({ length: 100 }, (_, i) => saga(i * 50, [5, 10, 15, 20, 25, 30]));
+    sagas[7].stageAt.EntitlementsRestored += 200; // licensing took 200 ms longer for one saga
+    const hops = hopLatencies(sagas);
+    expect(hops['EligibilityVerified → EntitlementsRestored']).toEqual({
+      count: 100,
+      p50: 5,
+      p90: 5,
+      p99: 5,
+    });
+    expect(
+      hopLatencies([...sagas, sagas[7]])['EligibilityVerified → EntitlementsRestored'].p99,
+    ).toBe(205);
+    expect(hops['payment → OrderPaid'].p99).toBe(5);
+  });
+
+  it('a saga missing a step counts in no hop that needs it', () => {
+    const lost = { due: 0, stageAt: { OrderPaid: 4 } };
+    const hops = hopLatencies([saga(0, [6, 13, 21, 33, 45, 39]), lost]);
+    expect(hops['payment → OrderPaid'].count).toBe(2);
+    expect(hops['OrderPaid → EligibilityVerified'].count).toBe(1);
+    expect(hops['EntitlementsRestored → confirmation accepted'].count).toBe(1);
   });
 });

@@ -225,3 +225,80 @@ export function scheduledSendMs(index: number, ratePerSecond: number): number {
 export function dueBy(elapsedMs: number, ratePerSecond: number, total: number): number {
   return Math.min(total, Math.floor((elapsedMs * ratePerSecond) / 1000) + 1);
 }
+
+/** The timeline stages whose times split a saga's latency into hops (COMPLETE_TIMELINE's). */
+export type SagaStage =
+  'OrderPaid' | 'EligibilityVerified' | 'EntitlementsRestored' | 'OrderFulfilled';
+
+/** One saga's steps, in ms on the bench's clock. */
+export interface SagaSteps {
+  /** When its payment was due. */
+  due: number;
+  /**
+   * When each stage's event was made (its `time`, as the timeline keeps it): stamped by the
+   * service that took the step, as it took it.
+   */
+  stageAt: Partial<Record<SagaStage, number>>;
+  confirmationEmailAt?: number;
+  timelineCompleteAt?: number;
+}
+
+type Step = (saga: SagaSteps) => number | undefined;
+
+/** Each hop: from one step to the next one that waits on it. */
+const HOPS: readonly [name: string, from: Step, to: Step][] = [
+  ['payment → OrderPaid', (s) => s.due, (s) => s.stageAt.OrderPaid],
+  [
+    'OrderPaid → EligibilityVerified',
+    (s) => s.stageAt.OrderPaid,
+    (s) => s.stageAt.EligibilityVerified,
+  ],
+  [
+    'EligibilityVerified → EntitlementsRestored',
+    (s) => s.stageAt.EligibilityVerified,
+    (s) => s.stageAt.EntitlementsRestored,
+  ],
+  [
+    'EntitlementsRestored → OrderFulfilled',
+    (s) => s.stageAt.EntitlementsRestored,
+    (s) => s.stageAt.OrderFulfilled,
+  ],
+  [
+    'EntitlementsRestored → confirmation accepted',
+    (s) => s.stageAt.EntitlementsRestored,
+    (s) => s.confirmationEmailAt,
+  ],
+  [
+    'OrderFulfilled → timeline complete',
+    (s) => s.stageAt.OrderFulfilled,
+    (s) => s.timelineCompleteAt,
+  ],
+];
+
+export interface HopSummary {
+  /** Sagas with both ends of the hop seen. */
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/**
+ * Where each saga's time went, hop by hop (nearest-rank percentiles over the sagas that have both
+ * ends of a hop): at a fixed rate, which step of the product falls behind the floor's.
+ */
+export function hopLatencies(sagas: readonly SagaSteps[]): Record<string, HopSummary> {
+  return Object.fromEntries(
+    HOPS.map(([name, from, to]) => {
+      const ms = sagas
+        .flatMap((saga) => {
+          const start = from(saga);
+          const end = to(saga);
+          return start === undefined || end === undefined ? [] : [end - start];
+        })
+        .sort((a, b) => a - b);
+      const at = (p: number) => Math.round(percentile(ms, p) * 10) / 10;
+      return [name, { count: ms.length, p50: at(50), p90: at(90), p99: at(99) }];
+    }),
+  );
+}

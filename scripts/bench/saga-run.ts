@@ -43,11 +43,15 @@ import {
 import {
   completedAt,
   dueBy,
+  hopLatencies,
+  HopSummary,
   keepUpVerdict,
   KeepUpVerdict,
   latest,
   LatencySummary,
   SagaSigns,
+  SagaStage,
+  SagaSteps,
   scheduledSendMs,
   summarizeLatency,
 } from './completion';
@@ -111,6 +115,11 @@ export interface SagaResult {
   fulfilment: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
   completion: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
   /** Open loop only: whether completions kept up with the offered rate. */
+  /**
+   * Measured sagas' time hop by hop, in ms: from each step to the next that waits on it (the
+   * timeline's stage times, the confirmation's acceptance, the timeline complete).
+   */
+  hopsMs: Record<string, HopSummary>;
   keepUp?: KeepUpVerdict;
   duplicates: { fulfilments: number; confirmations: number };
   emailsAccepted: number;
@@ -444,6 +453,8 @@ async function measure(
   let wake: (() => void) | undefined;
   /** Each order's timeline stages seen committed (of COMPLETE_TIMELINE). */
   const stagesSeen = target.orders.map(() => new Set<string>());
+  /** When each of them was made, by the service that took the step (bench clock). */
+  const stageAt = target.orders.map((): SagaSteps['stageAt'] => ({}));
   const update = (i: number) => {
     if (completions[i] !== undefined) return;
     const at = completedAt(signs[i]);
@@ -507,17 +518,19 @@ async function measure(
   await timelineDb.connect();
   await timelineDb.query(`
     CREATE OR REPLACE FUNCTION bench_timeline_notify() RETURNS trigger LANGUAGE plpgsql AS
-      $$ BEGIN PERFORM pg_notify('bench_timeline', NEW.order_id || ' ' || NEW.stage);
+      $$ BEGIN PERFORM pg_notify('bench_timeline', NEW.order_id || ' ' || NEW.stage || ' ' ||
+                               (extract(epoch FROM NEW.at) * 1000)::text);
          RETURN NULL; END $$;
     CREATE OR REPLACE TRIGGER bench_timeline_notify AFTER INSERT ON ${target.timeline.table}
       FOR EACH ROW EXECUTE FUNCTION bench_timeline_notify();
     LISTEN bench_timeline`);
   const timelineStages = new Set<string>(COMPLETE_TIMELINE);
   timelineDb.on('notification', ({ payload = '' }) => {
-    const [orderId, stage] = payload.split(' ');
+    const [orderId, stage, atEpochMs] = payload.split(' ');
     const i = index.get(orderId);
     if (i === undefined || !timelineStages.has(stage)) return;
     stagesSeen[i].add(stage);
+    stageAt[i][stage as SagaStage] ??= Number(atEpochMs) - performance.timeOrigin;
     if (stagesSeen[i].size === timelineStages.size && signs[i].timelineCompleteAt === undefined) {
       signs[i].timelineCompleteAt = performance.now();
       update(i);
@@ -732,6 +745,14 @@ async function measure(
       sagasPerSecond: perSecond(completedCount, latest(completedAtOf)),
       latencyMs: roundSummary(summarizeLatency(scheduled, completedAtOf)),
     },
+    hopsMs: hopLatencies(
+      signs.slice(warm).map((sign, i) => ({
+        due: scheduled[i],
+        stageAt: stageAt[warm + i],
+        confirmationEmailAt: sign.confirmationEmailAt,
+        timelineCompleteAt: sign.timelineCompleteAt,
+      })),
+    ),
     keepUp: options.rate
       ? keepUpVerdict(
           scheduled.map((t) => t - started),
