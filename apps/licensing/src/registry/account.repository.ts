@@ -358,8 +358,11 @@ const LOCK_LICENSES_AND_READ = preparedStatement(
                  'baselineTerms', c.baseline_terms, 'termsFingerprint', c.terms_fingerprint,
                  'entitlements', ${CONTRACT_GRANTS}) ORDER BY c.id)
                  FROM contracts c
-                WHERE c.account_id = ANY($1::text[])
-                   OR c.id IN (SELECT contract_id FROM locked WHERE id = ANY($2::text[]))), '[]')
+                -- One set of ids, each looked up by index: an OR with the subquery read
+                -- every contract of the registry for each reinstatement.
+                WHERE c.id IN (SELECT id FROM contracts WHERE account_id = ANY($1::text[])
+                               UNION ALL
+                               SELECT contract_id FROM locked WHERE id = ANY($2::text[]))), '[]')
        AS contracts`,
 );
 
