@@ -4,6 +4,8 @@
  * up with its offered rate.
  */
 
+import type { COMPLETE_TIMELINE } from './floor/floor-schema';
+
 /** The confirmation email's subject (notifications' EntitlementsRestored email; the floor's too). */
 const CONFIRMATION = /^Your services are reactivated \(order ([A-Za-z0-9_-]+)\)/;
 
@@ -226,9 +228,8 @@ export function dueBy(elapsedMs: number, ratePerSecond: number, total: number): 
   return Math.min(total, Math.floor((elapsedMs * ratePerSecond) / 1000) + 1);
 }
 
-/** The timeline stages whose times split a saga's latency into hops (COMPLETE_TIMELINE's). */
-export type SagaStage =
-  'OrderPaid' | 'EligibilityVerified' | 'EntitlementsRestored' | 'OrderFulfilled';
+/** The timeline stages whose times split a saga's latency into hops. */
+export type SagaStage = (typeof COMPLETE_TIMELINE)[number];
 
 /** One saga's steps, in ms on the bench's clock. */
 export interface SagaSteps {

@@ -114,12 +114,12 @@ export interface SagaResult {
   publishSeconds: number;
   fulfilment: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
   completion: { count: number; sagasPerSecond: number; latencyMs: LatencySummary };
-  /** Open loop only: whether completions kept up with the offered rate. */
   /**
    * Measured sagas' time hop by hop, in ms: from each step to the next that waits on it (the
    * timeline's stage times, the confirmation's acceptance, the timeline complete).
    */
   hopsMs: Record<string, HopSummary>;
+  /** Open loop only: whether completions kept up with the offered rate. */
   keepUp?: KeepUpVerdict;
   duplicates: { fulfilments: number; confirmations: number };
   emailsAccepted: number;
@@ -451,9 +451,10 @@ async function measure(
   let fulfilledCount = 0;
   let duplicateFulfilments = 0;
   let wake: (() => void) | undefined;
-  /** Each order's timeline stages seen committed (of COMPLETE_TIMELINE). */
-  const stagesSeen = target.orders.map(() => new Set<string>());
-  /** When each of them was made, by the service that took the step (bench clock). */
+  /**
+   * Each order's timeline stages seen committed (of COMPLETE_TIMELINE), with when each was made by
+   * the service that took the step (bench clock).
+   */
   const stageAt = target.orders.map((): SagaSteps['stageAt'] => ({}));
   const update = (i: number) => {
     if (completions[i] !== undefined) return;
@@ -529,9 +530,11 @@ async function measure(
     const [orderId, stage, atEpochMs] = payload.split(' ');
     const i = index.get(orderId);
     if (i === undefined || !timelineStages.has(stage)) return;
-    stagesSeen[i].add(stage);
     stageAt[i][stage as SagaStage] ??= Number(atEpochMs) - performance.timeOrigin;
-    if (stagesSeen[i].size === timelineStages.size && signs[i].timelineCompleteAt === undefined) {
+    if (
+      Object.keys(stageAt[i]).length === timelineStages.size &&
+      signs[i].timelineCompleteAt === undefined
+    ) {
       signs[i].timelineCompleteAt = performance.now();
       update(i);
     }
