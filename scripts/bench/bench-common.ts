@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { satisfies } from 'semver';
 import { round } from './completion';
 
 /** The repository root (this file runs from dist/scripts/bench). */
@@ -62,9 +63,32 @@ export interface Settings {
   producerAcks: string;
   load: { before: number[]; after?: number[] };
   cores: number;
+  /** The Node.js the bench and the processes it starts run on. */
+  node: string;
+}
+
+/**
+ * The Node.js of package.json's `engines`, or an error: the bench starts every process with the
+ * Node it runs on, and figures taken on another one are not the project's (`node dist/…` finds the
+ * machine's own Node first unless node_modules/.bin leads the PATH, as under `npm run`).
+ */
+export function projectNode(): string {
+  const wanted = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    }
+  ).engines.node;
+  if (!satisfies(process.versions.node, wanted)) {
+    throw new Error(
+      `the bench runs on Node ${wanted} (package.json engines), this is ${process.version}: ` +
+        `run it with \`npm run bench -- …\`, or with node_modules/.bin first on the PATH`,
+    );
+  }
+  return process.version;
 }
 
 export async function durableSettings(): Promise<Settings> {
+  const node = projectNode();
   const client = new Client({ connectionString: testInfrastructure().postgresAdminUrl });
   await client.connect();
   const show = async (name: string) =>
@@ -92,6 +116,7 @@ export async function durableSettings(): Promise<Settings> {
     producerAcks: 'all (-1), idempotent relay producer',
     load: { before: loadavg().map((l) => round(l, 2)) },
     cores: cpus().length,
+    node,
   };
 }
 

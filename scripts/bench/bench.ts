@@ -243,7 +243,7 @@ function settingsLine(s: Settings): string {
   return (
     `settings: PostgreSQL fsync=${s.postgres.fsync} synchronous_commit=${s.postgres.synchronous_commit} autovacuum=${s.postgres.autovacuum}; ` +
     `broker log.flush.interval.messages=${s.broker.logFlushIntervalMessages}, ${s.broker.partitionsPerTopic} partitions/topic; ` +
-    `acks ${s.producerAcks}; ${s.cores} cores, load before ${s.load.before.join(' ')} after ${s.load.after?.join(' ')}`
+    `acks ${s.producerAcks}; Node ${s.node}; ${s.cores} cores, load before ${s.load.before.join(' ')} after ${s.load.after?.join(' ')}`
   );
 }
 

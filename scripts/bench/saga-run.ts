@@ -347,12 +347,6 @@ async function setUpProduct(options: Options, n: number): Promise<Target> {
           if (view.status === 'FULFILLED' && COMPLETE_TIMELINE.every((s) => stages.has(s)))
             timelineApiComplete++;
         });
-        if (process.env.BENCH_PROFILE_SIGNAL) {
-          // A profiler preloaded through BENCH_NODE_OPTIONS writes its profile on this signal.
-          for (const name of SERVICES)
-            process.kill(services[name].pid, process.env.BENCH_PROFILE_SIGNAL);
-          await new Promise((resolve) => setTimeout(resolve, 3000));
-        }
         return {
           runtimeMetrics,
           timelineApi: `${timelineApiComplete}/${sample.length} sampled completed orders FULFILLED with every stage`,
@@ -380,6 +374,9 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
       KAFKA_TOPIC_PREFIX: prefix,
       SMTP_URL: smtp.url,
       UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+      ...(process.env.BENCH_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: 'floor' }
+        : {}),
     },
     { entry: FLOOR_ENTRY },
   );
@@ -693,6 +690,11 @@ async function measure(
   });
   const threadCpu = costs.threadCpuSinceMark();
   costs.stop();
+  if (process.env.BENCH_PROFILE_SIGNAL) {
+    // A profiler preloaded through BENCH_NODE_OPTIONS writes its profile on this signal.
+    for (const pid of target.processes.values())
+      process.kill(pid, process.env.BENCH_PROFILE_SIGNAL);
+  }
   await timelineDb.end();
   if (process.env.BENCH_SIGNS_FILE) {
     // Each saga's signs in ms after its payment was due, to tell which one made it late.
