@@ -35,12 +35,19 @@ export class ReinstateLicensesUsecase {
    * publish from (all sharing one manager and clock): the cases of distinct accounts are read,
    * decided and written together, a statement per table for all of them; the cases of an
    * account named twice in the run go one by one after them (each sees the other's writes).
-   * Without a savepoint: an error of the reinstatement itself fails the whole run, which the
-   * messaging runtime then retries one event at a time, each through `execute` and its savepoint.
+   * Without a savepoint (one round trip less on the saga's path): an error of the reinstatement
+   * itself fails the whole transaction, and the messaging runtime then retries its events one at
+   * a time (`tx.retriedAlone`), each through `execute` and its savepoint, to a refund.
    */
   async executeAll(
     cases: { reactivation: ReactivationCaseEntity; tx: Transaction }[],
   ): Promise<void> {
+    if (cases.some(({ tx }) => tx.retriedAlone)) {
+      for (const { reactivation, tx } of cases) {
+        await this.execute({ orderId: reactivation.orderId, reactivation }, tx);
+      }
+      return;
+    }
     const perAccount = new Map<string, number>();
     for (const { reactivation } of cases) {
       perAccount.set(reactivation.accountId, (perAccount.get(reactivation.accountId) ?? 0) + 1);
@@ -48,10 +55,10 @@ export class ReinstateLicensesUsecase {
     const together = cases.filter(
       ({ reactivation }) => perAccount.get(reactivation.accountId) === 1,
     );
-    if (together.length > 1) (await this.decideAndWrite(together))();
-    for (const { reactivation, tx } of cases) {
-      if (together.length > 1 && perAccount.get(reactivation.accountId) === 1) continue;
-      await this.execute({ orderId: reactivation.orderId, reactivation }, tx);
+    if (together.length > 0) (await this.decideAndWrite(together))();
+    for (const one of cases) {
+      if (perAccount.get(one.reactivation.accountId) === 1) continue;
+      (await this.decideAndWrite([one]))();
     }
   }
 

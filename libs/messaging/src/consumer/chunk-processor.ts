@@ -54,7 +54,7 @@ export class ChunkProcessor {
       if (!control.shouldContinue()) return false;
       for (const record of chunk) {
         try {
-          await this.retryPolicy.run(() => this.commit([record]), retrying);
+          await this.retryPolicy.run(() => this.commit([record], true), retrying);
         } catch (error) {
           if (!control.shouldContinue()) return false;
           if (!(await this.deadLetter(record, record.failure ?? error, control))) return false;
@@ -122,7 +122,8 @@ export class ChunkProcessor {
     );
   }
 
-  private async commit(records: InboundRecord[]): Promise<void> {
+  /** `retriedAlone`: the record is retried alone after its chunk failed for good (Transaction). */
+  private async commit(records: InboundRecord[], retriedAlone = false): Promise<void> {
     // Events of the topic that no handler here takes (most of a shared topic, for some groups):
     // no transaction and no inbox row for a chunk made only of those.
     if (!records.some((record) => record.failure || (record.decoded && record.handler))) return;
@@ -168,7 +169,12 @@ export class ChunkProcessor {
         const now = new Date();
         const items = run.map((record): BatchedEvent => ({
           event: record.decoded!.event,
-          tx: new Transaction(manager, { source: this.source, cause: record.decoded!.event }, now),
+          tx: new Transaction(
+            manager,
+            { source: this.source, cause: record.decoded!.event },
+            now,
+            retriedAlone,
+          ),
           record: record.origin,
         }));
         const handler = run[0].handler!;
@@ -298,7 +304,6 @@ export class ChunkProcessor {
     );
   }
 
-  /** Calls a handler (per event, or with a batch of `count` events) and times it per event. */
   /** Calls a handler with the events of `types`, each timed at its share of the call. */
   private async invoke(
     handler: EventHandler,

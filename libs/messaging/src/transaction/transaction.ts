@@ -17,6 +17,13 @@ export class Transaction {
     readonly manager: EntityManager,
     private readonly origin: EventOrigin,
     now = new Date(),
+    /**
+     * True when the messaging runtime handles this event alone, again, because the transaction
+     * of its chunk failed for good: a handler that contains an error of its own (a savepoint
+     * rolled back to, the event then failed as a rule) need only contain it here. On a first
+     * attempt such an error fails the whole transaction, which is what brings the event here.
+     */
+    readonly retriedAlone = false,
   ) {
     this.now = now;
   }
