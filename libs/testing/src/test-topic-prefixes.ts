@@ -1,5 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { join } from 'node:path';
+// Relative, not '@app/messaging': jest's global teardown loads this file without the aliases.
+import { kafkaClient } from '../../messaging/src/kafka/kafka-client';
 
 /**
  * The topic prefixes this checkout's test runs created (one a line); the integration run's global
@@ -20,9 +22,9 @@ export const TEST_TOPIC_PREFIXES_FILE = join(
  * after enough runs, ~20,000 partitions, stops on "Too many open files").
  */
 export async function deleteTopicsUnder(brokers: string[], prefixes: string[]): Promise<void> {
-  // A plain admin client, only for deleting topics (no @app alias: see above).
-  // eslint-disable-next-line no-restricted-syntax
-  const admin = new Kafka({
+  // The project's client (kafkajs's idle timer corrected: the teardown printed Node's
+  // TimeoutNegativeWarning at the end of every integration run without it).
+  const admin = kafkaClient({
     clientId: 'test-topics-cleanup',
     brokers,
     logLevel: logLevel.NOTHING,
