@@ -6,6 +6,7 @@
  * TimeoutNegativeWarning at the end of every integration run).
  */
 import { kafkaClient } from '@app/messaging';
+import { packageRoot } from '@app/platform';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,17 +14,7 @@ import { promisify } from 'node:util';
 import { logLevel } from 'kafkajs';
 import { testInfrastructure } from './infrastructure';
 
-const MODULE = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'dist',
-  'libs',
-  'testing',
-  'src',
-  'test-topic-prefixes.js',
-);
+const MODULE = join(packageRoot(), 'dist', 'libs', 'testing', 'src', 'test-topic-prefixes.js');
 
 describe('deleteTopicsUnder (the integration run’s topic cleanup)', () => {
   it('deletes the topics under a prefix and leaves its process without a warning', async () => {
