@@ -210,6 +210,54 @@ describe('delivering claimed emails', () => {
     expect(h.released.sort()).toEqual(['e', 'f', 'g', 'h']);
   });
 
+  it("sends the messages handed over while a batch is sent at once, behind their order's", async () => {
+    const h = harness(4);
+    const delivered = h.usecase.execute([message('order-a', 'a1')]);
+    await until(() => h.answers.size === 1);
+
+    // Queued and claimed by a commit while a1 waits for its SMTP answer: sent without waiting.
+    h.ledger.handOver([message('order-b', 'b1'), message('order-a', 'a2', false)]);
+    await until(() => h.answers.size === 2);
+    expect([...h.answers.keys()]).toEqual(['a1', 'b1']);
+    // a2 follows a1, its order's email before it, once the server answered for a1.
+    h.answers.get('a1')!.resolve('<a1>');
+    await until(() => h.answers.size === 3);
+    expect([...h.answers.keys()][2]).toBe('a2');
+    await until(() => h.records.length === 1);
+    h.answers.get('b1')!.resolve('<b1>');
+    h.answers.get('a2')!.resolve('<a2>');
+    h.endRecord(0);
+    await until(() => h.records.length === 2);
+    h.endRecord(1);
+    expect(await (await delivered).done).toBe(true);
+    expect(h.records.flatMap((r) => r.emails).sort()).toEqual(['a1', 'a2', 'b1']);
+    expect(h.ledger.takeHandedOver()).toEqual([]);
+    expect(h.ledger.heldIds()).toEqual([]);
+    expect(h.released).toEqual([]);
+  });
+
+  it('gives back the messages it took in and did not send when the process stops', async () => {
+    const h = harness(2);
+    let running = true;
+    const delivered = h.usecase.execute([message('order-a', 'a1')], () => running);
+    await until(() => h.answers.size === 1);
+    // Both taken in; room for one of them beside a1.
+    h.ledger.handOver([message('order-b', 'b1'), message('order-c', 'c1')]);
+    await until(() => h.answers.size === 2);
+    running = false;
+    h.answers.get('a1')!.resolve('<a1>');
+    h.answers.get('b1')!.resolve('<b1>');
+    await until(() => h.records.length === 1);
+    h.endRecord(0);
+    if (h.records.length > 1) h.endRecord(1);
+    expect(await (await delivered).done).toBe(true);
+
+    expect([...h.answers.keys()]).toEqual(['a1', 'b1']);
+    expect(h.released).toEqual(['c1']);
+    expect(h.ledger.takeHandedOver()).toEqual([]);
+    expect(h.ledger.heldIds()).toEqual([]);
+  });
+
   it('with EMAIL_WAVE_SIZE=1, records each email before it sends the next', async () => {
     const h = harness(1);
     const delivered = h.usecase.execute([message('order-a', 'a'), message('order-b', 'b')]);

@@ -1,7 +1,7 @@
 import { maskEmailsIn } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotificationsEnvironment } from '../notifications.config';
+import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
 import { RosterPort, SupportCase } from '../roster/roster.port';
 import { statusPageUrl } from '../timeline/status-page.token';
@@ -32,9 +32,11 @@ export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true)
  * and not yet recorded (in flight, answered, or in the record in progress): an email goes out only
  * when there is room among them, and one failure never has another message sent again. The record
  * in progress when a batch has sent its last email is handed to the next batch, which sends
- * meanwhile within the same bound. When a record cannot be written (the database is unavailable),
- * its emails, and those answered meanwhile, are kept in the ledger, their leases renewed, and
- * recorded when the database answers again; nothing more is sent. Only a process killed between
+ * meanwhile within the same bound. Messages handed over while a batch is being sent (claimed by
+ * the commits that queued them) join it when there is room, up to EMAIL_CLAIM_BATCH in all: they
+ * do not wait for the batch's last SMTP answer. When a record cannot be written (the database is
+ * unavailable), its emails, and those answered meanwhile, are kept in the ledger, their leases
+ * renewed, and recorded when the database answers again; nothing more is sent. Only a process killed between
  * the SMTP answers and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease
  * ran out, with the same Message-ID).
  */
@@ -70,6 +72,8 @@ export class DeliverEmailsUsecase {
     // Held (their leases renewed) from now on: a message may wait behind its order's others.
     const claims = new Map(claimed.map((n) => [n.id, this.ledger.startSending(n)]));
     const unsent = new Set(claims.keys());
+    /** Messages this batch may still take in from those handed over while it is sent. */
+    let roomToJoin = EMAIL_CLAIM_BATCH - claimed.length;
     let record = before;
     let recording = true;
     /** A record failed: nothing more is sent, and what is answered is kept, not recorded. */
@@ -87,13 +91,33 @@ export class DeliverEmailsUsecase {
         changed();
       });
     follow(record);
+    this.ledger.onHandOver(() => changed());
     try {
       const cases = await this.cases.findMany(this.dataSource.manager, [
         ...new Set(claimed.map((n) => n.orderId)),
       ]);
       // Orders side by side; one order's messages one after the other, in saga order (an order's
       // next message goes once the SMTP server answered for the one before).
-      const queues = inSendingOrder(claimed);
+      let queues = inSendingOrder(claimed);
+      /** Takes in messages handed over meanwhile, behind their orders' messages not yet sent. */
+      const join = async (): Promise<void> => {
+        const joining = this.ledger.takeHandedOver(roomToJoin);
+        roomToJoin -= joining.length;
+        for (const n of joining) {
+          claims.set(n.id, this.ledger.startSending(n));
+          unsent.add(n.id);
+        }
+        const unknown = [...new Set(joining.map((n) => n.orderId))].filter((o) => !cases.has(o));
+        if (unknown.length > 0) {
+          for (const [orderId, kase] of await this.cases.findMany(
+            this.dataSource.manager,
+            unknown,
+          )) {
+            cases.set(orderId, kase);
+          }
+        }
+        queues = inSendingOrder([...queues.flat(), ...joining]);
+      };
       const nextToSend = (): NotificationEntity | undefined => {
         const at = queues.findIndex((queue) => !ordersInFlight.has(queue[0].orderId));
         if (at < 0) return undefined;
@@ -105,7 +129,12 @@ export class DeliverEmailsUsecase {
       const held = () => inFlight + answered.length + (recording ? record.emails : 0);
       for (;;) {
         while (sending() && held() < this.env.EMAIL_WAVE_SIZE) {
-          const notification = nextToSend();
+          let notification = nextToSend();
+          if (!notification && roomToJoin > 0 && this.ledger.hasHandedOver()) {
+            await join();
+            if (!sending()) break;
+            notification = nextToSend();
+          }
           if (!notification) break;
           inFlight++;
           ordersInFlight.add(notification.orderId);
@@ -153,6 +182,7 @@ export class DeliverEmailsUsecase {
       await record.done;
       throw error;
     } finally {
+      this.ledger.onHandOver(undefined);
       await this.giveBack([...unsent].map((id) => claims.get(id)!));
       // Those sent are no longer being sent once answered, or recorded (or kept).
       for (const id of unsent) this.ledger.doneSending(id);

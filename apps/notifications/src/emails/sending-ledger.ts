@@ -25,6 +25,8 @@ export class SendingLedger {
   private readonly handedOver = new Map<string, NotificationEntity>();
   private readonly sending = new Set<string>();
   private readonly unrecorded = new Map<string, SentEmail>();
+  /** The batch being sent, told of each hand-over so that it takes the messages in (execute). */
+  private handOverListener?: () => void;
 
   constructor(private readonly env: NotificationsEnvironment) {}
 
@@ -49,6 +51,16 @@ export class SendingLedger {
   /** Messages claimed when queued, their transaction committed: this process sends them next. */
   handOver(claimed: NotificationEntity[]): void {
     for (const notification of claimed) this.handedOver.set(notification.id, notification);
+    if (claimed.length > 0) this.handOverListener?.();
+  }
+
+  /** Tells `listener` of every hand-over from now on (undefined: no longer). */
+  onHandOver(listener: (() => void) | undefined): void {
+    this.handOverListener = listener;
+  }
+
+  hasHandedOver(): boolean {
+    return this.handedOver.size > 0;
   }
 
   /** The messages handed over and not yet taken to be sent, oldest first; at most `limit`. */
