@@ -76,6 +76,13 @@ export class NotificationsEnvironment extends ServiceEnvironment {
    */
   @EnvNumber() @IsInt() @Min(1) @Max(EMAIL_CLAIM_BATCH) EMAIL_WAVE_SIZE = 48;
   /**
+   * How long a record of emails the SMTP server accepted waits for others before it is written
+   * (sooner when EMAIL_WAVE_SIZE is reached or the process stops). Not on the customer's path (they
+   * wait for the email, not for its record); a kill meanwhile has them sent again, within
+   * EMAIL_WAVE_SIZE. 0: each record is written at once.
+   */
+  @EnvNumber() @IsInt() @Min(0) @Max(5000) EMAIL_RECORD_LINGER_MS = 100;
+  /**
    * Pooled SMTP connections the emails are spread over (one email at a time on each): half of the
    * default EMAIL_WAVE_SIZE, so that the emails it lets out at once go side by side. On a busy
    * machine each SMTP exchange waits for a core several times; with 3 connections, twelve emails

@@ -60,9 +60,10 @@ function message(orderId: string, id: string, first = true): NotificationEntity 
 }
 
 /** The use case with an SMTP server and a database whose every answer the test gives. */
-function harness(windowSize: number) {
+function harness(windowSize: number, recordLingerMs = 0) {
   const env = Object.assign(new NotificationsEnvironment(), {
     EMAIL_WAVE_SIZE: windowSize,
+    EMAIL_RECORD_LINGER_MS: recordLingerMs,
     EMAIL_CLAIM_TIMEOUT_MS: 60_000,
     EMAIL_MAX_ATTEMPTS: 10,
     EMAIL_RETRY_BASE_MS: 1000,
@@ -256,6 +257,63 @@ describe('delivering claimed emails', () => {
     expect(h.released).toEqual(['c1']);
     expect(h.ledger.takeHandedOver()).toEqual([]);
     expect(h.ledger.heldIds()).toEqual([]);
+  });
+
+  it('keeps a record open for the emails answered after it, and hands it on still open', async () => {
+    const h = harness(4, 3_600_000);
+    const delivered = h.usecase.execute([message('order-a', 'a1'), message('order-b', 'b1')]);
+    await until(() => h.answers.size === 2);
+    h.answers.get('a1')!.resolve('<a1>');
+    h.answers.get('b1')!.resolve('<b1>');
+    const last = await delivered;
+
+    // Both answered, neither written yet: one record holds them, and still counts them.
+    expect(h.records).toHaveLength(0);
+    expect(last.emails).toBe(2);
+    last.close!();
+    await until(() => h.records.length === 1);
+    expect(h.records[0].emails).toEqual(['a1', 'b1']);
+    h.endRecord(0);
+    expect(await last.done).toBe(true);
+    expect(last.join!([])).toBe(false);
+    expect(h.ledger.heldIds()).toEqual([]);
+  });
+
+  it('writes the open record at once when EMAIL_WAVE_SIZE is reached', async () => {
+    const h = harness(2, 3_600_000);
+    const delivered = h.usecase.execute(['a', 'b', 'c'].map((o) => message(`order-${o}`, o)));
+    await until(() => h.answers.size === 2);
+    h.answers.get('a')!.resolve('<a>');
+    h.answers.get('b')!.resolve('<b>');
+    // No room left for c: the record does not wait for its linger to end.
+    await until(() => h.records.length === 1);
+    expect(h.records[0].emails).toEqual(['a', 'b']);
+    expect(h.answers.size).toBe(2);
+    h.endRecord(0);
+    await until(() => h.answers.size === 3);
+    h.answers.get('c')!.resolve('<c>');
+    const last = await delivered;
+    last.close!();
+    await until(() => h.records.length === 2);
+    h.endRecord(1);
+    expect(await last.done).toBe(true);
+    expect(h.records.map((r) => r.emails)).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('writes a record when EMAIL_RECORD_LINGER_MS has passed', async () => {
+    const h = harness(4, 5);
+    const delivered = h.usecase.execute([message('order-a', 'a1')]);
+    await until(() => h.answers.size === 1);
+    h.answers.get('a1')!.resolve('<a1>');
+    const last = await delivered;
+    const written = new Promise<void>((resolve) => {
+      const look = () => (h.records.length > 0 ? resolve() : setTimeout(look, 1));
+      look();
+    });
+    await written;
+    h.endRecord(0);
+    expect(await last.done).toBe(true);
+    expect(h.records[0].emails).toEqual(['a1']);
   });
 
   it('with EMAIL_WAVE_SIZE=1, records each email before it sends the next', async () => {

@@ -19,7 +19,11 @@ export interface RecordInProgress {
   /** Resolves when it ended: false if it failed (its emails are kept to be recorded later). */
   done: Promise<boolean>;
   /** The emails it holds: they count against EMAIL_WAVE_SIZE until it ends. */
-  emails: number;
+  readonly emails: number;
+  /** While it waits to be written (EMAIL_RECORD_LINGER_MS): takes these emails too (true). */
+  join?(emails: SentEmail[]): boolean;
+  /** Writes it now if it still waits. */
+  close?(): void;
 }
 
 export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true), emails: 0 };
@@ -28,7 +32,11 @@ export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true)
  * Sends a batch of claimed emails over the pooled SMTP connections, side by side (one order's one
  * after the other), and records the emails the SMTP server accepted (marked SENT and their
  * CustomerNotified published) in one transaction at a time, each taking every email answered
- * since the one before began, while more are sent. At most EMAIL_WAVE_SIZE emails are ever sent
+ * since the one before began, while more are sent. A record waits EMAIL_RECORD_LINGER_MS before it
+ * is written, taking the emails answered meanwhile (so, at a few emails a second, one transaction
+ * and one CustomerNotified produce request for several), unless the bound below is reached or
+ * sending stops; the SMTP answer, not the record, is what the customer waits for. At most
+ * EMAIL_WAVE_SIZE emails are ever sent
  * and not yet recorded (in flight, answered, or in the record in progress): an email goes out only
  * when there is room among them, and one failure never has another message sent again. The record
  * in progress when a batch has sent its last email is handed to the next batch, which sends
@@ -36,9 +44,9 @@ export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true)
  * the commits that queued them) join it when there is room, up to EMAIL_CLAIM_BATCH in all: they
  * do not wait for the batch's last SMTP answer. When a record cannot be written (the database is
  * unavailable), its emails, and those answered meanwhile, are kept in the ledger, their leases
- * renewed, and recorded when the database answers again; nothing more is sent. Only a process killed between
- * the SMTP answers and the record sends messages twice (at most EMAIL_WAVE_SIZE, after their lease
- * ran out, with the same Message-ID).
+ * renewed, and recorded when the database answers again; nothing more is sent. Only a process
+ * killed between the SMTP answers and the record sends messages twice (at most EMAIL_WAVE_SIZE,
+ * after their lease ran out, with the same Message-ID).
  */
 @Injectable()
 export class DeliverEmailsUsecase {
@@ -163,22 +171,25 @@ export class DeliverEmailsUsecase {
               changed();
             });
         }
+        if (answered.length > 0 && recording && record.join?.(answered)) answered.splice(0);
         if (!recording && answered.length > 0) {
           const group = answered.splice(0);
-          record = {
-            done: recordFailed ? this.keep(group) : this.recordGroup(group),
-            emails: group.length,
-          };
+          record = recordFailed
+            ? { done: this.keep(group), emails: group.length }
+            : this.openRecord(group);
           recording = true;
           follow(record);
           continue;
         }
+        // A record waits for more answers only while emails go out with room to spare.
+        if (recording && (!sending() || held() >= this.env.EMAIL_WAVE_SIZE)) record.close?.();
         if (inFlight === 0 && answered.length === 0 && !(sending() && queues.length > 0)) break;
         await new Promise<void>((resolve) => (changed = resolve));
       }
       if (failure) throw failure.reason;
     } catch (error) {
       // The record in progress ends first (recordGroup and keep never reject).
+      record.close?.();
       await record.done;
       throw error;
     } finally {
@@ -188,6 +199,32 @@ export class DeliverEmailsUsecase {
       for (const id of unsent) this.ledger.doneSending(id);
     }
     return record;
+  }
+
+  /**
+   * A record of accepted emails that waits EMAIL_RECORD_LINGER_MS (or until closed) for others to
+   * join it, then is written (recordGroup).
+   */
+  private openRecord(group: SentEmail[]): RecordInProgress {
+    let open = true;
+    let close!: () => void;
+    const lingered = new Promise<void>((resolve) => (close = resolve));
+    const lingerMs = this.env.EMAIL_RECORD_LINGER_MS;
+    const timer = lingerMs > 0 ? setTimeout(close, lingerMs) : undefined;
+    if (!timer) close();
+    const done = lingered.then(() => {
+      open = false;
+      clearTimeout(timer);
+      return this.recordGroup(group);
+    });
+    return {
+      done,
+      get emails() {
+        return group.length;
+      },
+      join: (emails) => open && group.push(...emails) > 0,
+      close,
+    };
   }
 
   /** Records accepted emails (see record); they are then no longer being sent. */

@@ -96,6 +96,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
     await this.running;
+    this.lastRecord.close?.();
     await this.lastRecord.done;
     // Handed over and not sent: due again at once for any sender.
     await this.deliver.giveBack(
@@ -214,6 +215,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     if (this.ledger.unrecordedIds().length === 0) return 0;
     // A failed record in progress adds its emails to them; none is recorded twice at once. Ended,
     // its failure is theirs now: once they are recorded, sending resumes.
+    this.lastRecord.close?.();
     await this.lastRecord.done;
     this.lastRecord = NOTHING_RECORDING;
     const unrecorded = this.ledger.unrecordedEmails();
