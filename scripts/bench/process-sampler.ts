@@ -146,15 +146,23 @@ export function threadCpuSeconds(pid: number): Map<string, { group: string; seco
   return threads;
 }
 
-/** Busy CPU seconds of the whole machine so far (every core: user, nice, system, irq, steal). */
-export function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const [user, nice, system, , , irq, softirq, steal] = line
+/**
+ * Busy CPU seconds of the whole machine so far (every core: user, nice, system, irq, steal), and
+ * of them `steal`: the time the hypervisor gave this VM's cores to others (a noisy neighbour slows
+ * every process of a run without showing in any of them).
+ */
+export function machineBusySeconds(): { busy: number; steal: number } {
+  return machineCpuOf(readFileSync('/proc/stat', 'utf8').split('\n')[0]);
+}
+
+/** The busy and stolen seconds of /proc/stat's first line (`cpu  user nice system idle …`). */
+export function machineCpuOf(line: string): { busy: number; steal: number } {
+  const [user, nice, system, , , irq, softirq, steal = 0] = line
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  return (user + nice + system + irq + softirq + (steal || 0)) / CLK_TCK;
+  return { busy: (user + nice + system + irq + softirq + steal) / CLK_TCK, steal: steal / CLK_TCK };
 }
 
 /**
@@ -241,7 +249,7 @@ export async function committedTransactions(
 export class RunCosts {
   private readonly sampler: ProcessSampler;
   private readonly backends: BackendCpu;
-  private machineAtMark = 0;
+  private machineAtMark = { busy: 0, steal: 0 };
 
   constructor(processes: Map<string, number>, adminUrl: string, databases: Record<string, string>) {
     const pids = new Map(processes);
@@ -274,14 +282,18 @@ export class RunCosts {
     return this.sampler.threadCpuSinceMark();
   }
 
-  /** CPU seconds since mark(): each process, PostgreSQL, `others` (measured by the caller), the machine. */
+  /**
+   * CPU seconds since mark(): each process, PostgreSQL, `others` (measured by the caller), the
+   * time stolen by the hypervisor, the machine (steal included).
+   */
   async cpuSinceMark(others: Record<string, number> = {}): Promise<Record<string, number>> {
-    const machine = round(machineBusySeconds() - this.machineAtMark, 2);
+    const now = machineBusySeconds();
     return {
       ...this.sampler.cpuSinceMark(),
       ...(await this.backends.sinceMark()),
       ...others,
-      machine,
+      'machine: steal': round(now.steal - this.machineAtMark.steal, 2),
+      machine: round(now.busy - this.machineAtMark.busy, 2),
     };
   }
 }

@@ -45,7 +45,7 @@ function cpuNow(pids: Map<string, number>): Map<string, number> {
   const usage = process.cpuUsage();
   const now = new Map<string, number>([
     ['client', (usage.user + usage.system) / 1e6],
-    ['machine', machineBusySeconds()],
+    ['machine', machineBusySeconds().busy],
   ]);
   for (const [name, pid] of pids) {
     now.set(name, cpuSeconds(pid) ?? 0);
@@ -91,9 +91,9 @@ async function measure(
 }
 
 async function coresBusyAtRest(seconds: number): Promise<number> {
-  const before = machineBusySeconds();
+  const before = machineBusySeconds().busy;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  return round((machineBusySeconds() - before) / seconds, 3);
+  return round((machineBusySeconds().busy - before) / seconds, 3);
 }
 
 export async function runRequestCosts(
