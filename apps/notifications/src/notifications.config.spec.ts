@@ -77,4 +77,16 @@ describe('notifications configuration: the emails sent and not recorded', () => 
       /EMAIL_WAVE_SIZE/,
     );
   });
+  it('lets a record wait 100 ms for more emails by default, 0 to write each at once', () => {
+    expect(loadNotificationsConfig(OWN_SECRETS).EMAIL_RECORD_LINGER_MS).toBe(100);
+    expect(
+      loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_RECORD_LINGER_MS: '0' })
+        .EMAIL_RECORD_LINGER_MS,
+    ).toBe(0);
+    for (const bad of ['-1', '5001', 'soon']) {
+      expect(() =>
+        loadNotificationsConfig({ ...OWN_SECRETS, EMAIL_RECORD_LINGER_MS: bad }),
+      ).toThrow(/EMAIL_RECORD_LINGER_MS/);
+    }
+  });
 });

@@ -36,9 +36,9 @@ export const NOTHING_RECORDING: RecordInProgress = { done: Promise.resolve(true)
  * is written, taking the emails answered meanwhile (so, at a few emails a second, one transaction
  * and one CustomerNotified produce request for several), unless the bound below is reached or
  * sending stops; the SMTP answer, not the record, is what the customer waits for. At most
- * EMAIL_WAVE_SIZE emails are ever sent
- * and not yet recorded (in flight, answered, or in the record in progress): an email goes out only
- * when there is room among them, and one failure never has another message sent again. The record
+ * EMAIL_WAVE_SIZE emails are ever sent and not yet recorded (in flight, answered, or in the record
+ * in progress): an email goes out only when there is room among them, and one failure never has
+ * another message sent again. The record
  * in progress when a batch has sent its last email is handed to the next batch, which sends
  * meanwhile within the same bound. Messages handed over while a batch is being sent (claimed by
  * the commits that queued them) join it when there is room, up to EMAIL_CLAIM_BATCH in all: they
@@ -222,7 +222,11 @@ export class DeliverEmailsUsecase {
       get emails() {
         return group.length;
       },
-      join: (emails) => open && group.push(...emails) > 0,
+      join: (emails) => {
+        if (!open) return false;
+        group.push(...emails);
+        return true;
+      },
       close,
     };
   }
