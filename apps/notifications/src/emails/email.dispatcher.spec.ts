@@ -59,4 +59,46 @@ describe('the email dispatcher', () => {
     // Its turn came after the first batch handed over, not after the last.
     expect(batches.flat().indexOf('waiting')).toBe(1);
   });
+
+  it('stopping, ends the record that lingers for later answers and waits until it is written', async () => {
+    const ledger = new SendingLedger(env);
+    const events: string[] = [];
+    let linger!: () => void;
+    // The record of the batch's answers lingers until it is closed (EMAIL_RECORD_LINGER_MS).
+    const lingering = new Promise<void>((resolve) => (linger = resolve));
+    let batchSent!: () => void;
+    const sent = new Promise<void>((resolve) => (batchSent = resolve));
+    const deliver = {
+      execute: async () => {
+        batchSent();
+        return {
+          done: lingering.then(() => {
+            events.push('record written');
+            return true;
+          }),
+          emails: 1,
+          close: () => {
+            events.push('record closed');
+            linger();
+          },
+        };
+      },
+      giveBack: async () => undefined,
+    };
+    const dispatcher = new EmailDispatcher(
+      { manager: {} } as DataSource,
+      { claimDue: async () => [] } as unknown as NotificationRepository,
+      deliver as unknown as DeliverEmailsUsecase,
+      {} as RecordSentEmailUsecase,
+      ledger,
+      env,
+    );
+
+    ledger.handOver([message('handed-0')]);
+    dispatcher.wake();
+    await sent;
+    await dispatcher.beforeApplicationShutdown();
+
+    expect(events).toEqual(['record closed', 'record written']);
+  });
 });
