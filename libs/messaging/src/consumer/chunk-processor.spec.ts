@@ -1,4 +1,10 @@
-import { runsOfOneHandler } from './chunk-processor';
+import type { LoggerService } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { MessagingMetrics } from '../metrics/messaging.metrics';
+import type { OutboxRelay } from '../outbox/outbox.relay';
+import { RetryPolicy } from '../retry/retry-policy';
+import { ChunkControl, ChunkProcessor, runsOfOneHandler } from './chunk-processor';
+import type { DeadLetterBuilder } from './dead-letter';
 import type { EventHandler, InboundRecord } from './inbound-record';
 
 const handle = jest.fn();
@@ -31,5 +37,57 @@ describe('runsOfOneHandler', () => {
   it('gives each event with a per-event handler a call of its own', () => {
     const runs = runsOfOneHandler(records(perEvent, perEvent, sagaPaid));
     expect(offsetsOf(runs)).toEqual([['0'], ['1'], ['2']]);
+  });
+});
+
+describe('ChunkProcessor.processTogether', () => {
+  it('after the shared transaction fails for good, handles alone each chunk still ours, and none whose partition was taken away during the attempt', async () => {
+    const ours = new Map([
+      [0, true],
+      [1, true],
+    ]);
+    const chunkOf = (partition: number) => ({
+      records: [
+        {
+          origin: { topic: 'orders', partition, offset: '0' },
+          decoded: { event: { id: `event-${partition}`, type: 'OrderPaid' } },
+          handler: orderPaid,
+        } as unknown as InboundRecord,
+      ],
+      control: {
+        shouldContinue: () => ours.get(partition)!,
+        wait: async () => undefined,
+      } satisfies ChunkControl,
+    });
+    let transactions = 0;
+    const dataSource = {
+      transaction: async () => {
+        if (++transactions > 1) return;
+        // The group takes partition 1 away while the shared attempt runs, which then fails on
+        // something no retry heals.
+        ours.set(1, false);
+        throw new Error('no handler can take this record');
+      },
+    };
+    const metrics = {
+      batchSize: { observe: () => undefined },
+      batchDuration: { observe: () => undefined },
+      eventsConsumed: { inc: () => undefined },
+    };
+    const processor = new ChunkProcessor(
+      dataSource as unknown as DataSource,
+      { wake: () => undefined } as unknown as OutboxRelay,
+      'poly.test',
+      {} as DeadLetterBuilder,
+      metrics as unknown as MessagingMetrics,
+      { warn: () => undefined, error: () => undefined } as unknown as LoggerService,
+      new RetryPolicy(),
+    );
+
+    const outcomes = await processor.processTogether([chunkOf(0), chunkOf(1)]);
+
+    // Partition 0's chunk committed alone; partition 1's left to its next owner, untouched.
+    expect(outcomes).toEqual([true, false]);
+    expect(transactions).toBe(2);
   });
 });
