@@ -27,6 +27,8 @@ export interface Options {
   floor: boolean;
   floorFirst: boolean;
   floorOnly: boolean;
+  /** The floor in one process (as the floor was measured) or one a part, as the product. */
+  floorProcesses: 1 | 4;
   json: boolean;
   mode: 'saga' | 'runtime' | 'requests';
   naive: boolean;

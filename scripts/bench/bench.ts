@@ -269,6 +269,15 @@ async function main(): Promise<void> {
     .option('--floor', 'saga mode: also run the hand-written floor in the same invocation', false)
     .option('--floor-first', 'with --floor: the floor before the product', false)
     .option('--floor-only', 'saga mode: the floor alone (to check it; no ratio)', false)
+    .addOption(
+      new Option(
+        '--floor-processes <n>',
+        "the floor's processes: 1 (all its parts in one) or 4 (one a part, as the product's services)",
+      )
+        .choices(['1', '4'])
+        .argParser((v) => Number(v))
+        .default(1),
+    )
     .option('--json', 'print only the JSON result', false)
     .addOption(
       new Option('--mode <mode>', 'saga, runtime, or requests (one request of each kind, priced)')

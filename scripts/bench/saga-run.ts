@@ -367,23 +367,40 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
   const smtp = await startSmtpSink();
   const [prefix, url] = await Promise.all([createTestTopics(), createTestDatabase('benchfloor')]);
   log(options, `floor: topics ${prefix}*, starting the floor`);
-  const floor = await startService(
-    'floor',
-    {
-      DATABASE_URL: url,
-      KAFKA_TOPIC_PREFIX: prefix,
-      SMTP_URL: smtp.url,
-      UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
-      ...(process.env.BENCH_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: 'floor' }
-        : {}),
-    },
-    { entry: FLOOR_ENTRY },
-  );
+  // One process with every part, or one a part (FLOOR_PARTS), started one after another (each
+  // creates the tables it finds missing).
+  const parts =
+    options.floorProcesses === 4
+      ? ['billing', 'eligibility', 'licensing', 'notifications']
+      : ['billing,eligibility,licensing,notifications'];
+  const floors: { name: string; process: ServiceProcess }[] = [];
   const stop = async () => {
-    await floor.stop().catch(() => floor.kill());
+    await Promise.all(floors.map(({ process: p }) => p.stop().catch(() => p.kill())));
     await smtp.stop();
   };
+  for (const part of parts) {
+    const name = parts.length === 1 ? 'floor' : `floor ${part}`;
+    try {
+      const started = await startService(
+        'floor',
+        {
+          DATABASE_URL: url,
+          KAFKA_TOPIC_PREFIX: prefix,
+          SMTP_URL: smtp.url,
+          UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+          FLOOR_PARTS: part,
+          ...(process.env.BENCH_NODE_OPTIONS
+            ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: name.replace(' ', '-') }
+            : {}),
+        },
+        { entry: FLOOR_ENTRY },
+      );
+      floors.push({ name, process: started });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
   try {
     const seeds = floorSeeds(n);
     await seedFloor(url, seeds);
@@ -397,8 +414,8 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
         amountMinor: s.amountMinor,
         currency: s.currency,
       })),
-      processes: new Map([['floor', floor.pid]]),
-      metricsUrls: { floor: floor.url },
+      processes: new Map(floors.map(({ name, process: p }) => [name, p.pid])),
+      metricsUrls: Object.fromEntries(floors.map(({ name, process: p }) => [name, p.url])),
       databases: { floor: url },
       smtp,
       timeline: { url, table: 'notifications.timeline_stages' },
@@ -414,7 +431,13 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
         try {
           return {
             endState: await checkFloorEndState(db),
-            counts: (await floor.http('GET', '/floor/counts')).body,
+            // Each process's parts (disjoint when there are several).
+            counts: Object.assign(
+              {},
+              ...(await Promise.all(
+                floors.map(async ({ process: p }) => (await p.http('GET', '/floor/counts')).body),
+              )),
+            ) as unknown,
           };
         } finally {
           await db.end();

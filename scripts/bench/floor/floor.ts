@@ -7,8 +7,11 @@
  * (`--floor`) so the ratio is measured on the same machine in the same run.
  *
  * Environment (the bench sets it): DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, HTTP_PORT,
- * UPSTREAM_SIGNING_SECRET, SMTP_URL, PII_ENCRYPTION_KEY. `GET /health/ready` answers once every
- * consumer runs; `GET /floor/counts` gives what each part did, `GET /metrics` its Kafka requests.
+ * UPSTREAM_SIGNING_SECRET, SMTP_URL, PII_ENCRYPTION_KEY; FLOOR_PARTS, the parts this process runs
+ * (default all four: `billing,eligibility,licensing,notifications`; the bench's
+ * `--floor-processes 4` runs one a process, as the product's four services are). `GET
+ * /health/ready` answers once every consumer runs; `GET /floor/counts` gives what each part did,
+ * `GET /metrics` its Kafka requests.
  */
 import { Topics } from '@app/contracts';
 import { countKafkaRequests } from '@app/messaging';
@@ -31,7 +34,22 @@ function required(name: string): string {
   return value;
 }
 
+const PARTS = ['billing', 'eligibility', 'licensing', 'notifications'] as const;
+type Part = (typeof PARTS)[number];
+
+/** The parts named by FLOOR_PARTS (comma-separated), all four when it is not set. */
+function partsOf(value: string | undefined): Set<Part> {
+  if (!value) return new Set(PARTS);
+  const named = value.split(',').map((part) => part.trim());
+  const unknown = named.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0 || named.length === 0) {
+    throw new Error(`FLOOR_PARTS: ${unknown.join(', ')} not one of ${PARTS.join(', ')}`);
+  }
+  return new Set(named as Part[]);
+}
+
 async function main(): Promise<void> {
+  const parts = partsOf(process.env.FLOOR_PARTS);
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const connectionString = required('DATABASE_URL');
   const registry = new Registry();
@@ -70,57 +88,71 @@ async function main(): Promise<void> {
   const eligibility = floorEligibility();
   const licensing = floorLicensing();
   const notifications = floorNotifications();
-  const notificationsPool = pool('notifications');
+  const notificationsPool = parts.has('notifications') ? pool('notifications') : undefined;
   const common = { kafka, prefix };
-  const services = {
-    billing: new FloorService({
-      ...common,
-      schema: 'billing',
-      pool: pool('billing'),
-      topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
-      handle: billing.handle,
-    }),
-    eligibility: new FloorService({
-      ...common,
-      schema: 'eligibility',
-      pool: pool('eligibility'),
-      topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
-      handle: eligibility.handle,
-    }),
-    licensing: new FloorService({
-      ...common,
-      schema: 'licensing',
-      pool: pool('licensing'),
-      topics: [Topics.ReactivationEligibility],
-      handle: licensing.handle,
-    }),
-    notifications: new FloorService({
-      ...common,
-      schema: 'notifications',
-      pool: notificationsPool,
-      topics: [
-        Topics.ReactivationBilling,
-        Topics.ReactivationEligibility,
-        Topics.ReactivationLicensing,
-      ],
-      handle: notifications.handle,
-      afterCommit: () => mailer.wake(),
-    }),
+  const services: Partial<Record<Part, FloorService>> = {
+    billing: parts.has('billing')
+      ? new FloorService({
+          ...common,
+          schema: 'billing',
+          pool: pool('billing'),
+          topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
+          handle: billing.handle,
+        })
+      : undefined,
+    eligibility: parts.has('eligibility')
+      ? new FloorService({
+          ...common,
+          schema: 'eligibility',
+          pool: pool('eligibility'),
+          topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
+          handle: eligibility.handle,
+        })
+      : undefined,
+    licensing: parts.has('licensing')
+      ? new FloorService({
+          ...common,
+          schema: 'licensing',
+          pool: pool('licensing'),
+          topics: [Topics.ReactivationEligibility],
+          handle: licensing.handle,
+        })
+      : undefined,
+    notifications: notificationsPool
+      ? new FloorService({
+          ...common,
+          schema: 'notifications',
+          pool: notificationsPool,
+          topics: [
+            Topics.ReactivationBilling,
+            Topics.ReactivationEligibility,
+            Topics.ReactivationLicensing,
+          ],
+          handle: notifications.handle,
+          afterCommit: () => mailer?.wake(),
+        })
+      : undefined,
   };
-  const mailer = new FloorMailer(
-    notificationsPool,
-    required('SMTP_URL'),
-    new PersonalDataCipher(required('PII_ENCRYPTION_KEY')),
-    () => services.notifications.wakeRelay(),
-  );
+  const mailer = notificationsPool
+    ? new FloorMailer(
+        notificationsPool,
+        required('SMTP_URL'),
+        new PersonalDataCipher(required('PII_ENCRYPTION_KEY')),
+        () => services.notifications?.wakeRelay(),
+      )
+    : undefined;
+  const running = Object.values(services).filter((s) => s !== undefined);
 
   let ready = false;
+  // What this process's parts did (the bench adds up those of several processes).
   const counts = () => ({
-    ...Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.counts])),
-    billingDecisions: billing.counts,
-    eligibilityDecisions: eligibility.counts,
-    licensingDecisions: licensing.counts,
-    mailer: mailer.counts,
+    ...Object.fromEntries(
+      Object.entries(services).flatMap(([name, s]) => (s ? [[name, s.counts]] : [])),
+    ),
+    ...(services.billing ? { billingDecisions: billing.counts } : {}),
+    ...(services.eligibility ? { eligibilityDecisions: eligibility.counts } : {}),
+    ...(services.licensing ? { licensingDecisions: licensing.counts } : {}),
+    ...(mailer ? { mailer: mailer.counts } : {}),
   });
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
@@ -138,13 +170,13 @@ async function main(): Promise<void> {
   });
   server.listen(Number(required('HTTP_PORT')), '127.0.0.1');
 
-  await Promise.all(Object.values(services).map((s) => s.start()));
+  await Promise.all(running.map((s) => s.start()));
   ready = true;
 
   process.once('SIGTERM', () => {
     ready = false;
-    void Promise.all(Object.values(services).map((s) => s.stop()))
-      .then(() => mailer.stop())
+    void Promise.all(running.map((s) => s.stop()))
+      .then(() => mailer?.stop())
       .finally(() => process.exit(0));
   });
 }
