@@ -25,7 +25,7 @@ import { floorEligibility } from './floor-eligibility';
 import { floorLicensing } from './floor-licensing';
 import { FloorMailer, floorNotifications } from './floor-notifications';
 import { FLOOR_DDL } from './floor-schema';
-import { FloorService } from './floor-service';
+import { FloorService, FloorServiceOptions } from './floor-service';
 import { kafkaClient } from '@app/messaging';
 
 function required(name: string): string {
@@ -89,50 +89,39 @@ async function main(): Promise<void> {
   const licensing = floorLicensing();
   const notifications = floorNotifications();
   const notificationsPool = parts.has('notifications') ? pool('notifications') : undefined;
-  const common = { kafka, prefix };
-  const services: Partial<Record<Part, FloorService>> = {
-    billing: parts.has('billing')
-      ? new FloorService({
-          ...common,
-          schema: 'billing',
-          pool: pool('billing'),
-          topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
-          handle: billing.handle,
-        })
-      : undefined,
-    eligibility: parts.has('eligibility')
-      ? new FloorService({
-          ...common,
-          schema: 'eligibility',
-          pool: pool('eligibility'),
-          topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
-          handle: eligibility.handle,
-        })
-      : undefined,
-    licensing: parts.has('licensing')
-      ? new FloorService({
-          ...common,
-          schema: 'licensing',
-          pool: pool('licensing'),
-          topics: [Topics.ReactivationEligibility],
-          handle: licensing.handle,
-        })
-      : undefined,
-    notifications: notificationsPool
-      ? new FloorService({
-          ...common,
-          schema: 'notifications',
-          pool: notificationsPool,
-          topics: [
-            Topics.ReactivationBilling,
-            Topics.ReactivationEligibility,
-            Topics.ReactivationLicensing,
-          ],
-          handle: notifications.handle,
-          afterCommit: () => mailer?.wake(),
-        })
-      : undefined,
+  // Each part: the topics it consumes and its handler.
+  const consumes: Record<Part, Pick<FloorServiceOptions, 'topics' | 'handle'>> = {
+    billing: {
+      topics: [Topics.BillingPayments, Topics.ReactivationLicensing],
+      handle: billing.handle,
+    },
+    eligibility: {
+      topics: [Topics.ReactivationBilling, Topics.ReactivationLicensing],
+      handle: eligibility.handle,
+    },
+    licensing: { topics: [Topics.ReactivationEligibility], handle: licensing.handle },
+    notifications: {
+      topics: [
+        Topics.ReactivationBilling,
+        Topics.ReactivationEligibility,
+        Topics.ReactivationLicensing,
+      ],
+      handle: notifications.handle,
+    },
   };
+  const services: Partial<Record<Part, FloorService>> = Object.fromEntries(
+    [...parts].map((part) => [
+      part,
+      new FloorService({
+        kafka,
+        prefix,
+        schema: part,
+        pool: part === 'notifications' ? notificationsPool! : pool(part),
+        ...consumes[part],
+        ...(part === 'notifications' ? { afterCommit: () => mailer?.wake() } : {}),
+      }),
+    ]),
+  );
   const mailer = notificationsPool
     ? new FloorMailer(
         notificationsPool,

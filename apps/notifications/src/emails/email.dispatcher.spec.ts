@@ -19,6 +19,22 @@ function message(id: string): NotificationEntity {
   });
 }
 
+/** A dispatcher over these queue and delivery stand-ins (no database, no SMTP). */
+function dispatcherOf(
+  ledger: SendingLedger,
+  notifications: object,
+  deliver: object,
+): EmailDispatcher {
+  return new EmailDispatcher(
+    { manager: {} } as DataSource,
+    notifications as NotificationRepository,
+    deliver as DeliverEmailsUsecase,
+    {} as RecordSentEmailUsecase,
+    ledger,
+    env,
+  );
+}
+
 describe('the email dispatcher', () => {
   it('claims what waits in the queue between batches handed over, while commits keep handing some over', async () => {
     const ledger = new SendingLedger(env);
@@ -41,14 +57,7 @@ describe('the email dispatcher', () => {
     const notifications = {
       claimDue: async () => waiting.splice(0),
     };
-    const dispatcher = new EmailDispatcher(
-      { manager: {} } as DataSource,
-      notifications as unknown as NotificationRepository,
-      deliver as unknown as DeliverEmailsUsecase,
-      {} as RecordSentEmailUsecase,
-      ledger,
-      env,
-    );
+    const dispatcher = dispatcherOf(ledger, notifications, deliver);
 
     ledger.handOver([message('handed-0')]);
     dispatcher.wake();
@@ -85,14 +94,7 @@ describe('the email dispatcher', () => {
       },
       giveBack: async () => undefined,
     };
-    const dispatcher = new EmailDispatcher(
-      { manager: {} } as DataSource,
-      { claimDue: async () => [] } as unknown as NotificationRepository,
-      deliver as unknown as DeliverEmailsUsecase,
-      {} as RecordSentEmailUsecase,
-      ledger,
-      env,
-    );
+    const dispatcher = dispatcherOf(ledger, { claimDue: async () => [] }, deliver);
 
     ledger.handOver([message('handed-0')]);
     dispatcher.wake();
