@@ -363,31 +363,30 @@ async function setUpProduct(options: Options, n: number): Promise<Target> {
 // ---------------------------------------------------------------------------------------------
 // The floor: one process, its tables seeded directly (setup, not measured).
 
-async function setUpFloor(options: Options, n: number): Promise<Target> {
-  const smtp = await startSmtpSink();
-  const [prefix, url] = await Promise.all([createTestTopics(), createTestDatabase('benchfloor')]);
-  log(options, `floor: topics ${prefix}*, starting the floor`);
-  // One process with every part, or one a part (FLOOR_PARTS), started one after another (each
-  // creates the tables it finds missing).
-  const parts =
-    options.floorProcesses === 4
-      ? ['billing', 'eligibility', 'licensing', 'notifications']
-      : ['billing,eligibility,licensing,notifications'];
-  const floors: { name: string; process: ServiceProcess }[] = [];
-  const stop = async () => {
-    await Promise.all(floors.map(({ process: p }) => p.stop().catch(() => p.kill())));
-    await smtp.stop();
-  };
+/** A process of the floor, named for the bench's reports (`floor`, or `floor <part>`). */
+export interface FloorProcess {
+  name: string;
+  process: ServiceProcess;
+}
+
+/**
+ * Starts the floor: one process with every part, or one a part (FLOOR_PARTS) as the product's
+ * four services run, one after another (each creates the tables it finds missing). If one fails
+ * to start, those started are stopped.
+ */
+export async function startFloor(
+  processes: 1 | 4,
+  env: { DATABASE_URL: string; KAFKA_TOPIC_PREFIX: string } & Record<string, string>,
+): Promise<FloorProcess[]> {
+  const parts = processes === 4 ? [...FLOOR_SCHEMAS] : [FLOOR_SCHEMAS.join(',')];
+  const started: FloorProcess[] = [];
   for (const part of parts) {
-    const name = parts.length === 1 ? 'floor' : `floor ${part}`;
+    const name = processes === 4 ? `floor ${part}` : 'floor';
     try {
-      const started = await startService(
+      const service = await startService(
         'floor',
         {
-          DATABASE_URL: url,
-          KAFKA_TOPIC_PREFIX: prefix,
-          SMTP_URL: smtp.url,
-          UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+          ...env,
           FLOOR_PARTS: part,
           ...(process.env.BENCH_NODE_OPTIONS
             ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: name.replace(' ', '-') }
@@ -395,12 +394,37 @@ async function setUpFloor(options: Options, n: number): Promise<Target> {
         },
         { entry: FLOOR_ENTRY },
       );
-      floors.push({ name, process: started });
+      started.push({ name, process: service });
     } catch (error) {
-      await stop();
+      await stopFloor(started);
       throw error;
     }
   }
+  return started;
+}
+
+/** Stops the floor's processes (killed if they do not stop). */
+async function stopFloor(floors: FloorProcess[]): Promise<void> {
+  await Promise.all(floors.map(({ process: p }) => p.stop().catch(() => p.kill())));
+}
+
+async function setUpFloor(options: Options, n: number): Promise<Target> {
+  const smtp = await startSmtpSink();
+  const [prefix, url] = await Promise.all([createTestTopics(), createTestDatabase('benchfloor')]);
+  log(options, `floor: topics ${prefix}*, starting the floor`);
+  const floors = await startFloor(options.floorProcesses, {
+    DATABASE_URL: url,
+    KAFKA_TOPIC_PREFIX: prefix,
+    SMTP_URL: smtp.url,
+    UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
+  }).catch(async (error: unknown) => {
+    await smtp.stop();
+    throw error;
+  });
+  const stop = async () => {
+    await stopFloor(floors);
+    await smtp.stop();
+  };
   try {
     const seeds = floorSeeds(n);
     await seedFloor(url, seeds);

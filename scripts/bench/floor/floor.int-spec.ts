@@ -10,11 +10,10 @@ import {
   createTestDatabase,
   createTestTopics,
   eventually,
-  startService,
   TestPublisher,
 } from '@app/testing';
 import { Client } from 'pg';
-import { FLOOR_ENTRY } from '../saga-run';
+import { startFloor } from '../saga-run';
 import { startSmtpSink } from '../smtp-sink';
 import { checkFloorEndState, seedFloor } from './floor-schema';
 import { floorSeeds } from './floor-seeds';
@@ -23,30 +22,20 @@ const SECRET = 'floor-test-secret';
 
 describe('the bench floor', () => {
   it.each([
-    ['in one process', ['billing,eligibility,licensing,notifications']],
-    ['in four processes', ['billing', 'eligibility', 'licensing', 'notifications']],
+    ['in one process', 1 as const],
+    ['in four processes', 4 as const],
   ])(
     'fulfils each verified payment once, with its confirmation email and whole timeline (%s)',
-    async (_, parts) => {
+    async (_, processes) => {
       const smtp = await startSmtpSink();
       const [prefix, url] = await Promise.all([createTestTopics(), createTestDatabase('floor')]);
-      const floors: Awaited<ReturnType<typeof startService>>[] = [];
-      for (const part of parts) {
-        floors.push(
-          await startService(
-            'floor',
-            {
-              DATABASE_URL: url,
-              KAFKA_TOPIC_PREFIX: prefix,
-              SMTP_URL: smtp.url,
-              UPSTREAM_SIGNING_SECRET: SECRET,
-              FLOOR_PARTS: part,
-            },
-            { entry: FLOOR_ENTRY },
-          ),
-        );
-      }
-      const billing = floors[0];
+      const floors = await startFloor(processes, {
+        DATABASE_URL: url,
+        KAFKA_TOPIC_PREFIX: prefix,
+        SMTP_URL: smtp.url,
+        UPSTREAM_SIGNING_SECRET: SECRET,
+      });
+      const billing = floors[0].process;
       const publisher = await TestPublisher.connect(prefix);
       const db = new Client({ connectionString: url });
       await db.connect();
@@ -96,7 +85,7 @@ describe('the bench floor', () => {
       } finally {
         await db.end();
         await publisher.disconnect();
-        await Promise.all(floors.map((floor) => floor.stop()));
+        await Promise.all(floors.map(({ process }) => process.stop()));
         await smtp.stop();
       }
     },

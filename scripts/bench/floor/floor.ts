@@ -24,7 +24,7 @@ import { floorBilling } from './floor-billing';
 import { floorEligibility } from './floor-eligibility';
 import { floorLicensing } from './floor-licensing';
 import { FloorMailer, floorNotifications } from './floor-notifications';
-import { FLOOR_DDL } from './floor-schema';
+import { FLOOR_DDL, FLOOR_SCHEMAS } from './floor-schema';
 import { FloorService, FloorServiceOptions } from './floor-service';
 import { kafkaClient } from '@app/messaging';
 
@@ -34,7 +34,8 @@ function required(name: string): string {
   return value;
 }
 
-const PARTS = ['billing', 'eligibility', 'licensing', 'notifications'] as const;
+/** The floor's parts: one a schema of its database. */
+const PARTS = FLOOR_SCHEMAS;
 type Part = (typeof PARTS)[number];
 
 /** The parts named by FLOOR_PARTS (comma-separated), all four when it is not set. */
@@ -42,7 +43,7 @@ function partsOf(value: string | undefined): Set<Part> {
   if (!value) return new Set(PARTS);
   const named = value.split(',').map((part) => part.trim());
   const unknown = named.filter((part) => !(PARTS as readonly string[]).includes(part));
-  if (unknown.length > 0 || named.length === 0) {
+  if (unknown.length > 0) {
     throw new Error(`FLOOR_PARTS: ${unknown.join(', ')} not one of ${PARTS.join(', ')}`);
   }
   return new Set(named as Part[]);
