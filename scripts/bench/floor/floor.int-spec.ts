@@ -6,12 +6,7 @@
  * process and in four (one a part, FLOOR_PARTS, as the bench's `--floor-processes 4`).
  */
 import { PaymentCaptured } from '@app/contracts';
-import {
-  createTestDatabase,
-  createTestTopics,
-  eventually,
-  TestPublisher,
-} from '@app/testing';
+import { createTestDatabase, createTestTopics, eventually, TestPublisher } from '@app/testing';
 import { Client } from 'pg';
 import { startFloor } from '../saga-run';
 import { startSmtpSink } from '../smtp-sink';
