@@ -165,52 +165,62 @@ export function machineCpuOf(line: string): { busy: number; steal: number } {
   return { busy: (user + nice + system + irq + softirq + steal) / CLK_TCK, steal: steal / CLK_TCK };
 }
 
+/** How often BackendCpu reads the backends' CPU while a run is measured. */
+const BACKEND_POLL_MS = 1000;
+
 /**
  * CPU seconds of the PostgreSQL backends serving `databases` (the run's own, not other work on a
- * shared server; label → database name): the backends present at the mark, measured from it, plus
- * any that came later.
+ * shared server; label → database name) from a mark on: those present at the mark, measured from
+ * it, and any that came later, from their start. Read every second and at the end, so a backend
+ * that ends within the run keeps what it used up to its last reading: a pool closes a connection
+ * idle for 10 s (node-postgres's default), and a backend read only at the end lost everything it
+ * had done before.
  */
 export class BackendCpu {
-  private readonly atMark = new Map<number, number>();
+  /** Each backend seen since the mark: its CPU at the mark (0 if it started later), and lately. */
+  private readonly seen = new Map<number, { label: string; atMark: number; last: number }>();
+  /** Per label, the time of backends whose pid a later backend took. */
+  private readonly ended = new Map<string, number>();
+  private readonly labelOf: Map<string, string>;
+  private client?: Client;
+  private timer?: NodeJS.Timeout;
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly adminUrl: string,
-    private readonly databases: Record<string, string>,
-  ) {}
-
-  private async backends(): Promise<{ pid: number; datname: string }[]> {
-    const client = new Client({ connectionString: this.adminUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ pid: number; datname: string }>(
-        `SELECT pid, datname FROM pg_stat_activity
-          WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
-        [Object.values(this.databases)],
-      );
-      return rows;
-    } finally {
-      await client.end();
-    }
+    databases: Record<string, string>,
+    private readonly pollMs = BACKEND_POLL_MS,
+  ) {
+    this.labelOf = new Map(Object.entries(databases).map(([label, db]) => [db, label]));
   }
 
   async mark(): Promise<void> {
-    for (const { pid } of await this.backends()) this.atMark.set(pid, cpuSeconds(pid) ?? 0);
+    this.client = new Client({ connectionString: this.adminUrl });
+    await this.client.connect();
+    for (const { pid, label, seconds } of await this.backends()) {
+      this.seen.set(pid, { label, atMark: seconds, last: seconds });
+    }
+    this.timer = setInterval(() => {
+      this.poll().catch(() => undefined); // the next reading, or the final one, tries again
+    }, this.pollMs).unref();
   }
 
-  /**
-   * Seconds since the mark, in all and per database label when there are several; backends that
-   * ended in between are lost (pools keep theirs).
-   */
+  /** Reads every backend's CPU now (one reading at a time). */
+  poll(): Promise<void> {
+    this.reading = this.reading.catch(() => undefined).then(() => this.read());
+    return this.reading;
+  }
+
+  /** Seconds since the mark, in all and per database label when there are several; stops reading. */
   async sinceMark(): Promise<Record<string, number>> {
-    const labelOf = new Map(Object.entries(this.databases).map(([label, db]) => [db, label]));
-    const perLabel = new Map<string, number>();
-    let total = 0;
-    for (const { pid, datname } of await this.backends()) {
-      const seconds = (cpuSeconds(pid) ?? 0) - (this.atMark.get(pid) ?? 0);
-      total += seconds;
-      const label = labelOf.get(datname)!;
-      perLabel.set(label, (perLabel.get(label) ?? 0) + seconds);
+    clearInterval(this.timer);
+    await this.poll();
+    await this.stop();
+    const perLabel = new Map(this.ended);
+    for (const { label, atMark, last } of this.seen.values()) {
+      perLabel.set(label, (perLabel.get(label) ?? 0) + last - atMark);
     }
+    const total = [...perLabel.values()].reduce((sum, seconds) => sum + seconds, 0);
     return {
       'postgres (run databases)': round(total, 2),
       ...(perLabel.size > 1
@@ -219,6 +229,44 @@ export class BackendCpu {
           )
         : {}),
     };
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end();
+  }
+
+  private async read(): Promise<void> {
+    for (const { pid, label, seconds } of await this.backends()) {
+      const known = this.seen.get(pid);
+      if (known && seconds >= known.last) {
+        known.last = seconds;
+      } else {
+        if (known) {
+          // Another backend under an ended one's pid: the ended one's time stays counted.
+          this.ended.set(
+            known.label,
+            (this.ended.get(known.label) ?? 0) + known.last - known.atMark,
+          );
+        }
+        this.seen.set(pid, { label, atMark: 0, last: seconds });
+      }
+    }
+  }
+
+  private async backends(): Promise<{ pid: number; label: string; seconds: number }[]> {
+    if (!this.client) return [];
+    const { rows } = await this.client.query<{ pid: number; datname: string }>(
+      `SELECT pid, datname FROM pg_stat_activity
+        WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
+      [[...this.labelOf.keys()]],
+    );
+    return rows.flatMap(({ pid, datname }) => {
+      const seconds = cpuSeconds(pid);
+      return seconds === undefined ? [] : [{ pid, label: this.labelOf.get(datname)!, seconds }];
+    });
   }
 }
 
@@ -265,6 +313,7 @@ export class RunCosts {
 
   stop(): void {
     this.sampler.stop();
+    void this.backends.stop();
   }
 
   async mark(): Promise<void> {
