@@ -151,6 +151,15 @@ export function serviceEnvOverrides(): Record<string, string> {
   );
 }
 
+/**
+ * `BENCH_NODE_OPTIONS` (node flags, e.g. the CPU profile preload) for a process of the run, with
+ * the name its profile is written under; nothing when it is not set.
+ */
+export function nodeOptionsEnv(name: string): Record<string, string> {
+  const options = process.env.BENCH_NODE_OPTIONS;
+  return options ? { NODE_OPTIONS: options, PROFILE_NAME: name } : {};
+}
+
 export { round };
 
 export async function inParallel<T>(

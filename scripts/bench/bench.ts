@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import {
   durableSettings,
   ensureBroker,
+  nodeOptionsEnv,
   Options,
   ROOT,
   round,
@@ -78,15 +79,13 @@ async function runRuntime(
     KAFKA_TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     ...serviceEnvOverrides(),
-    ...(process.env.BENCH_NODE_OPTIONS
-      ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: consumerKind }
-      : {}),
+    ...nodeOptionsEnv(consumerKind),
   };
   const producer = await startService(
     'probe-producer',
     {
       ...common,
-      ...(process.env.BENCH_NODE_OPTIONS ? { PROFILE_NAME: `producer-${consumerKind}` } : {}),
+      ...nodeOptionsEnv(`producer-${consumerKind}`),
       DATABASE_URL: producerDb,
       PROBE_GROUP: 'probe-bench-producer',
       PROBE_ROLE: 'producer',

@@ -34,6 +34,7 @@ import { Client } from 'pg';
 import {
   inParallel,
   log,
+  nodeOptionsEnv,
   Options,
   round,
   scalar,
@@ -269,9 +270,7 @@ async function setUpProduct(options: Options, n: number): Promise<Target> {
             UPSTREAM_SIGNING_SECRET: UPSTREAM_SECRET,
             LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
             ...serviceEnvOverrides(),
-            ...(process.env.BENCH_NODE_OPTIONS
-              ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: name }
-              : {}),
+            ...nodeOptionsEnv(name),
           }),
         ),
       )
@@ -388,9 +387,7 @@ export async function startFloor(
         {
           ...env,
           FLOOR_PARTS: part,
-          ...(process.env.BENCH_NODE_OPTIONS
-            ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS, PROFILE_NAME: name.replace(' ', '-') }
-            : {}),
+          ...nodeOptionsEnv(name.replace(' ', '-')),
         },
         { entry: FLOOR_ENTRY },
       );
