@@ -189,7 +189,6 @@ export class BackendCpu {
   constructor(
     private readonly adminUrl: string,
     databases: Record<string, string>,
-    private readonly pollMs = BACKEND_POLL_MS,
   ) {
     this.labelOf = new Map(Object.entries(databases).map(([label, db]) => [db, label]));
   }
@@ -202,7 +201,7 @@ export class BackendCpu {
     }
     this.timer = setInterval(() => {
       this.poll().catch(() => undefined); // the next reading, or the final one, tries again
-    }, this.pollMs).unref();
+    }, BACKEND_POLL_MS).unref();
   }
 
   /** Reads every backend's CPU now (one reading at a time). */
