@@ -25,4 +25,5 @@ export * from './kafka/acl-admin';
 export * from './kafka/kafkajs-idle-timer';
 export * from './kafka/kafka-request-counter';
 export * from './kafka/kafka-client';
+export * from './persistence/pipelined-transaction';
 export * from './persistence/prepared-statement';

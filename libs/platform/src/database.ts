@@ -27,6 +27,8 @@ export function databaseOptions(params: {
     // estimated cost passed jit_above_cost (licensing's read of a batch's accounts: 1.6–12.5 ms
     // of compilation per execution on average, 53–660 ms a flood, in pg_stat_statements' jit
     // counters).
-    extra: { max: params.poolSize ?? 10, options: '-c jit=off' },
+    // Pipelining: a query is sent without waiting for the answers of those before it on the
+    // connection; pipelinedTransaction sends BEGIN with its first statement that way.
+    extra: { max: params.poolSize ?? 10, options: '-c jit=off', pipeline: true },
   };
 }

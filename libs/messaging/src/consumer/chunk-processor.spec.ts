@@ -60,14 +60,21 @@ describe('ChunkProcessor.processTogether', () => {
       } satisfies ChunkControl,
     });
     let transactions = 0;
+    // A transaction's runner, where the first attempt fails and a later one finds the event seen.
     const dataSource = {
-      transaction: async () => {
-        if (++transactions > 1) return;
-        // The group takes partition 1 away while the shared attempt runs, which then fails on
-        // something no retry heals.
-        ours.set(1, false);
-        throw new Error('no handler can take this record');
-      },
+      createQueryRunner: () => ({
+        connect: async () => {
+          if (++transactions > 1) return { query: async () => undefined };
+          // The group takes partition 1 away while the shared attempt runs, which then fails on
+          // something no retry heals.
+          ours.set(1, false);
+          throw new Error('no handler can take this record');
+        },
+        manager: { query: async () => [] },
+        commitTransaction: async () => undefined,
+        rollbackTransaction: async () => undefined,
+        release: async () => undefined,
+      }),
     };
     const metrics = {
       batchSize: { observe: () => undefined },

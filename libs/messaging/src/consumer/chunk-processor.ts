@@ -6,6 +6,7 @@ import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { OutboxMessage } from '../outbox/outbox-message';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { writeOutbox } from '../outbox/outbox.writer';
+import { pipelinedTransaction } from '../persistence/pipelined-transaction';
 import { RetryHooks, RetryPolicy } from '../retry/retry-policy';
 import { Transaction } from '../transaction/transaction';
 import { deadLetterInboxKey, DeadLetterBuilder } from './dead-letter';
@@ -130,7 +131,7 @@ export class ChunkProcessor {
     const outgoing: OutboxMessage[] = [];
     const counted: { type: string; topic: string; outcome: string }[] = [];
     const deadLettered: InboundRecord[] = [];
-    await this.dataSource.transaction(async (manager) => {
+    await pipelinedTransaction(this.dataSource, async (manager) => {
       const toHandle = records.filter((record) => record.decoded && record.handler);
       const toDeadLetter = records
         .filter((record) => record.failure)
@@ -217,7 +218,7 @@ export class ChunkProcessor {
       await this.retryPolicy.run(
         async () => {
           let written = false;
-          await this.dataSource.transaction(async (manager) => {
+          await pipelinedTransaction(this.dataSource, async (manager) => {
             const claimed = await claimInbox(manager, [inboxEntryOfDeadLetter(record, key)]);
             if (claimed.size === 0) return;
             await writeOutbox(manager, [this.deadLetterOf(record, cause, 1)]);

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { EventOrigin } from '../envelope/event-factory';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { writeOutbox } from '../outbox/outbox.writer';
+import { pipelinedTransaction } from '../persistence/pipelined-transaction';
 import { MessagingOptions } from '../kafka/messaging.config';
 import { RetryPolicy } from '../retry/retry-policy';
 import { Transaction } from './transaction';
@@ -31,7 +32,7 @@ export class UnitOfWork {
     options: { attempts?: number } = {},
   ): Promise<T> {
     return this.retryPolicy.withMaxAttempts(options.attempts ?? 1).run(async () => {
-      const result = await this.dataSource.transaction(async (manager) => {
+      const result = await pipelinedTransaction(this.dataSource, async (manager) => {
         const tx = new Transaction(manager, { source: this.options.source, ...origin });
         const value = await work(tx);
         await writeOutbox(manager, tx.takeMessages());

@@ -1,0 +1,134 @@
+/**
+ * pipelinedTransaction against the real PostgreSQL: BEGIN and the first statement travel in one
+ * round trip on a pipelining connection, and the transaction is TypeORM's in every other respect.
+ */
+import { pipelinedTransaction } from '@app/messaging';
+import { createTestDatabase } from '@app/testing';
+import { Socket } from 'node:net';
+import { ClientBase } from 'pg';
+import { DataSource, EntitySubscriberInterface } from 'typeorm';
+
+/** What went over the connection's socket, in order: what the service wrote, what it read. */
+type Traffic = ({ wrote: string } | { read: true })[];
+
+async function dataSourceOf(pipeline: boolean): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: await createTestDatabase('pipelined'),
+    // One connection, so the one watched is the one every transaction uses.
+    extra: { max: 1, pipeline },
+  });
+  await dataSource.initialize();
+  await dataSource.query('CREATE TABLE facts (name text PRIMARY KEY)');
+  return dataSource;
+}
+
+/** Records the traffic of the pool's one connection from now on. */
+async function watch(dataSource: DataSource): Promise<Traffic> {
+  const runner = dataSource.createQueryRunner();
+  const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
+    .connection.stream;
+  await runner.release();
+  const traffic: Traffic = [];
+  // First: node-postgres writes the next query from its own 'data' listener.
+  stream.prependListener('data', () => traffic.push({ read: true }));
+  const write = stream.write.bind(stream) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+  stream.write = (chunk: Buffer, ...rest: unknown[]) => {
+    traffic.push({ wrote: chunk.toString('latin1') });
+    return write(chunk, ...rest);
+  };
+  return traffic;
+}
+
+/** Whether the service waited for an answer between writing `first` and writing `second`. */
+function waitedBetween(traffic: Traffic, first: string, second: string): boolean {
+  const at = (text: string) =>
+    traffic.findIndex((entry) => 'wrote' in entry && entry.wrote.includes(text));
+  const [from, to] = [at(first), at(second)];
+  expect(from).toBeGreaterThanOrEqual(0);
+  expect(to).toBeGreaterThanOrEqual(from);
+  return traffic.slice(from, to).some((entry) => 'read' in entry);
+}
+
+async function names(dataSource: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = await dataSource.query('SELECT name FROM facts ORDER BY name');
+  return rows.map((row) => row.name);
+}
+
+describe('pipelinedTransaction (real PostgreSQL)', () => {
+  let dataSource: DataSource;
+
+  afterEach(async () => {
+    await dataSource?.destroy();
+  });
+
+  it.each([
+    ['sends BEGIN and the first statement in one round trip on a pipelining connection', true],
+    ['waits for BEGIN first on a connection that does not pipeline (what the option saves)', false],
+  ])('%s', async (_, pipeline) => {
+    dataSource = await dataSourceOf(pipeline);
+    const traffic = await watch(dataSource);
+    await pipelinedTransaction(dataSource, async (manager) => {
+      await manager.query(`INSERT INTO facts VALUES ('first statement')`);
+    });
+    expect(waitedBetween(traffic, 'BEGIN', 'first statement')).toBe(!pipeline);
+    expect(await names(dataSource)).toEqual(['first statement']);
+  });
+
+  it('commits nothing of the work when it fails, its first statement included', async () => {
+    dataSource = await dataSourceOf(true);
+    await expect(
+      pipelinedTransaction(dataSource, async (manager) => {
+        await manager.query(`INSERT INTO facts VALUES ('a')`);
+        await manager.query(`INSERT INTO facts VALUES ('b')`);
+        throw new Error('the handler failed');
+      }),
+    ).rejects.toThrow('the handler failed');
+    expect(await names(dataSource)).toEqual([]);
+  });
+
+  it('rolls back when a statement fails, and leaves the connection out of any transaction', async () => {
+    dataSource = await dataSourceOf(true);
+    await expect(
+      pipelinedTransaction(dataSource, async (manager) => {
+        await manager.query(`INSERT INTO facts VALUES ('a')`);
+        await manager.query(`INSERT INTO facts VALUES ('a')`);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    const [own]: { autocommit: boolean }[] = await dataSource.query(
+      `SELECT xact_start = query_start AS autocommit FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+    );
+    expect(own.autocommit).toBe(true);
+    expect(await names(dataSource)).toEqual([]);
+  });
+
+  it("nests an EntityManager transaction in a savepoint: the inner commit is not the outer's", async () => {
+    dataSource = await dataSourceOf(true);
+    await expect(
+      pipelinedTransaction(dataSource, async (manager) => {
+        await manager.transaction(async (inner) => {
+          await inner.query(`INSERT INTO facts VALUES ('inner')`);
+        });
+        throw new Error('the outer work failed after the inner transaction');
+      }),
+    ).rejects.toThrow('the outer work failed');
+    expect(await names(dataSource)).toEqual([]);
+  });
+
+  it("runs TypeORM's AfterTransactionCommit subscribers once it has committed, with the runner's data", async () => {
+    dataSource = await dataSourceOf(true);
+    const committed: unknown[] = [];
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit: ({ queryRunner }) => {
+        committed.push(queryRunner.data);
+      },
+    };
+    dataSource.subscribers.push(subscriber);
+    await pipelinedTransaction(dataSource, async (manager) => {
+      await manager.query(`INSERT INTO facts VALUES ('a')`);
+      manager.queryRunner!.data = { mark: 'set by the work' };
+      expect(committed).toEqual([]);
+    });
+    expect(committed).toEqual([{ mark: 'set by the work' }]);
+  });
+});
