@@ -7,7 +7,7 @@
  * One at a time, nothing else running: the machine at rest; a kafkajs send of one record and of
  * 100 (acks=all, idempotent producer, one request in flight, as the relays); a hop (a send, and a
  * consumer of the product's fetch settings receiving it); a SQL round trip (`SELECT 1`); a durable
- * commit (BEGIN, one-row INSERT, COMMIT); a 1 KB append with fsync. For each: wall time per
+ * commit (BEGIN, one-row INSERT, COMMIT), and the same with BEGIN pipelined; a 1 KB append with fsync. For each: wall time per
  * request (mean, p50, p99) and CPU ms per request of this process, the broker, the PostgreSQL
  * backend (and of theirs, the part in the kernel: system calls, fsync, the loopback network), and
  * the whole machine.
@@ -118,6 +118,7 @@ export async function runRequestCosts(
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId: `${prefix}bench-requests`, maxWaitTimeInMs: 1000 });
   const db = new Client({ connectionString: databaseUrl });
+  const pipelined = new Client({ connectionString: databaseUrl, pipeline: true });
   const value = 'x'.repeat(1000); // about one saga event
   const kafkaPids = new Map(broker ? [['broker', broker]] : []);
   try {
@@ -179,6 +180,25 @@ export async function runRequestCosts(
         await db.query('COMMIT');
       }),
     );
+    // The same on a pipelining connection, BEGIN sent with the INSERT (pipelinedTransaction).
+    await pipelined.connect();
+    const pipelinedBackend = (
+      await pipelined.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+    ).rows[0].pid;
+    costs.push(
+      await measure(
+        'sql: the same, BEGIN pipelined with the INSERT',
+        n,
+        new Map([['postgres', pipelinedBackend]]),
+        async () => {
+          await Promise.all([
+            pipelined.query('BEGIN'),
+            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
+          ]);
+          await pipelined.query('COMMIT');
+        },
+      ),
+    );
 
     // What the durable settings pay per append: the broker fsyncs every one, PostgreSQL its WAL at
     // every commit. On the disk the broker's data is on (the repository's .cache).
@@ -200,6 +220,7 @@ export async function runRequestCosts(
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await db.end().catch(() => undefined);
+    await pipelined.end().catch(() => undefined);
   }
   return {
     mode: 'requests',
