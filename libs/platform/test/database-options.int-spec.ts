@@ -1,4 +1,5 @@
 import { createTestDatabase } from '@app/testing';
+import { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database';
 
@@ -33,5 +34,15 @@ describe('a service database connection', () => {
     expect(explained.JIT).toBeUndefined();
     const [{ jit }] = await dataSource.query<{ jit: string }[]>('SHOW jit');
     expect(jit).toBe('off');
+  });
+
+  it('pipelines its queries (pipelinedTransaction sends BEGIN with the first statement)', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as ClientBase;
+      expect(client.pipeline).toBe(true);
+    } finally {
+      await runner.release();
+    }
   });
 });
