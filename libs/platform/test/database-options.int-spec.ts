@@ -1,5 +1,5 @@
 import { createTestDatabase } from '@app/testing';
-import { ClientBase } from 'pg';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database';
 
@@ -39,7 +39,7 @@ describe('a service database connection', () => {
   it('pipelines its queries (pipelinedTransaction sends BEGIN with the first statement)', async () => {
     const runner = dataSource.createQueryRunner();
     try {
-      const client = (await runner.connect()) as ClientBase;
+      const client = (await runner.connect()) as Client;
       expect(client.pipeline).toBe(true);
     } finally {
       await runner.release();
