@@ -11,12 +11,13 @@ interface TransactionState {
  * Runs `work` in one database transaction, as `DataSource.transaction` does, less one round trip:
  * BEGIN is sent without waiting for its answer, so it reaches PostgreSQL with the first statement
  * of `work` (the services' connections pipeline: `pipeline` in databaseOptions). A consumer's
- * transaction is three round trips or four (its inbox claim, the effects, the outbox, COMMIT):
- * BEGIN on its own was a quarter of them.
+ * transaction is four round trips or more (its inbox claim, the handler's statements, the outbox,
+ * COMMIT); BEGIN on its own was one more.
  *
  * BEGIN is queued on the connection before `work` starts, and PostgreSQL runs a connection's
- * statements in order, so every statement of `work` runs inside the transaction. BEGIN fails only
- * with its connection, and then so does every statement behind it.
+ * statements in order, so every statement of `work` runs inside the transaction. If BEGIN fails
+ * (its connection lost, or left in an aborted transaction), every statement behind it fails the
+ * same way, and nothing of `work` commits.
  *
  * The rest is TypeORM's: the runner is marked in a transaction as `startTransaction` marks it (an
  * EntityManager call that opens a transaction of its own nests in a savepoint), commits and
