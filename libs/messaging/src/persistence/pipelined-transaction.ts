@@ -37,9 +37,13 @@ export async function pipelinedTransaction<T>(
       transactionDepth: 1,
     } satisfies TransactionState);
     try {
-      const [, result] = await Promise.all([begun, work(runner.manager)]);
+      // Both settled before anything else: a failed BEGIN must not have the connection rolled
+      // back and handed back to the pool while `work` still runs statements on it.
+      const [began, worked] = await Promise.allSettled([begun, work(runner.manager)]);
+      if (worked.status === 'rejected') throw worked.reason;
+      if (began.status === 'rejected') throw began.reason;
       await runner.commitTransaction();
-      return result;
+      return worked.value;
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
       throw error;
