@@ -1,8 +1,9 @@
 /**
  * pipelinedTransaction against the real PostgreSQL: BEGIN and the first statement travel in one
- * round trip on a pipelining connection, and the transaction is TypeORM's in every other respect.
+ * round trip on a pipelining connection, so do the closing statement and COMMIT, and the
+ * transaction is TypeORM's in every other respect.
  */
-import { pipelinedTransaction } from '@app/messaging';
+import { pipelinedTransaction, preparedStatement } from '@app/messaging';
 import { createTestDatabase } from '@app/testing';
 import { Socket } from 'node:net';
 import { ClientBase } from 'pg';
@@ -50,6 +51,29 @@ function waitedBetween(traffic: Traffic, first: string, second: string): boolean
   return traffic.slice(from, to).some((entry) => 'read' in entry);
 }
 
+/** The closing statement of the tests: one more fact, as the outbox write is one more row. */
+const INSERT_FACT = preparedStatement('INSERT INTO facts VALUES ($1)');
+
+/** Whether a pg session is outside any transaction (the pool's one connection). */
+async function outsideAnyTransaction(dataSource: DataSource): Promise<boolean> {
+  const [own]: { autocommit: boolean }[] = await dataSource.query(
+    `SELECT xact_start = query_start AS autocommit FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+  );
+  return own.autocommit;
+}
+
+/** Records the runner data of every AfterTransactionCommit, from now on. */
+function commitsSeen(dataSource: DataSource): unknown[] {
+  const committed: unknown[] = [];
+  const subscriber: EntitySubscriberInterface = {
+    afterTransactionCommit: ({ queryRunner }) => {
+      committed.push(queryRunner.data);
+    },
+  };
+  dataSource.subscribers.push(subscriber);
+  return committed;
+}
+
 async function names(dataSource: DataSource): Promise<string[]> {
   const rows: { name: string }[] = await dataSource.query('SELECT name FROM facts ORDER BY name');
   return rows.map((row) => row.name);
@@ -95,10 +119,57 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
         await manager.query(`INSERT INTO facts VALUES ('a')`);
       }),
     ).rejects.toThrow(/duplicate key/);
-    const [own]: { autocommit: boolean }[] = await dataSource.query(
-      `SELECT xact_start = query_start AS autocommit FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+    expect(await outsideAnyTransaction(dataSource)).toBe(true);
+    expect(await names(dataSource)).toEqual([]);
+  });
+
+  it.each([
+    ['sends the closing statement and COMMIT in one round trip on a pipelining connection', true],
+    ['waits for the closing statement first on a connection that does not pipeline', false],
+  ])('%s', async (_, pipeline) => {
+    dataSource = await dataSourceOf(pipeline);
+    const traffic = await watch(dataSource);
+    const value = await pipelinedTransaction(
+      dataSource,
+      async (manager) => {
+        await manager.query(`INSERT INTO facts VALUES ('work')`);
+        return 'the closing fact';
+      },
+      (fact) => ({ statement: INSERT_FACT, values: [fact] }),
     );
-    expect(own.autocommit).toBe(true);
+    expect(value).toBe('the closing fact');
+    expect(waitedBetween(traffic, 'the closing fact', 'COMMIT')).toBe(!pipeline);
+    expect(await names(dataSource)).toEqual(['the closing fact', 'work']);
+  });
+
+  it('keeps nothing when the closing statement fails, and runs no AfterTransactionCommit', async () => {
+    dataSource = await dataSourceOf(true);
+    const committed = commitsSeen(dataSource);
+    await expect(
+      pipelinedTransaction(
+        dataSource,
+        async (manager) => {
+          await manager.query(`INSERT INTO facts VALUES ('work'), ('taken')`);
+        },
+        () => ({ statement: INSERT_FACT, values: ['taken'] }),
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    expect(committed).toEqual([]);
+    expect(await outsideAnyTransaction(dataSource)).toBe(true);
+    expect(await names(dataSource)).toEqual([]);
+  });
+
+  it('fails when PostgreSQL answers COMMIT with ROLLBACK (work swallowed a failed statement)', async () => {
+    dataSource = await dataSourceOf(true);
+    const committed = commitsSeen(dataSource);
+    await expect(
+      pipelinedTransaction(dataSource, async (manager) => {
+        await manager.query(`INSERT INTO facts VALUES ('work')`);
+        await manager.query('SELECT 1 / 0').catch(() => undefined);
+      }),
+    ).rejects.toThrow(/COMMIT was answered ROLLBACK/);
+    expect(committed).toEqual([]);
+    expect(await outsideAnyTransaction(dataSource)).toBe(true);
     expect(await names(dataSource)).toEqual([]);
   });
 
@@ -117,18 +188,17 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
 
   it("runs TypeORM's AfterTransactionCommit subscribers once it has committed, with the runner's data", async () => {
     dataSource = await dataSourceOf(true);
-    const committed: unknown[] = [];
-    const subscriber: EntitySubscriberInterface = {
-      afterTransactionCommit: ({ queryRunner }) => {
-        committed.push(queryRunner.data);
+    const committed = commitsSeen(dataSource);
+    await pipelinedTransaction(
+      dataSource,
+      async (manager) => {
+        await manager.query(`INSERT INTO facts VALUES ('a')`);
+        manager.queryRunner!.data = { mark: 'set by the work' };
+        expect(committed).toEqual([]);
       },
-    };
-    dataSource.subscribers.push(subscriber);
-    await pipelinedTransaction(dataSource, async (manager) => {
-      await manager.query(`INSERT INTO facts VALUES ('a')`);
-      manager.queryRunner!.data = { mark: 'set by the work' };
-      expect(committed).toEqual([]);
-    });
+      () => ({ statement: INSERT_FACT, values: ['b'] }),
+    );
     expect(committed).toEqual([{ mark: 'set by the work' }]);
+    expect(await outsideAnyTransaction(dataSource)).toBe(true);
   });
 });

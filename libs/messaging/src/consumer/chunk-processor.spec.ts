@@ -64,13 +64,15 @@ describe('ChunkProcessor.processTogether', () => {
     const dataSource = {
       createQueryRunner: () => ({
         connect: async () => {
-          if (++transactions > 1) return { query: async () => undefined };
+          // PostgreSQL answers each statement with its command tag (COMMIT: committed).
+          if (++transactions > 1) return { query: async (text: unknown) => ({ command: text }) };
           // The group takes partition 1 away while the shared attempt runs, which then fails on
           // something no retry heals.
           ours.set(1, false);
           throw new Error('no handler can take this record');
         },
         manager: { query: async () => [] },
+        broadcaster: { broadcast: async () => undefined },
         commitTransaction: async () => undefined,
         rollbackTransaction: async () => undefined,
         release: async () => undefined,

@@ -5,7 +5,7 @@ import { classifyFailure, CodedError, errorCodeOf } from '../errors';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { OutboxMessage } from '../outbox/outbox-message';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { writeOutbox } from '../outbox/outbox.writer';
+import { outboxWrite } from '../outbox/outbox.writer';
 import { pipelinedTransaction } from '../persistence/pipelined-transaction';
 import { RetryHooks, RetryPolicy } from '../retry/retry-policy';
 import { Transaction } from '../transaction/transaction';
@@ -131,68 +131,71 @@ export class ChunkProcessor {
     const outgoing: OutboxMessage[] = [];
     const counted: { type: string; topic: string; outcome: string }[] = [];
     const deadLettered: InboundRecord[] = [];
-    await pipelinedTransaction(this.dataSource, async (manager) => {
-      const toHandle = records.filter((record) => record.decoded && record.handler);
-      const toDeadLetter = records
-        .filter((record) => record.failure)
-        .map((record) => ({ record, key: inboxKeyOfDeadLetter(record) }));
-      const claimed = await claimInbox(manager, [
-        ...toHandle.map((record): InboxEntry => ({
-          key: record.decoded!.event.id,
-          eventType: record.decoded!.event.type,
-          topic: record.origin.topic,
-        })),
-        ...toDeadLetter.map(({ record, key }): InboxEntry => inboxEntryOfDeadLetter(record, key)),
-      ]);
-      const fresh: InboundRecord[] = [];
-      const deadLetterKeys = new Map(toDeadLetter.map(({ record, key }) => [record, key]));
-      for (const record of records) {
-        if (record.failure) {
-          if (claimed.delete(deadLetterKeys.get(record)!)) {
-            outgoing.push(this.deadLetterOf(record, record.failure, 1));
-            deadLettered.push(record);
-          } else {
-            this.skippedDeadLetter(record);
-          }
-        } else if (record.decoded && record.handler) {
-          if (claimed.delete(record.decoded.event.id)) {
-            fresh.push(record);
-          } else {
-            counted.push({
-              type: record.decoded.event.type,
-              topic: record.origin.topic,
-              outcome: 'duplicate',
-            });
+    await pipelinedTransaction(
+      this.dataSource,
+      async (manager) => {
+        const toHandle = records.filter((record) => record.decoded && record.handler);
+        const toDeadLetter = records
+          .filter((record) => record.failure)
+          .map((record) => ({ record, key: inboxKeyOfDeadLetter(record) }));
+        const claimed = await claimInbox(manager, [
+          ...toHandle.map((record): InboxEntry => ({
+            key: record.decoded!.event.id,
+            eventType: record.decoded!.event.type,
+            topic: record.origin.topic,
+          })),
+          ...toDeadLetter.map(({ record, key }): InboxEntry => inboxEntryOfDeadLetter(record, key)),
+        ]);
+        const fresh: InboundRecord[] = [];
+        const deadLetterKeys = new Map(toDeadLetter.map(({ record, key }) => [record, key]));
+        for (const record of records) {
+          if (record.failure) {
+            if (claimed.delete(deadLetterKeys.get(record)!)) {
+              outgoing.push(this.deadLetterOf(record, record.failure, 1));
+              deadLettered.push(record);
+            } else {
+              this.skippedDeadLetter(record);
+            }
+          } else if (record.decoded && record.handler) {
+            if (claimed.delete(record.decoded.event.id)) {
+              fresh.push(record);
+            } else {
+              counted.push({
+                type: record.decoded.event.type,
+                topic: record.origin.topic,
+                outcome: 'duplicate',
+              });
+            }
           }
         }
-      }
-      for (const run of runsOfOneHandler(fresh)) {
-        const now = new Date();
-        const items = run.map((record): BatchedEvent => ({
-          event: record.decoded!.event,
-          tx: new Transaction(
-            manager,
-            { source: this.source, cause: record.decoded!.event },
-            now,
-            retriedAlone,
-          ),
-          record: record.origin,
-        }));
-        const handler = run[0].handler!;
-        await this.invoke(
-          handler,
-          items.map((item) => item.event.type),
-          handler.batched
-            ? [new EventBatch(manager, now, items)]
-            : [items[0].event, new EventContext(items[0].tx, items[0].record)],
-        );
-        for (const item of items) {
-          outgoing.push(...item.tx.takeMessages());
-          counted.push({ type: item.event.type, topic: item.record.topic, outcome: 'handled' });
+        for (const run of runsOfOneHandler(fresh)) {
+          const now = new Date();
+          const items = run.map((record): BatchedEvent => ({
+            event: record.decoded!.event,
+            tx: new Transaction(
+              manager,
+              { source: this.source, cause: record.decoded!.event },
+              now,
+              retriedAlone,
+            ),
+            record: record.origin,
+          }));
+          const handler = run[0].handler!;
+          await this.invoke(
+            handler,
+            items.map((item) => item.event.type),
+            handler.batched
+              ? [new EventBatch(manager, now, items)]
+              : [items[0].event, new EventContext(items[0].tx, items[0].record)],
+          );
+          for (const item of items) {
+            outgoing.push(...item.tx.takeMessages());
+            counted.push({ type: item.event.type, topic: item.record.topic, outcome: 'handled' });
+          }
         }
-      }
-      await writeOutbox(manager, outgoing);
-    });
+      },
+      () => outboxWrite(outgoing),
+    );
     if (outgoing.length > 0) this.relay.wake();
     for (const c of counted) this.metrics.eventsConsumed.inc(c);
     for (const record of deadLettered) this.deadLettered(record, record.failure!);
@@ -218,12 +221,14 @@ export class ChunkProcessor {
       await this.retryPolicy.run(
         async () => {
           let written = false;
-          await pipelinedTransaction(this.dataSource, async (manager) => {
-            const claimed = await claimInbox(manager, [inboxEntryOfDeadLetter(record, key)]);
-            if (claimed.size === 0) return;
-            await writeOutbox(manager, [this.deadLetterOf(record, cause, 1)]);
-            written = true;
-          });
+          await pipelinedTransaction(
+            this.dataSource,
+            async (manager) => {
+              const claimed = await claimInbox(manager, [inboxEntryOfDeadLetter(record, key)]);
+              written = claimed.size > 0;
+            },
+            () => (written ? outboxWrite([this.deadLetterOf(record, cause, 1)]) : undefined),
+          );
           if (written) {
             this.relay.wake();
             this.deadLettered(record, cause);

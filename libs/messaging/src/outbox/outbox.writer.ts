@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { encodeHeaders } from './outbox-headers';
-import { preparedStatement, runPrepared } from '../persistence/prepared-statement';
+import { BoundStatement, preparedStatement, runPrepared } from '../persistence/prepared-statement';
 import { OutboxMessage } from './outbox-message';
 
 const WRITE_OUTBOX = preparedStatement(
@@ -16,18 +16,17 @@ const WRITE_OUTBOX = preparedStatement(
 );
 
 /**
- * Writes a transaction's outgoing messages in one statement, in the order they were published.
+ * The one statement that writes a transaction's outgoing messages, in the order they were
+ * published (none when there are none): sent with the transaction's COMMIT
+ * (`pipelinedTransaction`'s closing statement), or run on its own by `writeOutbox`.
  *
  * Key and headers are bytes, as the payload: a dead letter's may hold NUL or invalid UTF-8 (text
  * would refuse). The bytes of all messages go as one binary parameter, each message's key,
  * payload and headers cut from it by offset: an array of `bytea` would cross as hex text (twice
  * the size, escaped, then parsed back by PostgreSQL), a single Buffer parameter crosses as is.
  */
-export async function writeOutbox(
-  manager: EntityManager,
-  messages: OutboxMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
+export function outboxWrite(messages: OutboxMessage[]): BoundStatement | undefined {
+  if (messages.length === 0) return undefined;
   const parts: Buffer[] = [];
   // 1-based positions in the bytes, as PostgreSQL's substring counts.
   const keyAt: number[] = [];
@@ -44,13 +43,25 @@ export async function writeOutbox(
     endAt.push((at += headers.length));
     parts.push(key, m.payload, headers);
   }
-  await runPrepared(manager, WRITE_OUTBOX, [
-    messages.map((m) => m.topic),
-    messages.map((m) => m.eventType),
-    Buffer.concat(parts, at - 1),
-    keyAt,
-    payloadAt,
-    headersAt,
-    endAt,
-  ]);
+  return {
+    statement: WRITE_OUTBOX,
+    values: [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.eventType),
+      Buffer.concat(parts, at - 1),
+      keyAt,
+      payloadAt,
+      headersAt,
+      endAt,
+    ],
+  };
+}
+
+/** Writes a transaction's outgoing messages on the manager's connection, in its transaction. */
+export async function writeOutbox(
+  manager: EntityManager,
+  messages: OutboxMessage[],
+): Promise<void> {
+  const write = outboxWrite(messages);
+  if (write) await runPrepared(manager, write.statement, write.values);
 }

@@ -1,5 +1,6 @@
 import { ClientBase } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { BoundStatement } from './prepared-statement';
 
 /** TypeORM's record of a transaction it started (BaseQueryRunner), set here as it sets it. */
 interface TransactionState {
@@ -8,25 +9,34 @@ interface TransactionState {
 }
 
 /**
- * Runs `work` in one database transaction, as `DataSource.transaction` does, less one round trip:
- * BEGIN is sent without waiting for its answer, so it reaches PostgreSQL with the first statement
- * of `work` (the services' connections pipeline: `pipeline` in databaseOptions). A consumer's
- * transaction is four round trips or more (its inbox claim, the handler's statements, the outbox,
- * COMMIT); BEGIN on its own was one more.
+ * Runs `work` in one database transaction, as `DataSource.transaction` does, less two round
+ * trips on a connection that pipelines (`pipeline` in databaseOptions, as the services' do):
  *
- * BEGIN is queued on the connection before `work` starts, and PostgreSQL runs a connection's
- * statements in order, so every statement of `work` runs inside the transaction. If BEGIN fails
- * (its connection lost, or left in an aborted transaction), every statement behind it fails the
- * same way, and nothing of `work` commits.
+ * - BEGIN is sent without waiting for its answer, so it reaches PostgreSQL with the first
+ *   statement of `work`;
+ * - the `closing` statement (the transaction's last: the outbox write), made from what `work`
+ *   returned, is sent with COMMIT, both queued on the connection before either is answered.
+ *
+ * A consumer's transaction was four round trips or more (BEGIN, its inbox claim, the handler's
+ * statements, the outbox, COMMIT); it is now two or more.
+ *
+ * PostgreSQL runs a connection's statements in order. BEGIN is queued before `work` starts, so
+ * every statement of `work` runs inside the transaction; if BEGIN fails (its connection lost, or
+ * left in an aborted transaction), every statement behind it fails the same way, and nothing of
+ * `work` commits. The closing statement is queued on the connection itself, before COMMIT, and
+ * both after `work` has settled. If it fails, PostgreSQL answers the COMMIT behind it with
+ * ROLLBACK: that answer (or any answer but COMMIT) is a failure, never taken for a commit.
  *
  * The rest is TypeORM's: the runner is marked in a transaction as `startTransaction` marks it (an
- * EntityManager call that opens a transaction of its own nests in a savepoint), commits and
- * rolls back through it (its AfterTransactionCommit subscribers run), and the connection goes back
- * to the pool at the end.
+ * EntityManager call that opens a transaction of its own nests in a savepoint), out of it once
+ * committed, as `commitTransaction` leaves it, with its Before- and AfterTransactionCommit
+ * subscribers run (the latter only once COMMIT has answered COMMIT); it rolls back through the
+ * runner; the connection goes back to the pool at the end.
  */
 export async function pipelinedTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
+  closing?: (value: T) => BoundStatement | undefined,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
@@ -42,7 +52,7 @@ export async function pipelinedTransaction<T>(
       const [began, worked] = await Promise.allSettled([begun, work(runner.manager)]);
       if (worked.status === 'rejected') throw worked.reason;
       if (began.status === 'rejected') throw began.reason;
-      await runner.commitTransaction();
+      await commit(runner, connection, closing?.(worked.value));
       return worked.value;
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
@@ -51,4 +61,29 @@ export async function pipelinedTransaction<T>(
   } finally {
     await runner.release();
   }
+}
+
+/** Sends `last` and COMMIT together; resolves once PostgreSQL has committed both. */
+async function commit(
+  runner: QueryRunner,
+  connection: ClientBase,
+  last: BoundStatement | undefined,
+): Promise<void> {
+  await runner.broadcaster.broadcast('BeforeTransactionCommit');
+  // Queued one after the other with nothing awaited between them: on the wire in this order.
+  const written = last ? connection.query(last.statement, last.values) : undefined;
+  const committed = connection.query('COMMIT');
+  const [wrote, answered] = await Promise.allSettled([written, committed]);
+  if (wrote.status === 'rejected') throw wrote.reason;
+  if (answered.status === 'rejected') throw answered.reason;
+  if (answered.value.command !== 'COMMIT') {
+    throw new Error(
+      `COMMIT was answered ${answered.value.command}: the transaction had failed, nothing of it is kept`,
+    );
+  }
+  Object.assign(runner as QueryRunner & TransactionState, {
+    isTransactionActive: false,
+    transactionDepth: 0,
+  } satisfies TransactionState);
+  await runner.broadcaster.broadcast('AfterTransactionCommit');
 }

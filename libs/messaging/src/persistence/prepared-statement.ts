@@ -7,6 +7,12 @@ export interface PreparedStatement {
   readonly text: string;
 }
 
+/** A prepared statement with the values of one run. */
+export interface BoundStatement {
+  readonly statement: PreparedStatement;
+  readonly values: unknown[];
+}
+
 /**
  * Declares a hot statement as prepared: PostgreSQL then parses and plans it once per connection
  * instead of on every run (about half of its CPU for the services' per-event statements). Named

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { EventOrigin } from '../envelope/event-factory';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { writeOutbox } from '../outbox/outbox.writer';
+import { outboxWrite } from '../outbox/outbox.writer';
 import { pipelinedTransaction } from '../persistence/pipelined-transaction';
 import { MessagingOptions } from '../kafka/messaging.config';
 import { RetryPolicy } from '../retry/retry-policy';
@@ -32,14 +32,16 @@ export class UnitOfWork {
     options: { attempts?: number } = {},
   ): Promise<T> {
     return this.retryPolicy.withMaxAttempts(options.attempts ?? 1).run(async () => {
-      const result = await pipelinedTransaction(this.dataSource, async (manager) => {
-        const tx = new Transaction(manager, { source: this.options.source, ...origin });
-        const value = await work(tx);
-        await writeOutbox(manager, tx.takeMessages());
-        return value;
-      });
+      const { value } = await pipelinedTransaction(
+        this.dataSource,
+        async (manager) => {
+          const tx = new Transaction(manager, { source: this.options.source, ...origin });
+          return { value: await work(tx), messages: tx.takeMessages() };
+        },
+        ({ messages }) => outboxWrite(messages),
+      );
       this.relay.wake();
-      return result;
+      return value;
     });
   }
 }
