@@ -7,8 +7,10 @@
  * One at a time, nothing else running: the machine at rest; a kafkajs send of one record and of
  * 100 (acks=all, idempotent producer, one request in flight, as the relays); a hop (a send, and a
  * consumer of the product's fetch settings receiving it); a SQL round trip (`SELECT 1`); a durable
- * commit (BEGIN, one-row INSERT, COMMIT), and the same with BEGIN pipelined; a 1 KB append with fsync. For each: wall time per
- * request (mean, p50, p99) and CPU ms per request of this process, the broker, the PostgreSQL
+ * commit (BEGIN, one-row INSERT, COMMIT), and the same with BEGIN pipelined; a transaction of two
+ * INSERTs one statement at a time, and in two round trips (BEGIN with the first, the second with
+ * COMMIT, as pipelinedTransaction sends a consumer's); a 1 KB append with fsync. For each: wall
+ * time per request (mean, p50, p99) and CPU ms per request of this process, the broker, the PostgreSQL
  * backend (and of theirs, the part in the kernel: system calls, fsync, the loopback network), and
  * the whole machine.
  */
@@ -196,6 +198,34 @@ export async function runRequestCosts(
             pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
           ]);
           await pipelined.query('COMMIT');
+        },
+      ),
+      // A consumer's transaction has two ends: its first statement (the inbox claim) and its last
+      // (the outbox write). pipelinedTransaction sends BEGIN with the one and COMMIT with the other.
+      await measure(
+        'sql: BEGIN, two one-row INSERTs, COMMIT, one at a time',
+        n,
+        new Map([['postgres', pipelinedBackend]]),
+        async () => {
+          await pipelined.query('BEGIN');
+          await pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]);
+          await pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]);
+          await pipelined.query('COMMIT');
+        },
+      ),
+      await measure(
+        'sql: the same in two round trips, BEGIN with the first INSERT, the second with COMMIT',
+        n,
+        new Map([['postgres', pipelinedBackend]]),
+        async () => {
+          await Promise.all([
+            pipelined.query('BEGIN'),
+            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
+          ]);
+          await Promise.all([
+            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
+            pipelined.query('COMMIT'),
+          ]);
         },
       ),
     );
