@@ -172,31 +172,32 @@ export async function runRequestCosts(
     const backend = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     const pgPids = new Map([['postgres', backend]]);
     await db.query('CREATE TABLE requests (id bigserial PRIMARY KEY, value text NOT NULL)');
+    const insert = 'INSERT INTO requests (value) VALUES ($1)';
     costs.push(
       await measure('sql: SELECT 1', n * 2, pgPids, () =>
         db.query('SELECT 1').then(() => undefined),
       ),
       await measure('sql: BEGIN, one-row INSERT, COMMIT (durable)', n, pgPids, async () => {
         await db.query('BEGIN');
-        await db.query('INSERT INTO requests (value) VALUES ($1)', [value]);
+        await db.query(insert, [value]);
         await db.query('COMMIT');
       }),
     );
     // The same on a pipelining connection, BEGIN sent with the INSERT (pipelinedTransaction).
     await pipelined.connect();
-    const pipelinedBackend = (
-      await pipelined.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
-    ).rows[0].pid;
+    const pipelinedPids = new Map([
+      [
+        'postgres',
+        (await pipelined.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+      ],
+    ]);
     costs.push(
       await measure(
         'sql: the same, BEGIN pipelined with the INSERT',
         n,
-        new Map([['postgres', pipelinedBackend]]),
+        pipelinedPids,
         async () => {
-          await Promise.all([
-            pipelined.query('BEGIN'),
-            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
-          ]);
+          await Promise.all([pipelined.query('BEGIN'), pipelined.query(insert, [value])]);
           await pipelined.query('COMMIT');
         },
       ),
@@ -205,27 +206,21 @@ export async function runRequestCosts(
       await measure(
         'sql: BEGIN, two one-row INSERTs, COMMIT, one at a time',
         n,
-        new Map([['postgres', pipelinedBackend]]),
+        pipelinedPids,
         async () => {
           await pipelined.query('BEGIN');
-          await pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]);
-          await pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]);
+          await pipelined.query(insert, [value]);
+          await pipelined.query(insert, [value]);
           await pipelined.query('COMMIT');
         },
       ),
       await measure(
         'sql: the same in two round trips, BEGIN with the first INSERT, the second with COMMIT',
         n,
-        new Map([['postgres', pipelinedBackend]]),
+        pipelinedPids,
         async () => {
-          await Promise.all([
-            pipelined.query('BEGIN'),
-            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
-          ]);
-          await Promise.all([
-            pipelined.query('INSERT INTO requests (value) VALUES ($1)', [value]),
-            pipelined.query('COMMIT'),
-          ]);
+          await Promise.all([pipelined.query('BEGIN'), pipelined.query(insert, [value])]);
+          await Promise.all([pipelined.query(insert, [value]), pipelined.query('COMMIT')]);
         },
       ),
     );

@@ -42,10 +42,7 @@ export async function pipelinedTransaction<T>(
   try {
     const connection = (await runner.connect()) as ClientBase;
     const begun = connection.query('BEGIN');
-    Object.assign(runner as QueryRunner & TransactionState, {
-      isTransactionActive: true,
-      transactionDepth: 1,
-    } satisfies TransactionState);
+    markInTransaction(runner, true);
     try {
       // Both settled before anything else: a failed BEGIN must not have the connection rolled
       // back and handed back to the pool while `work` still runs statements on it.
@@ -81,9 +78,14 @@ async function commit(
       `COMMIT was answered ${answered.value.command}: the transaction had failed, nothing of it is kept`,
     );
   }
-  Object.assign(runner as QueryRunner & TransactionState, {
-    isTransactionActive: false,
-    transactionDepth: 0,
-  } satisfies TransactionState);
+  markInTransaction(runner, false);
   await runner.broadcaster.broadcast('AfterTransactionCommit');
+}
+
+/** Sets the runner's record as TypeORM's startTransaction (true) or commitTransaction (false) does. */
+function markInTransaction(runner: QueryRunner, inTransaction: boolean): void {
+  Object.assign(runner as QueryRunner & TransactionState, {
+    isTransactionActive: inTransaction,
+    transactionDepth: inTransaction ? 1 : 0,
+  } satisfies TransactionState);
 }
