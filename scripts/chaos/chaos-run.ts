@@ -166,6 +166,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const injector = new FaultInjector(instances, broker, postgres, kafka, log);
     const driveStarted = Date.now();
     const faultsDone = injector.run(schedule, driveStarted);
+    // A fault that could not be injected fails the run once the sagas are driven (awaited below),
+    // not the process meanwhile as an unhandled rejection.
+    faultsDone.catch(() => undefined);
     const driven = await driveSagas(plans, options, instances, publish, random, driveStarted);
     await faultsDone;
     const sagas = driven.filter((d): d is DrivenSaga => 'orderId' in d);
@@ -606,34 +609,34 @@ class FaultInjector {
     await Promise.all(mine.map((i) => this.restarts.get(i) ?? Promise.resolve()));
     await Promise.all(mine.map((i) => i.stop()));
     const group = GROUPS[service];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const topics = (
-      await admin.fetchOffsets({ groupId: new TopicNames(PREFIX).physical(group) })
-    ).map((t) => t.topic.slice(PREFIX.length));
-    await admin.disconnect();
+    // The broker may be down meanwhile (its kill is on another track), or the group still settling
+    // after its members left: each step is tried again until it works.
+    const topics = await untilItWorks(async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchOffsets({ groupId: new TopicNames(PREFIX).physical(group) })).map(
+          (t) => t.topic.slice(PREFIX.length),
+        );
+      } finally {
+        await admin.disconnect();
+      }
+    });
     const from = new Date(Date.now() - backMs).toISOString();
     // One after the other: each `ops replay` joins the group for a moment to move its offsets.
     for (const topic of topics) {
       const args = ['replay', '--group', group, '--topic', topic, '--from', from, '--json'];
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await exec(process.execPath, [join(ROOT, 'dist/apps/ops/src/main.js'), ...args], {
-            cwd: ROOT,
-            env: {
-              PATH: process.env.PATH ?? '',
-              KAFKA_BROKERS: this.broker.brokers.join(','),
-              KAFKA_TOPIC_PREFIX: PREFIX,
-            },
-            timeout: 120_000,
-          });
-          break;
-        } catch (error) {
-          // The group may still be settling after its members left, or the broker be down.
-          if (attempt >= 60) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 2000));
-        }
-      }
+      await untilItWorks(() =>
+        exec(process.execPath, [join(ROOT, 'dist/apps/ops/src/main.js'), ...args], {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            KAFKA_BROKERS: this.broker.brokers.join(','),
+            KAFKA_TOPIC_PREFIX: PREFIX,
+          },
+          timeout: 120_000,
+        }),
+      );
     }
     await Promise.all(mine.map((i) => i.start()));
     return `replay: ${service}'s group moved back to ${from} on ${topics.length} topics`;
@@ -712,6 +715,18 @@ async function settle(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   log(`not settled after ${timeoutMs / 1000} s: ${last}`);
+}
+
+/** Runs `step` until it succeeds: up to 60 attempts, 2 s apart (then its last failure). */
+async function untilItWorks<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 async function groupLags(kafka: Kafka): Promise<Record<string, number>> {

@@ -61,7 +61,15 @@ describe('npm run chaos (bounded run)', () => {
         const log = run.stderr
           .split('\n')
           .filter((l) => !/TimeoutNegativeWarning|Timeout duration|trace-warnings/.test(l));
-        throw new Error(`chaos exited ${run.code}\n${run.stdout}\n${log.slice(-60).join('\n')}`);
+        // The broken invariants last as well: a log cut to its head and tail still shows them.
+        const broken = run.stdout
+          .split('\n')
+          .filter((l) => /^ {2}FAIL |^ {9}e\.g\. /.test(l))
+          .join('\n');
+        throw new Error(
+          `chaos exited ${run.code}\n${run.stdout}\n${log.slice(-60).join('\n')}\n` +
+            `broken invariants:\n${broken || '(none printed: see the report above)'}`,
+        );
       }
       expect(run.stdout).toContain('EVERY INVARIANT HOLDS');
     },
