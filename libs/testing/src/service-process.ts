@@ -14,6 +14,16 @@ export const TEST_SUPPORT_TOKEN = 'test-support-token';
 
 export type ServiceName = 'billing' | 'eligibility' | 'licensing' | 'notifications';
 
+/**
+ * The service processes started here and still running: killed when this process exits, however
+ * it exits (a test run's end, a fault run aborted while an instance was being restarted), so none
+ * outlives the run that started it.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A service running as a real process (built from dist), as in production. */
 export class ServiceProcess {
   private exited: Promise<number | null>;
@@ -114,6 +124,8 @@ export async function startService(
     env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, fullEnv, logFile, child);
