@@ -4,13 +4,8 @@
  * transaction is TypeORM's in every other respect.
  */
 import { pipelinedTransaction, preparedStatement } from '@app/messaging';
-import { createTestDatabase } from '@app/testing';
-import { Socket } from 'node:net';
-import { ClientBase } from 'pg';
+import { createTestDatabase, Traffic, watchConnection } from '@app/testing';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
-
-/** What went over the connection's socket, in order: what the service wrote, what it read. */
-type Traffic = ({ wrote: string } | { read: true })[];
 
 async function dataSourceOf(pipeline: boolean): Promise<DataSource> {
   const dataSource = new DataSource({
@@ -22,23 +17,6 @@ async function dataSourceOf(pipeline: boolean): Promise<DataSource> {
   await dataSource.initialize();
   await dataSource.query('CREATE TABLE facts (name text PRIMARY KEY)');
   return dataSource;
-}
-
-/** Records the traffic of the pool's one connection from now on. */
-async function watch(dataSource: DataSource): Promise<Traffic> {
-  const runner = dataSource.createQueryRunner();
-  const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
-    .connection.stream;
-  await runner.release();
-  const traffic: Traffic = [];
-  // First: node-postgres writes the next query from its own 'data' listener.
-  stream.prependListener('data', () => traffic.push({ read: true }));
-  const write = stream.write.bind(stream) as (chunk: Buffer, ...rest: unknown[]) => boolean;
-  stream.write = (chunk: Buffer, ...rest: unknown[]) => {
-    traffic.push({ wrote: chunk.toString('latin1') });
-    return write(chunk, ...rest);
-  };
-  return traffic;
 }
 
 /** Whether the service waited for an answer between writing `first` and writing `second`. */
@@ -91,7 +69,7 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     ['waits for BEGIN first on a connection that does not pipeline (what the option saves)', false],
   ])('%s', async (_, pipeline) => {
     dataSource = await dataSourceOf(pipeline);
-    const traffic = await watch(dataSource);
+    const traffic = await watchConnection(dataSource);
     await pipelinedTransaction(dataSource, async (manager) => {
       await manager.query(`INSERT INTO facts VALUES ('first statement')`);
     });
@@ -128,7 +106,7 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     ['waits for the closing statement first on a connection that does not pipeline', false],
   ])('%s', async (_, pipeline) => {
     dataSource = await dataSourceOf(pipeline);
-    const traffic = await watch(dataSource);
+    const traffic = await watchConnection(dataSource);
     const value = await pipelinedTransaction(
       dataSource,
       async (manager) => {

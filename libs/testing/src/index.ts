@@ -13,3 +13,4 @@ export * from './clock';
 export * from './personal-data';
 export * from './browser';
 export * from './fixtures';
+export * from './connection-traffic';

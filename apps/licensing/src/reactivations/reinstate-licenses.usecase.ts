@@ -4,7 +4,7 @@ import {
   ReactivationFailed,
   ReasonCode,
 } from '@app/contracts';
-import { errorCodeOf, isTransient, Transaction } from '@app/messaging';
+import { errorCodeOf, isTransient, together, Transaction } from '@app/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { LicensingError } from '../licensing.error';
 import { EntityManager } from 'typeorm';
@@ -142,9 +142,11 @@ export class ReinstateLicensesUsecase {
     const restoring = decided.flatMap(({ reactivation, tx, locked, decision }) =>
       decision.kind === 'RESTORE' ? [{ reactivation, tx, locked, decision }] : [],
     );
-    const written =
+    // The registry's writes and their proof, then the cases' outcomes: sent together, one
+    // round trip on the saga's path.
+    const [written] = await together(
       restoring.length > 0
-        ? await this.registry.reinstate(
+        ? this.registry.reinstate(
             restoring.map(({ reactivation, tx, locked, decision }) => ({
               locked,
               tx,
@@ -159,26 +161,27 @@ export class ReinstateLicensesUsecase {
               },
             })),
           )
-        : [];
-    const writtenOf = new Map(restoring.map(({ reactivation }, i) => [reactivation, written[i]]));
-    await this.complete(
-      cases[0].tx.manager,
-      decided.map(({ reactivation, tx, decision }) =>
-        decision.kind === 'FAIL'
-          ? failed(reactivation, tx, decision.reasons)
-          : {
-              orderId: reactivation.orderId,
-              outcome: {
-                state: 'RESTORED',
-                reasons: [],
-                clearedHoldIds: writtenOf.get(reactivation)!.clearedHoldIds,
-                resuspendedLicenseIds: [],
-                note: null,
-                completedAt: tx.now,
+        : Promise.resolve([]),
+      this.complete(
+        cases[0].tx.manager,
+        decided.map(({ reactivation, tx, decision }) =>
+          decision.kind === 'FAIL'
+            ? failed(reactivation, tx, decision.reasons)
+            : {
+                orderId: reactivation.orderId,
+                outcome: {
+                  state: 'RESTORED',
+                  reasons: [],
+                  clearedHoldIds: decision.clearHoldIds,
+                  resuspendedLicenseIds: [],
+                  note: null,
+                  completedAt: tx.now,
+                },
               },
-            },
+        ),
       ),
     );
+    const writtenOf = new Map(restoring.map(({ reactivation }, i) => [reactivation, written[i]]));
     return () => {
       for (const { reactivation, tx, decision } of decided) {
         if (decision.kind === 'FAIL') this.publishFailed(reactivation, decision.reasons, tx);

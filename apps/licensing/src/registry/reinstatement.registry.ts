@@ -1,5 +1,5 @@
 import { AccountStatus, HoldCategory, LicenseStatus } from '@app/contracts';
-import { Transaction } from '@app/messaging';
+import { together, Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import {
   contractTermsFingerprint,
@@ -115,11 +115,14 @@ export class ReinstatementRegistry {
     const { manager } = tx;
     const accountIds = [...new Set(cases.map((c) => c.accountId))].sort();
     const askedIds = [...new Set(cases.flatMap((c) => c.licenseIds))];
-    // Lock order everywhere: case (the caller), account, licenses (by id).
-    const accounts = await this.accounts.lockAll(manager, accountIds);
-    // One read serves the proof, the decision and the snapshot: the accounts' holds, their
-    // contracts and the cases' (a case license may name another account's contract).
-    const read = await this.accounts.lockLicensesAndRead(manager, accountIds, askedIds);
+    // Lock order everywhere: case (the caller), account, licenses (by id). Both statements go
+    // together, in that order (one round trip on the saga's path). One read serves the proof, the
+    // decision and the snapshot: the accounts' holds, their contracts and the cases' (a case
+    // license may name another account's contract).
+    const [accounts, read] = await together(
+      this.accounts.lockAll(manager, accountIds),
+      this.accounts.lockLicensesAndRead(manager, accountIds, askedIds),
+    );
     const licensesOf = cases.map(({ accountId, licenseIds }) =>
       read.licenses.filter((l) => l.accountId === accountId || licenseIds.includes(l.id)),
     );
@@ -174,9 +177,11 @@ export class ReinstatementRegistry {
    * Writes reinstatements decided on what `lockForReinstatement` returned (of distinct accounts),
    * in the same transaction and one statement for all of them: licenses switched on with exactly
    * the entitlements given, the holds cleared, each account ACTIVE when no active hold of it
-   * remains, the versions bumped; then the contracts' terms proven unchanged (read again); each
-   * snapshot is published by its `announce` (see ReinstatementWritten) from its case's `tx`. In
-   * the order given; all the `tx` share one manager and clock.
+   * remains, the versions bumped; then the contracts' terms proven unchanged (read again, by the
+   * statement sent right behind the write); each snapshot is published by its `announce` (see
+   * ReinstatementWritten) from its case's `tx`. In the order given; all the `tx` share one manager
+   * and clock. Both statements are sent before this first awaits: a caller may send its own
+   * behind them (`together`).
    */
   async reinstate(
     reinstatements: { locked: LockedAccount; plan: ReinstatementPlan; tx: Transaction }[],
@@ -214,30 +219,36 @@ export class ReinstatementRegistry {
         orderId: plan.orderId,
       })),
     );
-    const { activated, cleared, bumped } = await this.accounts.writeReinstatements(
-      tx.manager,
-      {
-        switchOn,
-        // Already active ones are a no-op, but their entitlements are held to exactly what the
-        // contract grants.
-        grants: reinstatements.flatMap(({ plan }) =>
-          plan.licenses.map((l) => ({
-            licenseId: l.licenseId,
-            entitlements: l.entitlements,
-            orderId: l.switchOn ? plan.orderId : null,
+    const fingerprints = new Map(
+      reinstatements.flatMap(({ locked }) => [...locked.rows.fingerprints]),
+    );
+    const [{ activated, cleared, bumped }, contractsAfter] = await together(
+      this.accounts.writeReinstatements(
+        tx.manager,
+        {
+          switchOn,
+          // Already active ones are a no-op, but their entitlements are held to exactly what the
+          // contract grants.
+          grants: reinstatements.flatMap(({ plan }) =>
+            plan.licenses.map((l) => ({
+              licenseId: l.licenseId,
+              entitlements: l.entitlements,
+              orderId: l.switchOn ? plan.orderId : null,
+            })),
+          ),
+          clear,
+          accounts: reinstatements.map(({ locked }) => ({
+            accountId: locked.accountId,
+            status:
+              locked.rows.account!.status !== 'ACTIVE' &&
+              !holdsAfter.get(locked.accountId)!.some((hold) => hold.state === 'ACTIVE')
+                ? 'ACTIVE'
+                : null,
           })),
-        ),
-        clear,
-        accounts: reinstatements.map(({ locked }) => ({
-          accountId: locked.accountId,
-          status:
-            locked.rows.account!.status !== 'ACTIVE' &&
-            !holdsAfter.get(locked.accountId)!.some((hold) => hold.state === 'ACTIVE')
-              ? 'ACTIVE'
-              : null,
-        })),
-      },
-      tx.now,
+        },
+        tx.now,
+      ),
+      this.accounts.readContracts(tx.manager, [], [...fingerprints.keys()]),
     );
     const notSwitched = switchOn.filter((l) => !activated.has(l.licenseId));
     if (notSwitched.length > 0) {
@@ -257,10 +268,7 @@ export class ReinstatementRegistry {
           .join(', ')}`,
       );
     }
-    await this.assertTermsUnchanged(
-      tx,
-      new Map(reinstatements.flatMap(({ locked }) => [...locked.rows.fingerprints])),
-    );
+    assertTermsUnchanged(fingerprints, contractsAfter);
     return reinstatements.map(({ locked, plan, tx: own }) => {
       const { accountId, rows } = locked;
       const switchedOn = new Set(plan.licenses.filter((l) => l.switchOn).map((l) => l.licenseId));
@@ -299,19 +307,20 @@ export class ReinstatementRegistry {
       licenses: rows.licenses.map((license) => ({ license: licenseNow(license) })),
     });
   }
+}
 
-  /** Proves the reinstatement left every contract's baseline terms as they were: stored rows, read again. */
-  private async assertTermsUnchanged(tx: Transaction, before: Map<string, string>): Promise<void> {
-    const after = fingerprintsOf(
-      await this.accounts.readContracts(tx.manager, [], [...before.keys()]),
-    );
-    for (const [contractId, fingerprint] of before) {
-      if (after.get(contractId) !== fingerprint) {
-        throw new LicensingError(
-          'CONTRACT_TERMS_ALTERED',
-          `reinstating changed the baseline terms of contract ${contractId}; nothing was committed`,
-        );
-      }
+/** Proves the reinstatement left every contract's baseline terms as they were: stored rows, read again. */
+function assertTermsUnchanged(
+  before: Map<string, string>,
+  contractsAfter: ContractWithGrants[],
+): void {
+  const after = fingerprintsOf(contractsAfter);
+  for (const [contractId, fingerprint] of before) {
+    if (after.get(contractId) !== fingerprint) {
+      throw new LicensingError(
+        'CONTRACT_TERMS_ALTERED',
+        `reinstating changed the baseline terms of contract ${contractId}; nothing was committed`,
+      );
     }
   }
 }

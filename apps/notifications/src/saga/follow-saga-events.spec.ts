@@ -50,15 +50,15 @@ function pipeline(assigned: CloudEvent<{ orderId: string; accountId: string }>[]
 }
 
 describe('following a run of saga events', () => {
-  it('runs its steps in the stated order: contact, emails, reminders, timeline last', async () => {
+  it('runs its steps in the stated order: contact, emails, reminders, cases closed, timeline last', async () => {
     const { calls, run } = pipeline([event('SupportContactAssigned', 'o1').event]);
     await run([paid('o1', ['RENEWAL_REMINDERS']), paid('o2')]);
     expect(calls.map(([name]) => name)).toEqual([
       'open cases',
-      'close cases',
       'queue emails',
       'release held reminders',
       'schedule reminders',
+      'close cases',
       'timeline',
     ]);
     // The events, then the SupportContactAssigned published by the contact step.

@@ -6,7 +6,7 @@ import {
   OrderRefunded,
   PaymentRejected,
 } from '@app/contracts';
-import { Transaction } from '@app/messaging';
+import { together, Transaction } from '@app/messaging';
 import { openPerson, PersonalDataCipher } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -36,14 +36,16 @@ export interface FollowedEvent {
  * as one pipeline of set-based steps, in this order:
  *
  * 1. the support contact: paid orders (and orders closed by a rejected payment naming their
- *    customer) get their named contact, announced by SupportContactAssigned; sagas that ended
- *    close their case;
+ *    customer) get their named contact, announced by SupportContactAssigned;
  * 2. the email queue: one email per stage the customer is told about, once per order and stage
  *    (after step 1, which tells whom to write to);
  * 3. renewal reminders: held ones released when the order is known, new ones scheduled when
  *    licenses are restored (after step 1, which tells whether the order bought them);
- * 4. the timeline: each event (and each SupportContactAssigned of step 1) becomes a stage of its
- *    order and moves the order's summary. Last, because the summary row is what the other
+ * 4. the support cases of sagas that ended close (only contact balancing, in step 1, reads
+ *    that), sent together with
+ * 5. the timeline: each event (and each SupportContactAssigned of step 1) becomes a stage of its
+ *    order and moves the order's summary: one round trip for both, on the saga's path when it
+ *    ends (OrderFulfilled). Last, because the summary row is what the other
  *    transactions touching the same order (its other events, consumed from other partitions at
  *    the same moment, and the email sender's records) wait for: locked just before the commit, it
  *    is held for one statement rather than the whole pipeline (recorded first, it let waits chain
@@ -89,11 +91,6 @@ export class FollowSagaEventsUsecase {
       ],
       scope,
     );
-    await this.closeCases.execute(
-      events.filter((e) => ENDING.includes(e.event.type)).map((e) => e.event.data.orderId),
-      scope,
-    );
-
     // 2. The email queue.
     await this.queueEmails.execute(
       events
@@ -130,11 +127,18 @@ export class FollowSagaEventsUsecase {
       scope,
     );
 
-    // 4. The timeline, SupportContactAssigned included (our own events: recorded here rather
-    // than consumed back from Kafka).
-    await this.recordStages.execute(
-      [...events.map((e) => stageOf(e.event)), ...assigned.map(stageOf)],
-      scope,
+    // 4. and 5. The cases closed and the timeline, SupportContactAssigned included (our own
+    // events: recorded here rather than consumed back from Kafka). The close is a statement of its
+    // own that needs no answer before the timeline's.
+    await together(
+      this.closeCases.execute(
+        events.filter((e) => ENDING.includes(e.event.type)).map((e) => e.event.data.orderId),
+        scope,
+      ),
+      this.recordStages.execute(
+        [...events.map((e) => stageOf(e.event)), ...assigned.map(stageOf)],
+        scope,
+      ),
     );
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { ClientBase, QueryResult } from 'pg';
+import { EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 /** A statement that node-postgres prepares once per connection, then runs by name. */
 export interface PreparedStatement {
@@ -30,15 +31,63 @@ export function preparedStatement(text: string): PreparedStatement {
 
 /**
  * Runs a prepared statement on the manager's connection (in its transaction) and answers as
- * `manager.query` does: the rows, `[rows, affected]` for UPDATE and DELETE, a QueryFailedError.
- * TypeORM hands its query to node-postgres as given, and node-postgres takes a `{ name, text }`
- * config for a named statement: that is all this relies on (and every test that reaches a
- * prepared statement goes through it).
+ * `manager.query` does: the rows, `[rows, affected]` for UPDATE and DELETE, a QueryFailedError
+ * (its failure logged as TypeORM logs one). node-postgres takes a `{ name, text }` config for a
+ * named statement: that is all this relies on (and every test that reaches a prepared statement
+ * goes through it).
+ *
+ * In a transaction the statement is handed to the connection before this returns, not after
+ * TypeORM's own awaits: statements sent one after another with nothing awaited between them go
+ * out in that order, together, on a connection that pipelines (`together`).
  */
 export function runPrepared<T>(
   manager: EntityManager,
   statement: PreparedStatement,
   values: unknown[],
 ): Promise<T> {
-  return manager.query<T>(statement as unknown as string, values);
+  const runner = manager.queryRunner;
+  // PostgresQueryRunner's connection, once connected: node-postgres's client.
+  const connection =
+    runner?.isTransactionActive && !runner.isReleased
+      ? (runner as unknown as { databaseConnection?: ClientBase }).databaseConnection
+      : undefined;
+  if (!runner || !connection) return manager.query<T>(statement as unknown as string, values);
+  return answer<T>(connection.query(statement, values), runner, statement, values);
+}
+
+async function answer<T>(
+  sent: Promise<QueryResult>,
+  runner: QueryRunner,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<T> {
+  try {
+    const raw = await sent;
+    return (
+      raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows
+    ) as T;
+  } catch (error) {
+    runner.connection.logger.logQueryError(error as Error, statement.text, values, runner);
+    throw new QueryFailedError(statement.text, values, error as Error);
+  }
+}
+
+/**
+ * The answers of statements sent together, in their order, once all are in; the first failure if
+ * any (the statements behind a failed one fail with it: its transaction is aborted).
+ *
+ * Pass the promises of `runPrepared` calls, or of methods that call it before any await of their
+ * own, made one after another in the order PostgreSQL must run them: each is on the wire when the
+ * next is made, so they cost one round trip, not one each. Nothing is left running on the
+ * connection when this settles (unlike `Promise.all`, which gives up at the first failure).
+ */
+export async function together<T extends readonly unknown[]>(
+  ...answers: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
+  const settled = await Promise.allSettled(answers);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map(
+    (outcome) => (outcome as PromiseFulfilledResult<unknown>).value,
+  ) as unknown as T;
 }

@@ -1,0 +1,35 @@
+import { Socket } from 'node:net';
+import { ClientBase } from 'pg';
+import { DataSource } from 'typeorm';
+
+/** What went over a connection's socket, in order: what the client wrote, what it read. */
+export type Traffic = ({ wrote: string } | { read: true })[];
+
+/**
+ * Records the traffic of the connection a pool of one hands out (`extra: { max: 1 }`), from now on:
+ * the one every transaction of that data source then uses.
+ */
+export async function watchConnection(dataSource: DataSource): Promise<Traffic> {
+  const runner = dataSource.createQueryRunner();
+  const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
+    .connection.stream;
+  await runner.release();
+  const traffic: Traffic = [];
+  // First: node-postgres writes the next query from its own 'data' listener.
+  stream.prependListener('data', () => traffic.push({ read: true }));
+  const write = stream.write.bind(stream) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+  stream.write = (chunk: Buffer, ...rest: unknown[]) => {
+    traffic.push({ wrote: chunk.toString('latin1') });
+    return write(chunk, ...rest);
+  };
+  return traffic;
+}
+
+/**
+ * Round trips in `traffic`: the times the client, having written, read an answer before it wrote
+ * again (or at the end). Statements written one after another count once.
+ */
+export function roundTrips(traffic: Traffic): number {
+  return traffic.filter((entry, i) => 'wrote' in entry && !('wrote' in (traffic[i + 1] ?? {})))
+    .length;
+}
