@@ -1,10 +1,11 @@
 import { AccountSnapshot } from '@app/contracts';
-import { Transaction } from '@app/messaging';
+import { together, Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { ApplyAccountSnapshotUsecase } from '../accounts/apply-account-snapshot.usecase';
 import { checkCommandOf } from './awaiting-account';
 import { CaseRepository } from './case.repository';
 import { CheckEligibilityUsecase } from './check-eligibility.usecase';
+import { EligibilityCaseEntity } from './eligibility-case.entity';
 
 /**
  * Keeps the account copy current and, in the same transaction, decides the orders that came
@@ -38,34 +39,43 @@ export class ReceiveAccountSnapshotUsecase {
     const alone = ({ command }: { command: AccountSnapshot }) =>
       accounts.get(command.accountId) === 1 &&
       command.licenses.every((l) => licenses.get(l.licenseId) === 1);
-    const together = commands.filter(alone);
-    if (together.length > 1) {
-      const { manager, now } = together[0].tx;
-      await this.applySnapshot.executeAll(
-        together.map(({ command }) => command),
-        manager,
-        now,
+    const applied = commands.filter(alone);
+    if (applied.length > 1) {
+      const { manager, now } = applied[0].tx;
+      const txOf = new Map(applied.map(({ command, tx }) => [command.accountId, tx]));
+      // The copies and their waiting orders in one round trip (the orders' lookup needs nothing
+      // of the upsert's answer).
+      const [, awaiting] = await together(
+        this.applySnapshot.executeAll(
+          applied.map(({ command }) => command),
+          manager,
+          now,
+        ),
+        this.cases.findAwaitingOfAccounts(manager, [...txOf.keys()]),
       );
-      const txOf = new Map(together.map(({ command, tx }) => [command.accountId, tx]));
-      await this.decideAwaiting([...txOf.keys()], txOf);
+      await this.decideAwaiting(awaiting, txOf);
     }
     for (const item of commands) {
-      if (together.length <= 1 || !alone(item)) await this.execute(item.command, item.tx);
+      if (applied.length <= 1 || !alone(item)) await this.execute(item.command, item.tx);
     }
   }
 
   async execute(command: AccountSnapshot, tx: Transaction): Promise<void> {
-    await this.applySnapshot.execute(command, tx);
-    await this.decideAwaiting([command.accountId], new Map([[command.accountId, tx]]));
+    const [, awaiting] = await together(
+      this.applySnapshot.execute(command, tx),
+      this.cases.findAwaitingOfAccounts(tx.manager, [command.accountId]),
+    );
+    await this.decideAwaiting(awaiting, new Map([[command.accountId, tx]]));
   }
 
-  /** Even a stale snapshot (not applied) means the account is known: nothing should wait. */
+  /**
+   * Even a stale snapshot (not applied) means the account is known: nothing should wait. The
+   * orders are checked once the copy is written, on it.
+   */
   private async decideAwaiting(
-    accountIds: string[],
+    awaiting: EligibilityCaseEntity[],
     txOf: Map<string, Transaction>,
   ): Promise<void> {
-    const { manager } = txOf.get(accountIds[0])!;
-    const awaiting = await this.cases.findAwaitingOfAccounts(manager, accountIds);
     for (const c of awaiting) {
       await this.checkEligibility.execute(checkCommandOf(c), txOf.get(c.accountId)!);
     }
