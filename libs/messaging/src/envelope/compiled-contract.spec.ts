@@ -153,6 +153,34 @@ describe('compiled contract validation', () => {
     },
   );
 
+  it('checks again every value but the one a check last found valid', () => {
+    const compiled = compileContract(CloudEventEnvelope)!;
+    const valid = validSample(CloudEventEnvelope);
+    const time = '2026-11-23T10:00:00.000Z';
+    const long = 'x'.repeat(150); // within source's 200 characters, not type's 100
+    expect(compiled.instantiate({ ...valid, time, source: long })).toBeDefined();
+    // The same strings again: still valid.
+    expect(compiled.instantiate({ ...valid, time, source: long })).toBeDefined();
+    // What the checks remembered is no verdict on anything else, nor on another property.
+    const { time: _time, ...withoutTime } = valid;
+    for (const variant of [
+      withoutTime,
+      { ...valid, time: null },
+      { ...valid, time: 1_700_000_000_000 },
+      { ...valid, time: [time] },
+      { ...valid, time: '2026-11-23T10:00:00.000' + 'Z'.repeat(2) },
+      { ...valid, time: '2026-02-30T10:00:00.000Z' }, // no such day: the strict check says no
+      { ...valid, type: long },
+    ]) {
+      expect({ variant, valid: compiled.instantiate(variant) !== undefined }).toEqual({
+        variant,
+        valid: reference(CloudEventEnvelope, variant) !== undefined,
+      });
+      expect(compiled.instantiate(variant)).toBeUndefined();
+    }
+    expect(compiled.instantiate({ ...valid, time })).toBeDefined();
+  });
+
   it('leaves to class-validator a class it cannot mirror', () => {
     class Unvalidated {
       name?: string;

@@ -1,6 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import {
   getMetadataStorage,
+  IS_ISO8601,
+  IS_LENGTH,
+  MATCHES,
+  MAX_LENGTH,
+  MIN_LENGTH,
   ValidationArguments,
   ValidationTypes,
   ValidatorConstraintInterface,
@@ -54,6 +59,9 @@ interface PropertyRule {
     constraints: unknown[];
     each: boolean;
     validateIf?: (object: object, value: unknown) => boolean;
+    /** A check of VALUE_ONLY_CHECKS (not `each`): its last string found valid. */
+    remembers: boolean;
+    lastValid?: string;
   }[];
   /** `@ValidateNested` with its `@Type` class. */
   nested?: ClassRule;
@@ -65,6 +73,15 @@ interface ClassRule {
 }
 
 class NotCompilable extends Error {}
+
+/**
+ * class-validator's own checks of a string whose verdict is the string's and their constraints'
+ * alone (they read nothing else of the object), and cost enough to remember: an ISO 8601 time
+ * checked strictly builds the date, a pattern or a length runs regular expressions. A check of
+ * these remembers its last valid string, and a next object with the same string (the time of
+ * every event of one transaction, the schema of every event of a type) is not checked again.
+ */
+const VALUE_ONLY_CHECKS = new Set([IS_ISO8601, IS_LENGTH, MATCHES, MAX_LENGTH, MIN_LENGTH]);
 
 export function compileContract<T extends object>(
   target: Constructor<T>,
@@ -116,6 +133,7 @@ function compileClass(target: Constructor, seen: Map<Constructor, ClassRule>): C
               constraint: constraint.instance,
               constraints: metadata.constraints,
               each: metadata.each,
+              remembers: VALUE_ONLY_CHECKS.has(constraint.name) && !metadata.each,
               validateIf: (
                 metadata as { validateIf?: PropertyRule['checks'][number]['validateIf'] }
               ).validateIf,
@@ -181,12 +199,15 @@ function isValid(rule: ClassRule, instance: object): boolean {
     args.value = value;
     for (const check of property.checks) {
       if (check.validateIf && !check.validateIf(instance, value)) continue;
+      const remembered = check.remembers && typeof value === 'string';
+      if (remembered && value === check.lastValid) continue;
       args.constraints = check.constraints;
       const valid =
         check.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)
           ? everyItemValid(check.constraint, value instanceof Map ? value.values() : value, args)
           : Boolean(check.constraint.validate(value, args));
       if (!valid) return false;
+      if (remembered) check.lastValid = value;
     }
     if (property.nested && value !== undefined && !isValidNested(property.nested, value)) {
       return false;
