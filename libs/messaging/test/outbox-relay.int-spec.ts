@@ -208,6 +208,29 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
     expect(await outboxCount()).toBe(0);
   });
 
+  it("shows the oldest waiting row's age and the backlog a drain found", async () => {
+    const dataSource = await connect('relay-gauges');
+    const { relay: publisher, metrics } = relay(dataSource);
+    await write(dataSource, [message('acc-1', 'old'), message('acc-2', 'new')]);
+    await queryDatabase(
+      databaseUrl,
+      `UPDATE outbox_messages SET created_at = now() - interval '90 seconds'
+        WHERE id = (SELECT min(id) FROM outbox_messages)`,
+    );
+
+    await publisher.flush();
+
+    await reader.waitForValues(['old', 'new']);
+    const age = (await metrics.outboxOldestAge.get()).values[0].value;
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(120);
+    expect((await metrics.outboxBacklog.get()).values[0].value).toBe(2);
+
+    await publisher.flush();
+    expect((await metrics.outboxOldestAge.get()).values[0].value).toBe(0);
+    expect((await metrics.outboxBacklog.get()).values[0].value).toBe(0);
+  });
+
   it.each([
     ['seen as too large by the relay', {}],
     // The relay's limit set above the broker's: the broker refuses the row, the relay finds it.

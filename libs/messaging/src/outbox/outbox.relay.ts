@@ -1,6 +1,13 @@
 import { DEAD_LETTER_MAX_MESSAGE_BYTES, isDeadLetterTopic } from '@app/contracts';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
+import {
+  Admin,
+  ICustomPartitioner,
+  Kafka,
+  PartitionMetadata,
+  Partitioners,
+  Producer,
+} from 'kafkajs';
 import { PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
@@ -18,7 +25,6 @@ interface OutboxRow {
   payload: Buffer;
   headers: Buffer;
   event_type: string | null;
-  created_at: Date;
 }
 
 /** A row bound for one partition (physical topic), with its size in a record batch. */
@@ -46,15 +52,18 @@ const RELAY_LOCK_KEY = 7_100_231;
 const BATCH_SIZE = 1000;
 /**
  * A drain's first round trip, three statements: the transaction; the lock, whose outcome is kept
- * in a setting of the transaction; the rows, if the lock was had. Each statement reads a snapshot
- * of its own, so the rows are read after the lock is taken: every row a previous drain deleted
- * before releasing it is gone.
+ * in a setting of the transaction, with the oldest row's age for the gauge (one value: a time
+ * read for every row was most of the relay's parsing); the rows, if the lock was had. Each
+ * statement reads a snapshot of its own, so the rows are read after the lock is taken: every row a
+ * previous drain deleted before releasing it is gone.
  */
 const DRAIN_START = `BEGIN;
   SELECT set_config('outbox_relay.locked',
                     CASE WHEN pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) THEN 'on' ELSE 'off' END,
-                    true) = 'on' AS locked;
-  SELECT id, topic, message_key, payload, headers, event_type, created_at
+                    true) = 'on' AS locked,
+         (SELECT extract(epoch FROM now() - created_at)::float8
+            FROM outbox_messages ORDER BY id LIMIT 1) AS oldest_age_seconds;
+  SELECT id, topic, message_key, payload, headers, event_type
     FROM outbox_messages WHERE current_setting('outbox_relay.locked') = 'on'
    ORDER BY id LIMIT ${BATCH_SIZE}`;
 /** Another instance is draining: try again this soon when this one has rows of its own waiting. */
@@ -210,7 +219,7 @@ export class OutboxRelay implements OnApplicationShutdown {
         client = (await runner.connect()) as PoolClient;
         const [, lock, read] = (await client.query(DRAIN_START)) as unknown as [
           QueryResult,
-          QueryResult<{ locked: boolean }>,
+          QueryResult<{ locked: boolean; oldest_age_seconds: number | null }>,
           QueryResult<OutboxRow>,
         ];
         if (!lock.rows[0].locked) {
@@ -219,9 +228,7 @@ export class OutboxRelay implements OnApplicationShutdown {
         }
         rows = read.rows;
         this.metrics.outboxBacklog.set(rows.length);
-        this.metrics.outboxOldestAge.set(
-          rows.length > 0 ? Math.max(0, (Date.now() - rows[0].created_at.getTime()) / 1000) : 0,
-        );
+        this.metrics.outboxOldestAge.set(Math.max(0, lock.rows[0].oldest_age_seconds ?? 0));
         if (rows.length === 0) {
           await client.query('COMMIT');
           return 'drained';
@@ -449,7 +456,7 @@ export class OutboxRelay implements OnApplicationShutdown {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: recordsOwnPartition,
     });
     await producer.connect();
     return producer;
@@ -473,6 +480,18 @@ export class OutboxRelay implements OnApplicationShutdown {
     });
   }
 }
+
+/**
+ * The relay's producer partitioner: every record it sends names its partition (`route`, with the
+ * default partitioner, by key). kafkajs asks the producer's partitioner for every record anyway,
+ * and the default one copies the topic's partition list before it looks at the record's own.
+ */
+const recordsOwnPartition: ICustomPartitioner =
+  () =>
+  ({ message }) => {
+    if (message.partition === undefined) throw new Error('outbox record without a partition');
+    return message.partition;
+  };
 
 /** An outbox id as it may be written into a statement: digits only. */
 function bigint(id: string): string {
