@@ -30,7 +30,7 @@ export interface Options {
   /** The floor in one process (as the floor was measured) or one a part, as the product. */
   floorProcesses: 1 | 4;
   json: boolean;
-  mode: 'saga' | 'runtime' | 'requests';
+  mode: 'saga' | 'runtime' | 'requests' | 'decode';
   naive: boolean;
   handlers: 'batch' | 'per-event';
   timeout: number;

@@ -6,6 +6,7 @@
  *   node dist/scripts/bench/bench.js --mode runtime [--sagas N]           the runtime alone (probe)
  *   node dist/scripts/bench/bench.js --naive [--sagas N]                  runtime vs stock Nest Kafka
  *   node dist/scripts/bench/bench.js --mode requests [--sagas N]          what one request costs here
+ *   node dist/scripts/bench/bench.js --mode decode [--sagas N]            what decoding one record costs
  *   … --warmup W                                       W unmeasured sagas (events) first, each system
  *
  * Saga mode (saga-run.ts): fresh databases and topic prefix, the four built services as processes
@@ -40,6 +41,7 @@ import {
   Settings,
 } from './bench-common';
 import { RunCosts } from './process-sampler';
+import { printDecodeCost, runDecodeCost } from './decode-cost';
 import { printRequestCosts, runRequestCosts } from './request-costs';
 import { runSagas, SagaResult } from './saga-run';
 
@@ -298,8 +300,11 @@ async function main(): Promise<void> {
     )
     .option('--json', 'print only the JSON result', false)
     .addOption(
-      new Option('--mode <mode>', 'saga, runtime, or requests (one request of each kind, priced)')
-        .choices(['saga', 'runtime', 'requests'])
+      new Option(
+        '--mode <mode>',
+        'saga, runtime, requests (one request of each kind, priced) or decode (one record decoded, in CPU, no I/O)',
+      )
+        .choices(['saga', 'runtime', 'requests', 'decode'])
         .default('saga'),
     )
     .option(
@@ -324,6 +329,14 @@ async function main(): Promise<void> {
   const options = program.opts<Options>();
   if (options.duration !== undefined && !options.rate) {
     throw new Error('--duration needs --rate (an open-loop run has an offered rate)');
+  }
+  if (options.mode === 'decode') {
+    // No broker, no database: the CPU of one process decoding.
+    const decode = runDecodeCost(options.sagas);
+    if (!options.json) printDecodeCost(decode);
+    save(decode);
+    process.stdout.write(JSON.stringify(decode) + '\n');
+    return;
   }
   ensureBroker();
   const settings = await durableSettings();
