@@ -337,6 +337,9 @@ describe('reactivation saga end to end', () => {
         'OrderFulfilled',
       ]);
     }, 15_000);
+    // Billing may handle the second payment in the transaction that fulfils the order, after
+    // it: its rejection is then recorded after OrderFulfilled. Wait for it, then look.
+    await driver.waitForEvent('PaymentRejected', order.id, 15_000);
     const rejected = driver.eventsOf<PaymentRejected>(order.id, 'PaymentRejected');
     expect(rejected.map((e) => [e.data.paymentId, e.data.reasons])).toEqual([
       [second.data.paymentId, ['DUPLICATE_PAYMENT']],
