@@ -4,20 +4,9 @@
  * transaction is TypeORM's in every other respect.
  */
 import { pipelinedTransaction, preparedStatement } from '@app/messaging';
-import { createTestDatabase, Traffic, watchConnection } from '@app/testing';
+import { Traffic, watchConnection } from '@app/testing';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
-
-async function dataSourceOf(pipeline: boolean): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: await createTestDatabase('pipelined'),
-    // One connection, so the one watched is the one every transaction uses.
-    extra: { max: 1, pipeline },
-  });
-  await dataSource.initialize();
-  await dataSource.query('CREATE TABLE facts (name text PRIMARY KEY)');
-  return dataSource;
-}
+import { factNames, factsDatabase } from './facts-database';
 
 /** Whether the service waited for an answer between writing `first` and writing `second`. */
 function waitedBetween(traffic: Traffic, first: string, second: string): boolean {
@@ -52,11 +41,6 @@ function commitsSeen(dataSource: DataSource): unknown[] {
   return committed;
 }
 
-async function names(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await dataSource.query('SELECT name FROM facts ORDER BY name');
-  return rows.map((row) => row.name);
-}
-
 describe('pipelinedTransaction (real PostgreSQL)', () => {
   let dataSource: DataSource;
 
@@ -68,17 +52,17 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     ['sends BEGIN and the first statement in one round trip on a pipelining connection', true],
     ['waits for BEGIN first on a connection that does not pipeline (what the option saves)', false],
   ])('%s', async (_, pipeline) => {
-    dataSource = await dataSourceOf(pipeline);
+    dataSource = await factsDatabase('pipelined', pipeline);
     const traffic = await watchConnection(dataSource);
     await pipelinedTransaction(dataSource, async (manager) => {
       await manager.query(`INSERT INTO facts VALUES ('first statement')`);
     });
     expect(waitedBetween(traffic, 'BEGIN', 'first statement')).toBe(!pipeline);
-    expect(await names(dataSource)).toEqual(['first statement']);
+    expect(await factNames(dataSource)).toEqual(['first statement']);
   });
 
   it('commits nothing of the work when it fails, its first statement included', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     await expect(
       pipelinedTransaction(dataSource, async (manager) => {
         await manager.query(`INSERT INTO facts VALUES ('a')`);
@@ -86,11 +70,11 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
         throw new Error('the handler failed');
       }),
     ).rejects.toThrow('the handler failed');
-    expect(await names(dataSource)).toEqual([]);
+    expect(await factNames(dataSource)).toEqual([]);
   });
 
   it('rolls back when a statement fails, and leaves the connection out of any transaction', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     await expect(
       pipelinedTransaction(dataSource, async (manager) => {
         await manager.query(`INSERT INTO facts VALUES ('a')`);
@@ -98,14 +82,14 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
       }),
     ).rejects.toThrow(/duplicate key/);
     expect(await outsideAnyTransaction(dataSource)).toBe(true);
-    expect(await names(dataSource)).toEqual([]);
+    expect(await factNames(dataSource)).toEqual([]);
   });
 
   it.each([
     ['sends the closing statement and COMMIT in one round trip on a pipelining connection', true],
     ['waits for the closing statement first on a connection that does not pipeline', false],
   ])('%s', async (_, pipeline) => {
-    dataSource = await dataSourceOf(pipeline);
+    dataSource = await factsDatabase('pipelined', pipeline);
     const traffic = await watchConnection(dataSource);
     const value = await pipelinedTransaction(
       dataSource,
@@ -117,11 +101,11 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     );
     expect(value).toBe('the closing fact');
     expect(waitedBetween(traffic, 'the closing fact', 'COMMIT')).toBe(!pipeline);
-    expect(await names(dataSource)).toEqual(['the closing fact', 'work']);
+    expect(await factNames(dataSource)).toEqual(['the closing fact', 'work']);
   });
 
   it('keeps nothing when the closing statement fails, and runs no AfterTransactionCommit', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     const committed = commitsSeen(dataSource);
     await expect(
       pipelinedTransaction(
@@ -134,11 +118,11 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     ).rejects.toThrow(/duplicate key/);
     expect(committed).toEqual([]);
     expect(await outsideAnyTransaction(dataSource)).toBe(true);
-    expect(await names(dataSource)).toEqual([]);
+    expect(await factNames(dataSource)).toEqual([]);
   });
 
   it('fails when PostgreSQL answers COMMIT with ROLLBACK (work swallowed a failed statement)', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     const committed = commitsSeen(dataSource);
     await expect(
       pipelinedTransaction(dataSource, async (manager) => {
@@ -148,11 +132,11 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     ).rejects.toThrow(/COMMIT was answered ROLLBACK/);
     expect(committed).toEqual([]);
     expect(await outsideAnyTransaction(dataSource)).toBe(true);
-    expect(await names(dataSource)).toEqual([]);
+    expect(await factNames(dataSource)).toEqual([]);
   });
 
   it("nests an EntityManager transaction in a savepoint: the inner commit is not the outer's", async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     await expect(
       pipelinedTransaction(dataSource, async (manager) => {
         await manager.transaction(async (inner) => {
@@ -161,11 +145,11 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
         throw new Error('the outer work failed after the inner transaction');
       }),
     ).rejects.toThrow('the outer work failed');
-    expect(await names(dataSource)).toEqual([]);
+    expect(await factNames(dataSource)).toEqual([]);
   });
 
   it("runs TypeORM's AfterTransactionCommit subscribers once it has committed, with the runner's data", async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('pipelined', true);
     const committed = commitsSeen(dataSource);
     await pipelinedTransaction(
       dataSource,

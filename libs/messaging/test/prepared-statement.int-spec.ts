@@ -4,29 +4,13 @@
  * does, and fail as one.
  */
 import { pipelinedTransaction, preparedStatement, runPrepared, together } from '@app/messaging';
-import { createTestDatabase, roundTrips, watchConnection } from '@app/testing';
+import { roundTrips, watchConnection } from '@app/testing';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { factNames, factsDatabase } from './facts-database';
 
 const INSERT_FACT = preparedStatement('INSERT INTO facts VALUES ($1) RETURNING name');
 const RENAME_FACT = preparedStatement('UPDATE facts SET name = $2 WHERE name = $1');
 const FACTS = preparedStatement('SELECT name FROM facts WHERE name = ANY($1) ORDER BY name');
-
-async function dataSourceOf(pipeline: boolean): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: await createTestDatabase('prepared'),
-    // One connection, so the one watched is the one every transaction uses.
-    extra: { max: 1, pipeline },
-  });
-  await dataSource.initialize();
-  await dataSource.query('CREATE TABLE facts (name text PRIMARY KEY)');
-  return dataSource;
-}
-
-async function names(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] = await dataSource.query('SELECT name FROM facts ORDER BY name');
-  return rows.map((row) => row.name);
-}
 
 describe('runPrepared and together (real PostgreSQL)', () => {
   let dataSource: DataSource;
@@ -47,7 +31,7 @@ describe('runPrepared and together (real PostgreSQL)', () => {
       3,
     ],
   ])('%s', async (_, pipeline, trips) => {
-    dataSource = await dataSourceOf(pipeline);
+    dataSource = await factsDatabase('prepared', pipeline);
     const traffic = await watchConnection(dataSource);
     let counted = 0;
     await pipelinedTransaction(dataSource, async (manager) => {
@@ -61,11 +45,11 @@ describe('runPrepared and together (real PostgreSQL)', () => {
       counted = roundTrips(traffic.slice(from));
     });
     expect(counted).toBe(trips);
-    expect(await names(dataSource)).toEqual(['a', 'b', 'c', 'warm']);
+    expect(await factNames(dataSource)).toEqual(['a', 'b', 'c', 'warm']);
   });
 
   it('answers as manager.query does: rows, [rows, affected] for an UPDATE, in their order', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('prepared', true);
     const answers = await pipelinedTransaction(dataSource, (manager) =>
       together(
         runPrepared<{ name: string }[]>(manager, INSERT_FACT, ['a']),
@@ -77,7 +61,7 @@ describe('runPrepared and together (real PostgreSQL)', () => {
   });
 
   it('throws the first failure as a QueryFailedError once all have settled; nothing is kept', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('prepared', true);
     await dataSource.query(`INSERT INTO facts VALUES ('taken')`);
     const failure = await pipelinedTransaction(dataSource, (manager) =>
       together(
@@ -90,14 +74,14 @@ describe('runPrepared and together (real PostgreSQL)', () => {
     expect(failure).toBeInstanceOf(QueryFailedError);
     // The unique violation, not the aborted transaction behind it.
     expect((failure as QueryFailedError & { code?: string }).code).toBe('23505');
-    expect(await names(dataSource)).toEqual(['taken']);
+    expect(await factNames(dataSource)).toEqual(['taken']);
   });
 
   it('outside a transaction, runs through the manager as before', async () => {
-    dataSource = await dataSourceOf(true);
+    dataSource = await factsDatabase('prepared', true);
     expect(await runPrepared(dataSource.manager, INSERT_FACT, ['alone'])).toEqual([
       { name: 'alone' },
     ]);
-    expect(await names(dataSource)).toEqual(['alone']);
+    expect(await factNames(dataSource)).toEqual(['alone']);
   });
 });
