@@ -890,14 +890,29 @@ export async function runSagas(
   }
 }
 
-/** ANALYZE every table of each database (not measured). */
+/**
+ * ANALYZE each table of each database that autovacuum would have analyzed by now (not measured):
+ * changed since its last analysis by more than `autovacuum_analyze_threshold` rows plus
+ * `autovacuum_analyze_scale_factor` of its rows. A table analyzed empty (a cold run's email queue,
+ * before its first saga) is left as it is, as autovacuum leaves it: analyzed, PostgreSQL takes it to
+ * be empty for the whole run (this machine runs without autovacuum), and one statement claiming
+ * emails took 1.1–1.7 s a run at 3,000 sagas.
+ */
 async function analyzeDatabases(urls: string[]): Promise<void> {
   await Promise.all(
     urls.map(async (url) => {
       const client = new Client({ connectionString: url });
       await client.connect();
       try {
-        await client.query('ANALYZE');
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT format('%I.%I', s.schemaname, s.relname) AS name
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+            WHERE s.n_mod_since_analyze >
+                  current_setting('autovacuum_analyze_threshold')::float8
+                  + current_setting('autovacuum_analyze_scale_factor')::float8
+                    * greatest(c.reltuples, 0)`,
+        );
+        for (const { name } of rows) await client.query(`ANALYZE ${name}`);
       } finally {
         await client.end();
       }
