@@ -1,5 +1,5 @@
 import { PersonalDataCipher } from '@app/platform';
-import { createTestDatabase, TEST_PII_KEY } from '@app/testing';
+import { createTestDatabase, rowsRead, TEST_PII_KEY } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { BILLING_ENTITIES, BILLING_MIGRATIONS } from '../src/billing.persistence';
 import { OrderRepository } from '../src/orders/order.repository';
@@ -69,24 +69,9 @@ describe("billing's fulfilment of a batch of orders (real PostgreSQL)", () => {
       // Not paid: stays as it is.
       { orderId: orderId(ORDERS - 1), accountId: accountId(ORDERS - 1) },
     ];
-    const { fulfilled, read } = await dataSource.transaction(async (manager) => {
-      // This connection's counts not yet reported (PostgreSQL 15 reports them once a second at
-      // most, so they may hold earlier statements' too): compared before and after.
-      const counts = async () => {
-        const [row]: { scanned: string; fetched: string }[] = await manager.query(
-          `SELECT seq_tup_read AS scanned, idx_tup_fetch AS fetched
-             FROM pg_stat_xact_user_tables WHERE relname = 'orders'`,
-        );
-        return { scanned: Number(row.scanned), fetched: Number(row.fetched) };
-      };
-      const before = await counts();
-      const quotes = await orders.markAllFulfilledIfPaid(manager, named, new Date());
-      const after = await counts();
-      return {
-        fulfilled: quotes,
-        read: { scanned: after.scanned - before.scanned, fetched: after.fetched - before.fetched },
-      };
-    });
+    const { result: fulfilled, ...read } = await dataSource.transaction((manager) =>
+      rowsRead(manager, 'orders', () => orders.markAllFulfilledIfPaid(manager, named, new Date())),
+    );
 
     expect([...fulfilled.keys()].sort()).toEqual(batch.map((o) => o.orderId).sort());
     expect(fulfilled.get(orderId(9))?.accountId).toBe(accountId(9));

@@ -1,4 +1,4 @@
-import { createTestDatabase } from '@app/testing';
+import { createTestDatabase, rowsRead } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CaseRepository } from '../src/cases/case.repository';
 import { ELIGIBILITY_ENTITIES, ELIGIBILITY_MIGRATIONS } from '../src/eligibility.persistence';
@@ -47,24 +47,11 @@ describe("eligibility's closing of a batch of cases (real PostgreSQL)", () => {
     }));
     // A case closed already is left as it was.
     const named = [...batch, { orderId: orderId(CASES - 1), outcome: 'REFUNDED' as const }];
-    const { closed, read } = await dataSource.transaction(async (manager) => {
-      // This connection's counts not yet reported (PostgreSQL 15 reports them once a second at
-      // most, so they may hold earlier statements' too): compared before and after.
-      const counts = async () => {
-        const [row]: { scanned: string; fetched: string }[] = await manager.query(
-          `SELECT seq_tup_read AS scanned, idx_tup_fetch AS fetched
-             FROM pg_stat_xact_user_tables WHERE relname = 'eligibility_cases'`,
-        );
-        return { scanned: Number(row.scanned), fetched: Number(row.fetched) };
-      };
-      const before = await counts();
-      const result = await new CaseRepository().closeAll(manager, named, new Date());
-      const after = await counts();
-      return {
-        closed: result,
-        read: { scanned: after.scanned - before.scanned, fetched: after.fetched - before.fetched },
-      };
-    });
+    const { result: closed, ...read } = await dataSource.transaction((manager) =>
+      rowsRead(manager, 'eligibility_cases', () =>
+        new CaseRepository().closeAll(manager, named, new Date()),
+      ),
+    );
 
     expect([...closed.keys()].sort()).toEqual(batch.map((c) => c.orderId).sort());
     const [last]: { outcome: string }[] = await dataSource.query(
