@@ -1,5 +1,5 @@
 import { PersonalDataCipher } from '@app/platform';
-import { createTestDatabase, rowsRead, TEST_PII_KEY } from '@app/testing';
+import { createTestDatabase, tableReads, TEST_PII_KEY } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { BILLING_ENTITIES, BILLING_MIGRATIONS } from '../src/billing.persistence';
 import { OrderRepository } from '../src/orders/order.repository';
@@ -63,15 +63,16 @@ describe("billing's fulfilment of a batch of orders (real PostgreSQL)", () => {
     }));
     const named = [
       ...batch,
-      // Another account's claim on an order of the batch, and on one that is not.
+      // Another account's claim on an order that is not in the batch, and on one that is.
       { orderId: orderId(1), accountId: accountId(2) },
       { orderId: orderId(9), accountId: accountId(3) },
       // Not paid: stays as it is.
       { orderId: orderId(ORDERS - 1), accountId: accountId(ORDERS - 1) },
     ];
-    const { result: fulfilled, ...read } = await dataSource.transaction((manager) =>
-      rowsRead(manager, 'orders', () => orders.markAllFulfilledIfPaid(manager, named, new Date())),
+    const { result: fulfilled, of } = await dataSource.transaction((manager) =>
+      tableReads(manager, () => orders.markAllFulfilledIfPaid(manager, named, new Date())),
     );
+    const read = of('orders');
 
     expect([...fulfilled.keys()].sort()).toEqual(batch.map((o) => o.orderId).sort());
     expect(fulfilled.get(orderId(9))?.accountId).toBe(accountId(9));

@@ -1,4 +1,4 @@
-import { createTestDatabase, rowsRead } from '@app/testing';
+import { createTestDatabase, tableReads } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CaseRepository } from '../src/cases/case.repository';
 import { ELIGIBILITY_ENTITIES, ELIGIBILITY_MIGRATIONS } from '../src/eligibility.persistence';
@@ -47,11 +47,10 @@ describe("eligibility's closing of a batch of cases (real PostgreSQL)", () => {
     }));
     // A case closed already is left as it was.
     const named = [...batch, { orderId: orderId(CASES - 1), outcome: 'REFUNDED' as const }];
-    const { result: closed, ...read } = await dataSource.transaction((manager) =>
-      rowsRead(manager, 'eligibility_cases', () =>
-        new CaseRepository().closeAll(manager, named, new Date()),
-      ),
+    const { result: closed, of } = await dataSource.transaction((manager) =>
+      tableReads(manager, () => new CaseRepository().closeAll(manager, named, new Date())),
     );
+    const read = of('eligibility_cases');
 
     expect([...closed.keys()].sort()).toEqual(batch.map((c) => c.orderId).sort());
     const [last]: { outcome: string }[] = await dataSource.query(

@@ -1,4 +1,4 @@
-import { createTestDatabase } from '@app/testing';
+import { createTestDatabase, tableReads } from '@app/testing';
 import { DataSource, EntityManager } from 'typeorm';
 import { LICENSING_ENTITIES, LICENSING_MIGRATIONS } from '../src/licensing.persistence';
 import { AccountRepository } from '../src/registry/account.repository';
@@ -51,24 +51,9 @@ describe("licensing's registry reads a reinstatement's rows by index (real Postg
 
   /** Runs `read` in a transaction planned generically; the tables it scanned whole, if any. */
   async function tablesScanned(read: (manager: EntityManager) => Promise<void>): Promise<string[]> {
-    // The backend's counts not yet reported: those of this transaction and of earlier ones.
-    const seqScans = async (manager: EntityManager) =>
-      new Map(
-        (
-          await manager.query<{ relname: string; seq_scan: string }[]>(
-            'SELECT relname, seq_scan FROM pg_stat_xact_user_tables',
-          )
-        ).map((row) => [row.relname, Number(row.seq_scan)]),
-      );
     return dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL plan_cache_mode = force_generic_plan');
-      const before = await seqScans(manager);
-      await read(manager);
-      const after = await seqScans(manager);
-      return [...after]
-        .filter(([table, scans]) => scans > (before.get(table) ?? 0))
-        .map(([table]) => table)
-        .sort();
+      return (await tableReads(manager, () => read(manager))).scannedWhole();
     });
   }
 

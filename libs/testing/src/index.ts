@@ -14,4 +14,4 @@ export * from './personal-data';
 export * from './browser';
 export * from './fixtures';
 export * from './connection-traffic';
-export * from './rows-read';
+export * from './table-reads';
