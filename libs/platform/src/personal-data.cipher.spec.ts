@@ -23,6 +23,16 @@ describe('PersonalDataCipher', () => {
     expect(cipher.encrypt('same')).not.toBe(cipher.encrypt('same'));
   });
 
+  it('never uses a nonce twice, across the draws of random bytes it takes them from', () => {
+    const cipher = new PersonalDataCipher(KEY);
+    // Several draws' worth (256 nonces a draw), each value still read back.
+    const stored = Array.from({ length: 1000 }, () => cipher.encrypt('same'));
+    const nonces = stored.map((value) => value.split('.')[2]);
+    expect(new Set(nonces).size).toBe(stored.length);
+    expect(nonces.every((nonce) => Buffer.from(nonce, 'base64url').length === 12)).toBe(true);
+    expect(stored.every((value) => cipher.decrypt(value) === 'same')).toBe(true);
+  });
+
   it('refuses a value tampered with or encrypted under another key', () => {
     const stored = new PersonalDataCipher(KEY).encrypt('jane');
     const other = new PersonalDataCipher(Buffer.alloc(32, 9).toString('base64'));

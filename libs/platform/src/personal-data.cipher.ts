@@ -1,8 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomFillSync } from 'node:crypto';
 
 /** Values written before keys had ids: `v1.<nonce>.<tag>.<ciphertext>`. Still read. */
 const LEGACY_VERSION = 'v1';
 const VERSION = 'v2';
+
+/** Nonces drawn at once: each `randomBytes(12)` alone cost 5–7 µs of CPU, half of an encryption. */
+const NONCES_PER_DRAW = 256;
+const NONCE_BYTES = 12;
 
 interface Key {
   id: string;
@@ -23,6 +27,9 @@ interface Key {
 export class PersonalDataCipher {
   private readonly current: Key;
   private readonly keys: Map<string, Key>;
+  /** Random bytes for the next nonces, each used once, refilled from the CSPRNG when spent. */
+  private readonly nonces = Buffer.alloc(NONCE_BYTES * NONCES_PER_DRAW);
+  private nextNonce = this.nonces.length;
 
   /** `base64Key`: the current key; `retiredBase64Keys`: keys that only decrypt. */
   constructor(base64Key: string, retiredBase64Keys: readonly string[] = []) {
@@ -38,12 +45,26 @@ export class PersonalDataCipher {
   }
 
   encrypt(plain: string): string {
-    const nonce = randomBytes(12);
+    const nonce = this.freshNonce();
     const cipher = createCipheriv('aes-256-gcm', this.current.bytes, nonce);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return [VERSION, this.current.id, ...[nonce, cipher.getAuthTag(), body].map(base64url)].join(
       '.',
     );
+  }
+
+  /**
+   * 12 random bytes never handed out before (GCM's random nonce), copied out of the pool: the value
+   * keeps its own nonce after the pool is refilled.
+   */
+  private freshNonce(): Buffer {
+    if (this.nextNonce === this.nonces.length) {
+      randomFillSync(this.nonces);
+      this.nextNonce = 0;
+    }
+    const nonce = Buffer.from(this.nonces.subarray(this.nextNonce, this.nextNonce + NONCE_BYTES));
+    this.nextNonce += NONCE_BYTES;
+    return nonce;
   }
 
   decrypt(stored: string): string {
