@@ -97,6 +97,24 @@ describe('array parameters in the binary format (real PostgreSQL)', () => {
     },
   );
 
+  it("sends the closing statement's arrays (the outbox write, sent with COMMIT) the same way", async () => {
+    const insert = preparedStatement(
+      "INSERT INTO facts SELECT unnest($1::text[]) || to_char($2::int, 'FM0')",
+    );
+    const traffic = await watchConnection(dataSource);
+    await pipelinedTransaction(
+      dataSource,
+      async () => ['closing "one"', 'closing, two'],
+      (names) => ({ statement: insert, values: [names, 7] }),
+    );
+    const rows: { name: string }[] = await dataSource.query(
+      `SELECT name FROM facts WHERE name LIKE 'closing%' ORDER BY name`,
+    );
+    expect(rows.map((row) => row.name)).toEqual(['closing "one"7', 'closing, two7']);
+    // BEGIN and COMMIT go as simple queries: the one Bind is the closing statement's.
+    expect(boundFormats(traffic)).toEqual([[1, 0]]);
+  });
+
   it('keeps times to the millisecond, in any session time zone', async () => {
     const at = new Date('2026-12-04T16:45:12.345Z');
     const statement = preparedStatement(

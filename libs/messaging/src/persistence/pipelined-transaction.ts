@@ -1,6 +1,6 @@
 import { ClientBase } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { BoundStatement } from './prepared-statement';
+import { BoundStatement, wireValues } from './prepared-statement';
 
 /** TypeORM's record of a transaction it started (BaseQueryRunner), set here as it sets it. */
 interface TransactionState {
@@ -68,7 +68,9 @@ async function commit(
 ): Promise<void> {
   await runner.broadcaster.broadcast('BeforeTransactionCommit');
   // Queued one after the other with nothing awaited between them: on the wire in this order.
-  const written = last ? connection.query(last.statement, last.values) : undefined;
+  const written = last
+    ? connection.query(last.statement, wireValues(last.statement, last.values))
+    : undefined;
   const committed = connection.query('COMMIT');
   const [wrote, answered] = await Promise.allSettled([written, committed]);
   if (wrote.status === 'rejected') throw wrote.reason;

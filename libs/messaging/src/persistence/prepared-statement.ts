@@ -64,8 +64,20 @@ export function runPrepared<T>(
       ? (runner as unknown as { databaseConnection?: ClientBase }).databaseConnection
       : undefined;
   if (!runner || !connection) return manager.query<T>(statement as unknown as string, values);
-  const sent = withBinaryArrays(arrayParameters.get(statement) ?? [], values);
-  return answer<T>(connection.query(statement, sent), runner, statement, values);
+  return answer<T>(
+    connection.query(statement, wireValues(statement, values)),
+    runner,
+    statement,
+    values,
+  );
+}
+
+/**
+ * The values to hand node-postgres for a run of this statement: its array parameters in the
+ * binary format where they can be (binary-arrays.ts), the rest as given.
+ */
+export function wireValues(statement: PreparedStatement, values: unknown[]): unknown[] {
+  return withBinaryArrays(arrayParameters.get(statement) ?? [], values);
 }
 
 async function answer<T>(
