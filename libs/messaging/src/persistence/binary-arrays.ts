@@ -40,13 +40,14 @@ const UUID: ElementType = {
   size: (value) => (typeof value === 'string' && CANONICAL_UUID.test(value) ? 16 : undefined),
   write: (value, out, at) => {
     const uuid = value as string;
-    for (let i = 0, byte = 0; i < uuid.length; i++) {
+    // Its 32 hex digits, two to a byte, the hyphens skipped.
+    for (let i = 0, digit = 0; i < uuid.length; i++) {
       if (uuid.charCodeAt(i) === 0x2d) continue; // -
       const code = uuid.charCodeAt(i) | 0x20; // lower case
       const nibble = code <= 0x39 ? code - 0x30 : code - 0x57;
-      if (byte % 2 === 0) out[at + byte / 2] = nibble << 4;
-      else out[at + (byte - 1) / 2] |= nibble;
-      byte++;
+      const byte = at + (digit >> 1);
+      out[byte] = digit % 2 === 0 ? nibble << 4 : out[byte] | nibble;
+      digit++;
     }
   },
 };
