@@ -5,7 +5,7 @@
  */
 import { createTestDatabase, queryDatabase } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import {
   NewNotification,
   NotificationRepository,
@@ -218,5 +218,131 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
 
     expect(claimed).toEqual([]);
     expect((await rowsOf([order]))[0]).toMatchObject({ status: 'PENDING', claimed_by: null });
+  });
+});
+
+describe('recording a batch of sent emails (real PostgreSQL)', () => {
+  let dataSource: DataSource;
+  const notifications = new NotificationRepository();
+  const now = new Date('2026-12-01T10:00:00.000Z');
+
+  beforeAll(async () => {
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: await createTestDatabase('emailmarks'),
+      entities: NOTIFICATIONS_ENTITIES,
+      migrations: NOTIFICATIONS_MIGRATIONS,
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    // The queue's history, 10,000 messages sent, and its statistics taken while nothing was being
+    // sent, as a service's often are. Then each test has a backlog claimed: 600 messages being
+    // sent at once.
+    await dataSource.query(
+      `INSERT INTO notifications (id, order_id, account_id, stage, audience, status, content,
+         due_at, next_attempt_at, attempts, created_at, message_id, sent_at)
+       SELECT gen_random_uuid(), gen_random_uuid()::text, 'acc-1', 'ESCALATION', 'SUPPORT', 'SENT',
+              '{}', $1, $1, 1, $1, 'sent', $1
+         FROM generate_series(1, 10000)`,
+      [now],
+    );
+    await dataSource.query(`ANALYZE notifications`);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  /** The rows `runner`'s connection has read from the table so far, its own counts flushed. */
+  async function rowsRead(runner: QueryRunner): Promise<number> {
+    await runner.query(`SELECT pg_stat_force_next_flush()`);
+    await runner.query(`SELECT pg_stat_clear_snapshot()`);
+    const [read] = await runner.query(
+      `SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) AS n
+         FROM pg_stat_user_tables WHERE relname = 'notifications'`,
+    );
+    return Number(read.n);
+  }
+
+  /** How many rows of the table `work` read, on a connection of its own. */
+  async function readBy<T>(work: (manager: EntityManager) => Promise<T>): Promise<[T, number]> {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const before = await rowsRead(runner);
+      const result = await work(runner.manager);
+      return [result, (await rowsRead(runner)) - before];
+    } finally {
+      await runner.release();
+    }
+  }
+
+  const supportMessage = (dueAt = now): NewNotification => ({
+    orderId: randomUUID(),
+    accountId: 'acc-1',
+    stage: 'ESCALATION',
+    audience: 'SUPPORT',
+    content: {},
+    dueAt,
+    createdAt: now,
+  });
+
+  /** Queues `count` messages due now, claimed by `owner` (SENDING, a lease of a minute). */
+  const queueClaimed = (count: number, owner = 'sender-a') =>
+    dataSource.transaction((manager) =>
+      notifications.queueMany(
+        manager,
+        Array.from({ length: count }, () => supportMessage()),
+        { owner, claimedAt: now, leaseUntil: new Date(now.getTime() + 60_000), limit: count },
+      ),
+    );
+
+  it('reads the rows of the batch it marks sent, not those of every message being sent', async () => {
+    const claimed = await queueClaimed(600);
+    expect(claimed).toHaveLength(600);
+    const batch = claimed.slice(0, 20).map((n) => ({
+      claim: { id: n.id, owner: 'sender-a', claimedAt: now },
+      messageId: `<${n.id}@test>`,
+    }));
+
+    const [marked, read] = await readBy((manager) =>
+      notifications.markSentMany(manager, batch, now),
+    );
+
+    expect([...marked].sort()).toEqual(batch.map((s) => s.claim.id).sort());
+    expect(read).toBeLessThanOrEqual(2 * batch.length);
+    await dataSource.query(`UPDATE notifications SET status = 'SENT' WHERE status = 'SENDING'`);
+  });
+
+  it('claims due messages without reading those being sent', async () => {
+    await queueClaimed(600);
+    const due = await dataSource.transaction((manager) =>
+      notifications.queueMany(
+        manager,
+        Array.from({ length: 20 }, () => supportMessage()),
+      ),
+    );
+    expect(due).toEqual([]);
+
+    const [taken, read] = await readBy((manager) =>
+      notifications.claimDue(manager, {
+        owner: 'sender-b',
+        now: new Date(now.getTime() + 1_000),
+        leaseMs: 60_000,
+        limit: 96,
+        excluding: [],
+      }),
+    );
+
+    expect(taken).toHaveLength(20);
+    expect(read).toBeLessThanOrEqual(3 * taken.length);
+    // Their leases run out: another sender takes them over, and the rest are left alone.
+    const [takenOver] = await readBy((manager) =>
+      notifications.claimDue(manager, {
+        owner: 'sender-c',
+        now: new Date(now.getTime() + 61_500),
+        leaseMs: 60_000,
+        limit: 1_000,
+        excluding: [],
+      }),
+    );
+    expect(takenOver).toHaveLength(620);
+    await dataSource.query(`UPDATE notifications SET status = 'SENT' WHERE status = 'SENDING'`);
   });
 });

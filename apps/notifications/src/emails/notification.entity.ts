@@ -39,6 +39,7 @@ export class NotificationEntity {
   @Column({ name: 'due_at', type: 'timestamptz' })
   dueAt: Date;
 
+  /** When it is due to be sent; while it is being sent (SENDING), its lease's end. */
   @Column({ name: 'next_attempt_at', type: 'timestamptz' })
   nextAttemptAt: Date;
 
