@@ -3,8 +3,8 @@
  * round trip on a pipelining connection, so do the closing statement and COMMIT, and the
  * transaction is TypeORM's in every other respect.
  */
-import { pipelinedTransaction, preparedStatement } from '@app/messaging';
-import { Traffic, watchConnection } from '@app/testing';
+import { pipelinedTransaction, preparedStatement, runPrepared, together } from '@app/messaging';
+import { countSocketWrites, Traffic, watchConnection } from '@app/testing';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { factNames, factsDatabase } from './facts-database';
 
@@ -102,6 +102,26 @@ describe('pipelinedTransaction (real PostgreSQL)', () => {
     expect(value).toBe('the closing fact');
     expect(waitedBetween(traffic, 'the closing fact', 'COMMIT')).toBe(!pipeline);
     expect(await factNames(dataSource)).toEqual(['the closing fact', 'work']);
+  });
+
+  it('writes BEGIN with the first statements, and the closing statement with COMMIT, in one write each', async () => {
+    dataSource = await factsDatabase('pipelined', true);
+    const writes = await countSocketWrites(dataSource);
+    await pipelinedTransaction(
+      dataSource,
+      async (manager) => {
+        await together(
+          runPrepared(manager, INSERT_FACT, ['first']),
+          runPrepared(manager, INSERT_FACT, ['second']),
+        );
+        await runPrepared(manager, INSERT_FACT, ['third']);
+        return 'closing';
+      },
+      (fact) => ({ statement: INSERT_FACT, values: [fact] }),
+    );
+    // BEGIN, first and second; third; closing and COMMIT.
+    expect(writes()).toBe(3);
+    expect(await factNames(dataSource)).toEqual(['closing', 'first', 'second', 'third']);
   });
 
   it('keeps nothing when the closing statement fails, and runs no AfterTransactionCommit', async () => {

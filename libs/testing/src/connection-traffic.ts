@@ -33,3 +33,25 @@ export function roundTrips(traffic: Traffic): number {
   return traffic.filter((entry, i) => 'wrote' in entry && !('wrote' in (traffic[i + 1] ?? {})))
     .length;
 }
+
+/**
+ * Counts, from now on, the writes to the socket of the connection a pool of one hands out: each
+ * one system call, however many messages it carries (what Writable hands to `_write` or, corked,
+ * to `_writev`).
+ */
+export async function countSocketWrites(dataSource: DataSource): Promise<() => number> {
+  const runner = dataSource.createQueryRunner();
+  const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
+    .connection.stream;
+  await runner.release();
+  let writes = 0;
+  const socket = stream as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = socket[method].bind(stream);
+    socket[method] = (...args: unknown[]) => {
+      writes++;
+      return original(...args);
+    };
+  }
+  return () => writes;
+}

@@ -1,5 +1,6 @@
 import { ClientBase } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { coalesceWrites } from './coalesced-writes';
 import { BoundStatement, wireValues } from './prepared-statement';
 
 /** TypeORM's record of a transaction it started (BaseQueryRunner), set here as it sets it. */
@@ -18,7 +19,8 @@ interface TransactionState {
  *   returned, is sent with COMMIT, both queued on the connection before either is answered.
  *
  * A consumer's transaction was four round trips or more (BEGIN, its inbox claim, the handler's
- * statements, the outbox, COMMIT); it is now two or more.
+ * statements, the outbox, COMMIT); it is now two or more. What is sent together is written
+ * together, in one write to the socket (coalesceWrites).
  *
  * PostgreSQL runs a connection's statements in order. BEGIN is queued before `work` starts, so
  * every statement of `work` runs inside the transaction; if BEGIN fails (its connection lost, or
@@ -41,6 +43,7 @@ export async function pipelinedTransaction<T>(
   const runner = dataSource.createQueryRunner();
   try {
     const connection = (await runner.connect()) as ClientBase;
+    coalesceWrites(connection);
     const begun = connection.query('BEGIN');
     markInTransaction(runner, true);
     try {
@@ -68,6 +71,7 @@ async function commit(
 ): Promise<void> {
   await runner.broadcaster.broadcast('BeforeTransactionCommit');
   // Queued one after the other with nothing awaited between them: on the wire in this order.
+  coalesceWrites(connection);
   const written = last
     ? connection.query(last.statement, wireValues(last.statement, last.values))
     : undefined;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ClientBase, QueryResult } from 'pg';
 import { EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 import { arrayParameterTypes, ElementType, withBinaryArrays } from './binary-arrays';
+import { coalesceWrites } from './coalesced-writes';
 
 /** A statement that node-postgres prepares once per connection, then runs by name. */
 export interface PreparedStatement {
@@ -46,7 +47,8 @@ export function preparedStatement(text: string): PreparedStatement {
  *
  * In a transaction the statement is handed to the connection before this returns, not after
  * TypeORM's own awaits: statements sent one after another with nothing awaited between them go
- * out in that order, together, on a connection that pipelines (`together`).
+ * out in that order, together, on a connection that pipelines (`together`), in one write to its
+ * socket (coalesceWrites).
  *
  * There, arrays for parameters the statement casts to an array (`$1::text[]`, and uuid,
  * timestamptz, int, bigint, boolean) go in PostgreSQL's binary format (binary-arrays.ts); a
@@ -64,6 +66,7 @@ export function runPrepared<T>(
       ? (runner as unknown as { databaseConnection?: ClientBase }).databaseConnection
       : undefined;
   if (!runner || !connection) return manager.query<T>(statement as unknown as string, values);
+  coalesceWrites(connection);
   return answer<T>(
     connection.query(statement, wireValues(statement, values)),
     runner,
