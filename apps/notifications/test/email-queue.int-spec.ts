@@ -3,9 +3,9 @@
  * at once takes them for its process, so that they are sent at its commit without a claim of their
  * own, and leaves to the other senders what it may not or cannot send yet.
  */
-import { createTestDatabase, queryDatabase } from '@app/testing';
+import { createTestDatabase, queryDatabase, tableReads } from '@app/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   NewNotification,
   NotificationRepository,
@@ -250,27 +250,12 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
   });
   afterAll(() => dataSource?.destroy());
 
-  /** The rows `runner`'s connection has read from the table so far, its own counts flushed. */
-  async function rowsRead(runner: QueryRunner): Promise<number> {
-    await runner.query(`SELECT pg_stat_force_next_flush()`);
-    await runner.query(`SELECT pg_stat_clear_snapshot()`);
-    const [read] = await runner.query(
-      `SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) AS n
-         FROM pg_stat_user_tables WHERE relname = 'notifications'`,
-    );
-    return Number(read.n);
-  }
-
-  /** How many rows of the table `work` read, on a connection of its own. */
-  async function readBy<T>(work: (manager: EntityManager) => Promise<T>): Promise<[T, number]> {
-    const runner = dataSource.createQueryRunner();
-    try {
-      const before = await rowsRead(runner);
-      const result = await work(runner.manager);
-      return [result, (await rowsRead(runner)) - before];
-    } finally {
-      await runner.release();
-    }
+  /** What `work` read of the queue (rows scanned plus rows fetched through an index). */
+  async function rowsRead<T>(work: (manager: EntityManager) => Promise<T>): Promise<[T, number]> {
+    return dataSource.transaction(async (manager) => {
+      const { result, of } = await tableReads(manager, () => work(manager));
+      return [result, of('notifications').scanned + of('notifications').fetched];
+    });
   }
 
   const supportMessage = (dueAt = now): NewNotification => ({
@@ -301,7 +286,7 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
       messageId: `<${n.id}@test>`,
     }));
 
-    const [marked, read] = await readBy((manager) =>
+    const [marked, read] = await rowsRead((manager) =>
       notifications.markSentMany(manager, batch, now),
     );
 
@@ -320,7 +305,7 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
     );
     expect(due).toEqual([]);
 
-    const [taken, read] = await readBy((manager) =>
+    const [taken, read] = await rowsRead((manager) =>
       notifications.claimDue(manager, {
         owner: 'sender-b',
         now: new Date(now.getTime() + 1_000),
@@ -333,7 +318,7 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
     expect(taken).toHaveLength(20);
     expect(read).toBeLessThanOrEqual(3 * taken.length);
     // Their leases run out: another sender takes them over, and the rest are left alone.
-    const [takenOver] = await readBy((manager) =>
+    const [takenOver] = await rowsRead((manager) =>
       notifications.claimDue(manager, {
         owner: 'sender-c',
         now: new Date(now.getTime() + 61_500),
