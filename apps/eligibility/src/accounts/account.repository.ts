@@ -157,9 +157,12 @@ const UPSERT_IF_NEWER = preparedStatement(
      DELETE FROM license_owners o USING applied
       WHERE o.account_id = applied.account_id AND NOT (o.license_id = ANY($10::text[]))
    ), owned AS (
-     INSERT INTO license_owners (license_id, account_id)
+     -- a row that already names its owner is left as it is (most snapshots name the same
+     -- licenses as the one before): not written again
+     INSERT INTO license_owners AS o (license_id, account_id)
      SELECT n.license_id, n.account_id FROM named n JOIN applied USING (account_id)
      ON CONFLICT (license_id) DO UPDATE SET account_id = EXCLUDED.account_id
+     WHERE o.account_id <> EXCLUDED.account_id
    )
    SELECT count(*)::int AS applied FROM applied`,
 );
