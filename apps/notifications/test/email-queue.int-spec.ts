@@ -258,23 +258,28 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
     });
   }
 
-  const supportMessage = (dueAt = now): NewNotification => ({
+  const supportMessage = (): NewNotification => ({
     orderId: randomUUID(),
     accountId: 'acc-1',
     stage: 'ESCALATION',
     audience: 'SUPPORT',
     content: {},
-    dueAt,
+    dueAt: now,
     createdAt: now,
   });
 
-  /** Queues `count` messages due now, claimed by `owner` (SENDING, a lease of a minute). */
-  const queueClaimed = (count: number, owner = 'sender-a') =>
+  /** Queues `count` messages due now, claimed by sender-a (SENDING, a lease of a minute). */
+  const queueClaimed = (count: number) =>
     dataSource.transaction((manager) =>
       notifications.queueMany(
         manager,
         Array.from({ length: count }, () => supportMessage()),
-        { owner, claimedAt: now, leaseUntil: new Date(now.getTime() + 60_000), limit: count },
+        {
+          owner: 'sender-a',
+          claimedAt: now,
+          leaseUntil: new Date(now.getTime() + 60_000),
+          limit: count,
+        },
       ),
     );
 

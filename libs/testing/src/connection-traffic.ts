@@ -6,14 +6,20 @@ import { DataSource } from 'typeorm';
 export type Traffic = ({ wrote: string } | { read: true })[];
 
 /**
- * Records the traffic of the connection a pool of one hands out (`extra: { max: 1 }`), from now on:
- * the one every transaction of that data source then uses.
+ * The socket of the connection a pool of one hands out (`extra: { max: 1 }`): the one every
+ * transaction of that data source uses.
  */
-export async function watchConnection(dataSource: DataSource): Promise<Traffic> {
+async function socketOfPool(dataSource: DataSource): Promise<Socket> {
   const runner = dataSource.createQueryRunner();
   const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
     .connection.stream;
   await runner.release();
+  return stream;
+}
+
+/** Records the traffic of the connection a pool of one hands out (socketOfPool), from now on. */
+export async function watchConnection(dataSource: DataSource): Promise<Traffic> {
+  const stream = await socketOfPool(dataSource);
   const traffic: Traffic = [];
   // First: node-postgres writes the next query from its own 'data' listener.
   stream.prependListener('data', () => traffic.push({ read: true }));
@@ -35,15 +41,12 @@ export function roundTrips(traffic: Traffic): number {
 }
 
 /**
- * Counts, from now on, the writes to the socket of the connection a pool of one hands out: each
- * one system call, however many messages it carries (what Writable hands to `_write` or, corked,
- * to `_writev`).
+ * Counts, from now on, the writes to the socket of the connection a pool of one hands out
+ * (socketOfPool): each one system call, however many messages it carries (what Writable hands to
+ * `_write` or, corked, to `_writev`).
  */
 export async function countSocketWrites(dataSource: DataSource): Promise<() => number> {
-  const runner = dataSource.createQueryRunner();
-  const stream = ((await runner.connect()) as ClientBase & { connection: { stream: Socket } })
-    .connection.stream;
-  await runner.release();
+  const stream = await socketOfPool(dataSource);
   let writes = 0;
   const socket = stream as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
   for (const method of ['_write', '_writev'] as const) {
