@@ -1,5 +1,5 @@
 import { CloudEvent, SupportContactAssigned } from '@app/contracts';
-import { Transaction } from '@app/messaging';
+import { together, Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotificationsError } from '../notifications.error';
@@ -23,7 +23,8 @@ export interface OpenSupportCaseCommand {
  * Orders that need a named support contact (paid, or closed by a rejected payment naming its
  * customer) each get one, once: the least loaded of their region, counting the cases opened
  * before them in the same chunk, so a chunk balances exactly as one event at a time would.
- * Reads the roster once and writes the cases with one statement. Returns the
+ * Reads the cases it may already have and the roster in one round trip, and writes the cases with
+ * one statement. Returns the
  * SupportContactAssigned events it published, for the caller to record in the timeline.
  */
 @Injectable()
@@ -35,9 +36,14 @@ export class OpenSupportCasesUsecase {
     scope: { manager: EntityManager; now: Date },
   ): Promise<CloudEvent<SupportContactAssigned>[]> {
     if (commands.length === 0) return [];
-    const existing = await this.cases.existing(
-      scope.manager,
-      commands.map((c) => c.orderId),
+    // Both reads in one round trip (this is on every paid order's path): the roster is read even
+    // when every order turns out to have its case already, which only a redelivery brings.
+    const [existing, roster] = await together(
+      this.cases.existing(
+        scope.manager,
+        commands.map((c) => c.orderId),
+      ),
+      this.cases.roster(scope.manager),
     );
     // Already assigned (the same order's event again under a new id): nothing changes.
     const fresh: OpenSupportCaseCommand[] = [];
@@ -47,7 +53,6 @@ export class OpenSupportCasesUsecase {
       fresh.push(command);
     }
     if (fresh.length === 0) return [];
-    const roster = await this.cases.roster(scope.manager);
     if (roster.length === 0)
       throw new NotificationsError('ROSTER_EMPTY', 'no support contact in the roster');
     // Without the order's region, the roster's first region: the same contact pool every time.
