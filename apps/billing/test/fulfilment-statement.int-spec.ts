@@ -1,5 +1,5 @@
 import { PersonalDataCipher } from '@app/platform';
-import { createTestDatabase, tableReads, TEST_PII_KEY } from '@app/testing';
+import { migratedDataSource, tableReads, TEST_PII_KEY } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { BILLING_ENTITIES, BILLING_MIGRATIONS } from '../src/billing.persistence';
 import { OrderRepository } from '../src/orders/order.repository';
@@ -20,14 +20,10 @@ describe("billing's fulfilment of a batch of orders (real PostgreSQL)", () => {
   const accountId = (i: number) => `acct-${String(i).padStart(5, '0')}`;
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('billing'),
+    ({ dataSource } = await migratedDataSource('billing', {
       entities: BILLING_ENTITIES,
       migrations: BILLING_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
     orders = new OrderRepository(new PersonalDataCipher(TEST_PII_KEY));
     await dataSource.query(
       `INSERT INTO quotes (id, account_id, region, license_ids, add_ons, currency, tax_inclusive,

@@ -1,5 +1,5 @@
 import { PersonalDataCipher } from '@app/platform';
-import { createTestDatabase, TEST_PII_KEY } from '@app/testing';
+import { migratedDataSource, TEST_PII_KEY } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { BILLING_ENTITIES, BILLING_MIGRATIONS } from '../src/billing.persistence';
 import { OrderRepository } from '../src/orders/order.repository';
@@ -9,14 +9,10 @@ describe("billing's unpaid-order sweep (real PostgreSQL)", () => {
   let orders: OrderRepository;
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('billing'),
+    ({ dataSource } = await migratedDataSource('billing', {
       entities: BILLING_ENTITIES,
       migrations: BILLING_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
     orders = new OrderRepository(new PersonalDataCipher(TEST_PII_KEY));
   });
   afterAll(() => dataSource?.destroy());

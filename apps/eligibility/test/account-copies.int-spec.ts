@@ -1,5 +1,5 @@
 import { AccountSnapshot } from '@app/contracts';
-import { createTestDatabase } from '@app/testing';
+import { migratedDataSource } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { AccountRepository } from '../src/accounts/account.repository';
 import { ELIGIBILITY_ENTITIES, ELIGIBILITY_MIGRATIONS } from '../src/eligibility.persistence';
@@ -15,14 +15,10 @@ describe("eligibility's account copies (real PostgreSQL)", () => {
   const now = new Date('2026-12-01T10:00:00.000Z');
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('accountcopies'),
+    ({ dataSource } = await migratedDataSource('accountcopies', {
       entities: ELIGIBILITY_ENTITIES,
       migrations: ELIGIBILITY_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
   });
   afterAll(() => dataSource?.destroy());
 

@@ -1,4 +1,4 @@
-import { createTestDatabase, tableReads } from '@app/testing';
+import { migratedDataSource, tableReads } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CaseRepository } from '../src/cases/case.repository';
 import { ELIGIBILITY_ENTITIES, ELIGIBILITY_MIGRATIONS } from '../src/eligibility.persistence';
@@ -15,14 +15,10 @@ describe("eligibility's closing of a batch of cases (real PostgreSQL)", () => {
   const orderId = (i: number) => `order-${String(i).padStart(5, '0')}`;
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('eligibility'),
+    ({ dataSource } = await migratedDataSource('eligibility', {
       entities: ELIGIBILITY_ENTITIES,
       migrations: ELIGIBILITY_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
     await dataSource.query(
       `INSERT INTO eligibility_cases (order_id, account_id, state, reasons, license_ids, hold_ids,
                                       checked_at, decided_at, closed_at, outcome)

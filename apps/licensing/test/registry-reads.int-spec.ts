@@ -1,4 +1,4 @@
-import { createTestDatabase, tableReads } from '@app/testing';
+import { migratedDataSource, tableReads } from '@app/testing';
 import { DataSource, EntityManager } from 'typeorm';
 import { LICENSING_ENTITIES, LICENSING_MIGRATIONS } from '../src/licensing.persistence';
 import { AccountRepository } from '../src/registry/account.repository';
@@ -16,14 +16,10 @@ describe("licensing's registry reads a reinstatement's rows by index (real Postg
   const accounts = new AccountRepository();
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('licensing'),
+    ({ dataSource } = await migratedDataSource('licensing', {
       entities: LICENSING_ENTITIES,
       migrations: LICENSING_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
     // Each account: a contract granting two entitlements, two licenses under it, a hold.
     await dataSource.query(`
       INSERT INTO accounts (id, region, status, outstanding_balance_minor,

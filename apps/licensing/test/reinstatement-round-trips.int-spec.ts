@@ -1,6 +1,6 @@
 import { EntitlementsRestored, EventSources } from '@app/contracts';
 import { pipelinedTransaction, Transaction } from '@app/messaging';
-import { createTestDatabase, daysFromNow, roundTrips, watchConnection } from '@app/testing';
+import { migratedDataSource, daysFromNow, roundTrips, watchConnection } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LICENSING_ENTITIES, LICENSING_MIGRATIONS } from '../src/licensing.persistence';
@@ -30,16 +30,12 @@ describe("a reinstatement's round trips (real PostgreSQL)", () => {
   const origin = { source: EventSources.Licensing, correlationId: 'round-trips' };
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('licensing'),
+    ({ dataSource } = await migratedDataSource('licensing', {
       entities: LICENSING_ENTITIES,
       migrations: LICENSING_MIGRATIONS,
       // One connection, the one watched; pipelining, as the services' (databaseOptions).
       extra: { max: 1, pipeline: true },
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
   });
   afterAll(() => dataSource?.destroy());
 

@@ -3,7 +3,7 @@
  * at once takes them for its process, so that they are sent at its commit without a claim of their
  * own, and leaves to the other senders what it may not or cannot send yet.
  */
-import { createTestDatabase, queryDatabase, tableReads } from '@app/testing';
+import { migratedDataSource, queryDatabase, tableReads } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -20,15 +20,10 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
   const now = new Date('2026-12-01T10:00:00.000Z');
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase('emailqueue');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: databaseUrl,
+    ({ dataSource, url: databaseUrl } = await migratedDataSource('emailqueue', {
       entities: NOTIFICATIONS_ENTITIES,
       migrations: NOTIFICATIONS_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
   });
   afterAll(() => dataSource?.destroy());
 
@@ -227,14 +222,10 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
   const now = new Date('2026-12-01T10:00:00.000Z');
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: await createTestDatabase('emailmarks'),
+    ({ dataSource } = await migratedDataSource('emailmarks', {
       entities: NOTIFICATIONS_ENTITIES,
       migrations: NOTIFICATIONS_MIGRATIONS,
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
     // The queue's history, 10,000 messages sent, and its statistics taken while nothing was being
     // sent, as a service's often are. Then each test has a backlog claimed: 600 messages being
     // sent at once.

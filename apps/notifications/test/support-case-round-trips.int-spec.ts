@@ -2,7 +2,7 @@ import { EventSources, SupportContactAssigned } from '@app/contracts';
 import { pipelinedTransaction, Transaction } from '@app/messaging';
 import { PersonalDataCipher } from '@app/platform';
 import {
-  createTestDatabase,
+  migratedDataSource,
   queryDatabase,
   roundTrips,
   TEST_PII_KEY,
@@ -28,17 +28,12 @@ describe('opening support cases: round trips (real PostgreSQL)', () => {
   const origin = { source: EventSources.Notifications, correlationId: 'round-trips' };
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase('supportcases');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: databaseUrl,
+    ({ dataSource, url: databaseUrl } = await migratedDataSource('supportcases', {
       entities: NOTIFICATIONS_ENTITIES,
       migrations: NOTIFICATIONS_MIGRATIONS,
       // One connection, the one watched; pipelining, as the services' (databaseOptions).
       extra: { max: 1, pipeline: true },
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    }));
   });
   afterAll(() => dataSource?.destroy());
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { testInfrastructure, withDatabase } from './infrastructure';
 
 export const TEST_DATABASE_PREFIX = 'rt_';
@@ -20,6 +22,21 @@ export async function createTestDatabase(label = 'db'): Promise<string> {
   }
   createdHere.push(name);
   return withDatabase(postgresAdminUrl, name);
+}
+
+/**
+ * A fresh database (createTestDatabase) with a service's migrations run, and a data source on it
+ * with these entities and options: what a test of that service's statements starts from.
+ */
+export async function migratedDataSource(
+  label: string,
+  options: Omit<PostgresConnectionOptions, 'type' | 'url'>,
+): Promise<{ dataSource: DataSource; url: string }> {
+  const url = await createTestDatabase(label);
+  const dataSource = new DataSource({ type: 'postgres', url, ...options });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return { dataSource, url };
 }
 
 /**
