@@ -729,7 +729,9 @@ async function measure(
       }
       if (sent < n) {
         const wakeAt = Math.max(scheduled[sent], lastSendAt + SEND_SPACING_MS);
-        await new Promise((resolve) => setTimeout(resolve, wakeAt - performance.now()));
+        // Not below zero: Node warns of a negative delay (and takes it as 1 ms).
+        const delay = Math.max(0, wakeAt - performance.now());
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   } else {
