@@ -9,6 +9,8 @@ import {
   MessagingOptions,
   OutboxMessage,
   OutboxRelay,
+  outboxWrite,
+  pipelinedTransaction,
   writeOutbox,
   kafkaClient,
 } from '@app/messaging';
@@ -17,7 +19,9 @@ import {
   createTestTopics,
   eventually,
   queryDatabase,
+  roundTrips,
   testInfrastructure,
+  watchConnection,
 } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, PartitionMetadata, Partitioners } from 'kafkajs';
@@ -102,11 +106,16 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
   const dataSources: DataSource[] = [];
   const relays: OutboxRelay[] = [];
 
-  const connect = async (applicationName: string): Promise<DataSource> => {
+  /** `extra`: a pool of one that pipelines, as the services' pools do, to watch its connection. */
+  const connect = async (
+    applicationName: string,
+    extra?: { max: number; pipeline: boolean },
+  ): Promise<DataSource> => {
     const dataSource = new DataSource({
       type: 'postgres',
       url: databaseUrl,
       applicationName,
+      extra,
       migrations: messagingMigrations,
       migrationsTableName: 'schema_migrations',
       migrationsTransactionMode: 'each',
@@ -288,6 +297,72 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
       expect(parkedMetric.values.map((v) => [v.labels.topic, v.value])).toEqual([[TOPIC, 1]]);
     },
   );
+
+  describe('a drain behind a commit (drainAfter)', () => {
+    /** A transaction as a consumer's: a statement, then its outbox row sent with COMMIT. */
+    const commitWithEvent = (dataSource: DataSource, publisher: OutboxRelay, value: string) => {
+      let drained = false;
+      return pipelinedTransaction(
+        dataSource,
+        (manager) => manager.query(`INSERT INTO facts VALUES ($1)`, [value]),
+        () => outboxWrite([message('acct-1', value)]),
+        (connection, release) => (drained = publisher.drainAfter(connection, release)),
+      ).finally(() => {
+        if (!drained) publisher.wake();
+      });
+    };
+    /** A relay started and waiting idle on a pool of one pipelining connection. */
+    const idleRelay = async () => {
+      const dataSource = await connect('relay-follow-on', { max: 1, pipeline: true });
+      await dataSource.query(
+        // Deferred: a duplicate fails at COMMIT, with the outbox row already written.
+        `CREATE TABLE facts (name text, CONSTRAINT one_fact UNIQUE (name) DEFERRABLE INITIALLY DEFERRED)`,
+      );
+      const { relay: publisher } = relay(dataSource, { relaySweepMs: 60_000 });
+      publisher.start();
+      await write(dataSource, [message('acct-1', 'warm-up')]);
+      publisher.wake();
+      await reader.waitForValues(['warm-up']);
+      // The drain's DELETE committed: the relay is asleep before this query's answer comes in.
+      await eventually(async () => expect(await outboxCount()).toBe(0));
+      return { dataSource, publisher };
+    };
+
+    it("begins on the commit's connection, in its write: one round trip from COMMIT to the rows read", async () => {
+      const { dataSource, publisher } = await idleRelay();
+      const traffic = await watchConnection(dataSource);
+
+      await commitWithEvent(dataSource, publisher, 'followed');
+
+      await reader.waitForValues(['followed']);
+      await eventually(async () => expect(await outboxCount()).toBe(0));
+      // BEGIN with the insert; the outbox row, COMMIT and the drain's start; its DELETE with
+      // COMMIT. Woken instead, the drain begins in a round trip of its own: four.
+      expect(roundTrips(traffic)).toBe(3);
+      // The drain's start written right behind COMMIT, before any answer came in.
+      const at = (text: string) => traffic.findIndex((e) => 'wrote' in e && e.wrote.includes(text));
+      const [commit, drainStart] = [at('COMMIT'), at('pg_try_advisory_xact_lock')];
+      expect(drainStart).toBeGreaterThan(commit);
+      expect(traffic.slice(commit, drainStart).some((e) => 'read' in e)).toBe(false);
+      // The pool's one connection came back: the next transaction gets it.
+      expect(await dataSource.query('SELECT count(*)::int AS n FROM facts')).toEqual([{ n: 1 }]);
+    });
+
+    it('publishes nothing of a transaction whose COMMIT fails, and gives the connection back', async () => {
+      const { dataSource, publisher } = await idleRelay();
+      await commitWithEvent(dataSource, publisher, 'first');
+      await reader.waitForValues(['first']);
+      await eventually(async () => expect(await outboxCount()).toBe(0));
+
+      // The same fact again: the deferred constraint fails the COMMIT, the drain behind it runs.
+      await expect(commitWithEvent(dataSource, publisher, 'first')).rejects.toThrow(/one_fact/);
+      await commitWithEvent(dataSource, publisher, 'after');
+
+      await reader.waitForValues(['after']);
+      await eventually(async () => expect(await outboxCount()).toBe(0));
+      expect(reader.values().filter((v) => v !== 'warm-up')).toEqual(['first', 'after']);
+    });
+  });
 
   it('serializes two relays after the first lost the connection holding its lock: every row once, each key in order', async () => {
     const first = await connect('relay-first');

@@ -131,6 +131,7 @@ export class ChunkProcessor {
     const outgoing: OutboxMessage[] = [];
     const counted: { type: string; topic: string; outcome: string }[] = [];
     const deadLettered: InboundRecord[] = [];
+    let drained = false;
     await pipelinedTransaction(
       this.dataSource,
       async (manager) => {
@@ -195,8 +196,9 @@ export class ChunkProcessor {
         }
       },
       () => outboxWrite(outgoing),
+      (connection, release) => (drained = this.relay.drainAfter(connection, release)),
     );
-    if (outgoing.length > 0) this.relay.wake();
+    if (outgoing.length > 0 && !drained) this.relay.wake();
     for (const c of counted) this.metrics.eventsConsumed.inc(c);
     for (const record of deadLettered) this.deadLettered(record, record.failure!);
   }
@@ -221,6 +223,7 @@ export class ChunkProcessor {
       await this.retryPolicy.run(
         async () => {
           let written = false;
+          let drained = false;
           await pipelinedTransaction(
             this.dataSource,
             async (manager) => {
@@ -228,9 +231,10 @@ export class ChunkProcessor {
               written = claimed.size > 0;
             },
             () => (written ? outboxWrite([this.deadLetterOf(record, cause, 1)]) : undefined),
+            (connection, release) => (drained = this.relay.drainAfter(connection, release)),
           );
           if (written) {
-            this.relay.wake();
+            if (!drained) this.relay.wake();
             this.deadLettered(record, cause);
           } else {
             this.skippedDeadLetter(record);

@@ -8,7 +8,7 @@ import {
   Partitioners,
   Producer,
 } from 'kafkajs';
-import { PoolClient, QueryResult } from 'pg';
+import { ClientBase, PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
@@ -25,6 +25,13 @@ interface OutboxRow {
   payload: Buffer;
   headers: Buffer;
   event_type: string | null;
+}
+
+/** A drain's first round trip, already sent behind a commit on its connection (drainAfter). */
+interface StartedDrain {
+  client: PoolClient;
+  release: () => Promise<void>;
+  started: Promise<unknown>;
 }
 
 /** A row bound for one partition (physical topic), with its size in a record batch. */
@@ -114,6 +121,8 @@ export class OutboxRelay implements OnApplicationShutdown {
   private wakeUp?: () => void;
   private interrupt?: () => void;
   private parkedGaugeAt = 0;
+  /** Set by drainAfter, taken by the next drain. */
+  private startedDrain?: StartedDrain;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -135,6 +144,28 @@ export class OutboxRelay implements OnApplicationShutdown {
   wake(): void {
     this.pendingWake = true;
     this.wakeUp?.();
+  }
+
+  /**
+   * Something is being committed on `connection` (its COMMIT queued, not yet answered): when this
+   * relay waits idle, its drain's first round trip (DRAIN_START) is queued behind that COMMIT, in
+   * the same write, and the relay is woken to finish the drain on that connection and release it.
+   * The drain reads after the commit, as one woken by it would, but without a connection of its
+   * own nor a round trip of its own to begin: on every hop of a saga, one round trip less between
+   * a commit and its events' publication. False when this relay is not waiting (it drains, lingers
+   * or is stopped): the caller then wakes it (wake). A pipelinedTransaction's FollowOn.
+   */
+  drainAfter(connection: ClientBase, release: () => Promise<void>): boolean {
+    const lingers = (this.options.relayLingerMs ?? 0) > 0;
+    if (!this.running || !this.producer || !this.wakeUp || this.startedDrain || lingers) {
+      return false;
+    }
+    const started = connection.query(DRAIN_START);
+    // Its answer, or its failure, is the drain's to handle.
+    started.catch(() => undefined);
+    this.startedDrain = { client: connection as PoolClient, release, started };
+    this.wakeUp();
+    return true;
   }
 
   /**
@@ -177,11 +208,14 @@ export class OutboxRelay implements OnApplicationShutdown {
       const sweepMs = this.options.relaySweepMs ?? 1000;
       try {
         this.producer ??= await this.connectProducer();
-        const woken = this.pendingWake;
+        // A drain begun behind a commit (drainAfter) read before the wake-ups that came after
+        // it: they stay pending, for the drain after it.
+        const handed = this.startedDrain !== undefined;
+        const woken = this.pendingWake || handed;
         const lingerMs = this.options.relayLingerMs ?? 0;
         // Commits of the next moment join this drain (not cut short by their wake-ups).
         if (woken && lingerMs > 0) await this.sleep(lingerMs, false);
-        this.pendingWake = false;
+        if (!handed) this.pendingWake = false;
         const outcome = await this.drain();
         // Another instance's drain may have read before this one's commit: try again soon, and
         // less often while it keeps draining (a broker outage can hold its drain for a while).
@@ -210,14 +244,17 @@ export class OutboxRelay implements OnApplicationShutdown {
    */
   private async drain(): Promise<'drained' | 'busy'> {
     for (;;) {
-      const runner = this.dataSource.createQueryRunner();
-      let client: PoolClient | undefined;
+      // Begun behind a commit on its connection (drainAfter), or on a connection of its own.
+      const handed = this.startedDrain;
+      this.startedDrain = undefined;
+      const runner = handed ? undefined : this.dataSource.createQueryRunner();
+      let client: PoolClient | undefined = handed?.client;
       let rows: OutboxRow[];
       let published: Published;
       try {
         // The raw connection: TypeORM answers one result per query, and these carry several.
-        client = (await runner.connect()) as PoolClient;
-        const [, lock, read] = (await client.query(DRAIN_START)) as unknown as [
+        client ??= (await runner!.connect()) as PoolClient;
+        const [, lock, read] = (await (handed?.started ?? client.query(DRAIN_START))) as [
           QueryResult,
           QueryResult<{ locked: boolean; oldest_age_seconds: number | null }>,
           QueryResult<OutboxRow>,
@@ -247,7 +284,7 @@ export class OutboxRelay implements OnApplicationShutdown {
         await client?.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        await runner.release();
+        await (handed ? handed.release() : runner!.release());
       }
       this.counted(published);
       if (published.failure) throw asError(published.failure);
@@ -466,17 +503,15 @@ export class OutboxRelay implements OnApplicationShutdown {
   private sleep(ms: number, byWake = true): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      // Set only while it sleeps: drainAfter reads wakeUp as "waiting idle".
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      const interrupt = () => {
         this.interrupt = this.wakeUp = undefined;
-        done();
+        resolve();
       };
-      this.interrupt = interrupt;
-      this.wakeUp = byWake ? interrupt : undefined;
+      const timer = setTimeout(done, ms);
+      this.interrupt = done;
+      this.wakeUp = byWake ? done : undefined;
     });
   }
 }

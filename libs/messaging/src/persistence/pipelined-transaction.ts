@@ -33,14 +33,16 @@ interface TransactionState {
  * EntityManager call that opens a transaction of its own nests in a savepoint), out of it once
  * committed, as `commitTransaction` leaves it, with its Before- and AfterTransactionCommit
  * subscribers run (the latter only once COMMIT has answered COMMIT); it rolls back through the
- * runner; the connection goes back to the pool at the end.
+ * runner; the connection goes back to the pool at the end, unless `followOn` kept it.
  */
 export async function pipelinedTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
   closing?: (value: T) => BoundStatement | undefined,
+  followOn?: FollowOn,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
+  const handOver = { kept: false };
   try {
     const connection = (await runner.connect()) as ClientBase;
     coalesceWrites(connection);
@@ -52,22 +54,40 @@ export async function pipelinedTransaction<T>(
       const [began, worked] = await Promise.allSettled([begun, work(runner.manager)]);
       if (worked.status === 'rejected') throw worked.reason;
       if (began.status === 'rejected') throw began.reason;
-      await commit(runner, connection, closing?.(worked.value));
+      const last = closing?.(worked.value);
+      await commit(runner, connection, last, last && followOn, handOver);
       return worked.value;
     } catch (error) {
-      await runner.rollbackTransaction().catch(() => undefined);
+      // Kept, the connection is the follow-on's: its COMMIT was answered (ROLLBACK, for a failed
+      // transaction) or the connection is lost; either way nothing of the transaction is left.
+      if (handOver.kept) markInTransaction(runner, false);
+      else await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
   } finally {
-    await runner.release();
+    if (!handOver.kept) await runner.release();
   }
 }
 
-/** Sends `last` and COMMIT together; resolves once PostgreSQL has committed both. */
+/**
+ * What may follow a transaction that wrote its closing statement, on its connection: called once
+ * COMMIT is queued there, before its answer, it may queue statements of its own behind it (in the
+ * same write) and keep the connection. It then returns true and calls `release` once done with
+ * it; the transaction no longer touches the connection, whatever COMMIT answers. The outbox relay's
+ * drain follows a commit this way (OutboxRelay.drainAfter): its first round trip is the commit's.
+ */
+export type FollowOn = (connection: ClientBase, release: () => Promise<void>) => boolean;
+
+/**
+ * Sends `last` and COMMIT together (and what `followOn` queues behind them); resolves once
+ * PostgreSQL has committed both.
+ */
 async function commit(
   runner: QueryRunner,
   connection: ClientBase,
   last: BoundStatement | undefined,
+  followOn: FollowOn | undefined,
+  handOver: { kept: boolean },
 ): Promise<void> {
   await runner.broadcaster.broadcast('BeforeTransactionCommit');
   // Queued one after the other with nothing awaited between them: on the wire in this order.
@@ -76,6 +96,7 @@ async function commit(
     ? connection.query(last.statement, wireValues(last.statement, last.values))
     : undefined;
   const committed = connection.query('COMMIT');
+  handOver.kept = followOn?.(connection, () => runner.release()) ?? false;
   const [wrote, answered] = await Promise.allSettled([written, committed]);
   if (wrote.status === 'rejected') throw wrote.reason;
   if (answered.status === 'rejected') throw answered.reason;

@@ -9,7 +9,7 @@ import { Transaction } from './transaction';
 
 /**
  * Runs work in one database transaction with an outbox: state and outgoing events commit together,
- * then the relay is woken to publish them at once.
+ * then the relay publishes them at once (its drain sent behind the COMMIT, or woken).
  */
 export class UnitOfWork {
   constructor(
@@ -32,6 +32,7 @@ export class UnitOfWork {
     options: { attempts?: number } = {},
   ): Promise<T> {
     return this.retryPolicy.withMaxAttempts(options.attempts ?? 1).run(async () => {
+      let drained = false;
       const { value } = await pipelinedTransaction(
         this.dataSource,
         async (manager) => {
@@ -39,8 +40,9 @@ export class UnitOfWork {
           return { value: await work(tx), messages: tx.takeMessages() };
         },
         ({ messages }) => outboxWrite(messages),
+        (connection, release) => (drained = this.relay.drainAfter(connection, release)),
       );
-      this.relay.wake();
+      if (!drained) this.relay.wake();
       return value;
     });
   }
