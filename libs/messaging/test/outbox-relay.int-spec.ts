@@ -348,6 +348,28 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
       expect(await dataSource.query('SELECT count(*)::int AS n FROM facts')).toEqual([{ n: 1 }]);
     });
 
+    it('publishes what a drain begun behind a commit read when the relay stops at that moment, and gives the connection back', async () => {
+      const { dataSource, publisher } = await idleRelay();
+      let stopped: Promise<void> | undefined;
+      await pipelinedTransaction(
+        dataSource,
+        (manager) => manager.query(`INSERT INTO facts VALUES ('stopping')`),
+        () => outboxWrite([message('acct-1', 'stopping')]),
+        (connection, release) => {
+          const drained = publisher.drainAfter(connection, release);
+          // The relay stops before its loop could run the drain: its final flush must take it.
+          stopped = publisher.stop();
+          return drained;
+        },
+      );
+      expect(stopped).toBeDefined();
+      await stopped;
+
+      await reader.waitForValues(['stopping']);
+      expect(await outboxCount()).toBe(0);
+      expect(await dataSource.query('SELECT count(*)::int AS n FROM facts')).toEqual([{ n: 1 }]);
+    });
+
     it('publishes nothing of a transaction whose COMMIT fails, and gives the connection back', async () => {
       const { dataSource, publisher } = await idleRelay();
       await commitWithEvent(dataSource, publisher, 'first');
