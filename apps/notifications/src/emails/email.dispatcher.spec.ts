@@ -104,3 +104,31 @@ describe('the email dispatcher', () => {
     expect(events).toEqual(['record closed', 'record written']);
   });
 });
+
+describe('the email dispatcher, woken by a commit that handed messages over', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('starts sending them once the code running now is done, without waiting for a timer', async () => {
+    // Timers frozen: only a send that waits for none can happen.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    const ledger = new SendingLedger(env);
+    const sent: string[] = [];
+    const deliver = {
+      execute: async (batch: NotificationEntity[]) => {
+        sent.push(...batch.map((n) => n.id));
+        return { done: Promise.resolve(true), emails: 0 };
+      },
+      giveBack: async () => undefined,
+    };
+    const dispatcher = dispatcherOf(ledger, { claimDue: async () => [] }, deliver);
+
+    ledger.handOver([message('handed-0')]);
+    dispatcher.wake({ claim: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(sent).toEqual(['handed-0']);
+    jest.useRealTimers();
+    await dispatcher.beforeApplicationShutdown();
+  });
+});

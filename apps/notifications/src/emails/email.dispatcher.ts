@@ -45,7 +45,10 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger(EmailDispatcher.name);
   private timer?: NodeJS.Timeout;
   private leaseTimer?: NodeJS.Timeout;
+  /** A claim's wait for others to join it. */
   private wakeTimer?: NodeJS.Timeout;
+  /** The turn of messages handed over: next in this turn of the event loop, no timer. */
+  private wakeImmediate?: NodeJS.Immediate;
   private running?: Promise<void>;
   private again = false;
   /** Something may be due in the queue that no claim of this process holds: claim it. */
@@ -95,6 +98,7 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.wakeTimer);
+    clearImmediate(this.wakeImmediate);
     await this.running;
     this.lastRecord.close?.();
     await this.lastRecord.done;
@@ -120,7 +124,8 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
   /**
    * Coalesces wake-ups: one drain at a time, another right after if woken meanwhile. A wake-up to
    * claim waits 10 ms for others to join its claim; one for messages handed over (claimed already)
-   * does not wait.
+   * does not wait: its drain starts once the code running now is done (setImmediate; a timer of
+   * 0 ms is one of 1 ms, and a wake-up of its own when the process is otherwise idle).
    */
   wake({ claim = true }: { claim?: boolean } = {}): void {
     if (this.stopped) return;
@@ -129,23 +134,23 @@ export class EmailDispatcher implements OnApplicationBootstrap, BeforeApplicatio
       this.again = true;
       return;
     }
-    if (this.wakeTimer && claim) return;
+    if (claim) this.wakeTimer ??= setTimeout(() => this.startDrain(), 10);
+    else this.wakeImmediate ??= setImmediate(() => this.startDrain());
+  }
+
+  private startDrain(): void {
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = undefined;
-        if (this.running) {
-          this.again = true;
-          return;
-        }
-        this.running = this.drain().finally(() => {
-          this.running = undefined;
-          // Woken after the drain's last look (a commit's hand-over in between).
-          if (this.again) this.wake({ claim: false });
-        });
-      },
-      claim ? 10 : 0,
-    );
+    clearImmediate(this.wakeImmediate);
+    this.wakeTimer = this.wakeImmediate = undefined;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      // Woken after the drain's last look (a commit's hand-over in between).
+      if (this.again) this.wake({ claim: false });
+    });
   }
 
   private async drain(): Promise<void> {
