@@ -301,15 +301,13 @@ describe('outbox relay (real Kafka, real PostgreSQL)', () => {
   describe('a drain behind a commit (drainAfter)', () => {
     /** A transaction as a consumer's: a statement, then its outbox row sent with COMMIT. */
     const commitWithEvent = (dataSource: DataSource, publisher: OutboxRelay, value: string) => {
-      let drained = false;
+      const publication = publisher.publication();
       return pipelinedTransaction(
         dataSource,
         (manager) => manager.query(`INSERT INTO facts VALUES ($1)`, [value]),
         () => outboxWrite([message('acct-1', value)]),
-        (connection, release) => (drained = publisher.drainAfter(connection, release)),
-      ).finally(() => {
-        if (!drained) publisher.wake();
-      });
+        publication.followOn,
+      ).finally(() => publication.wake());
     };
     /** A relay started and waiting idle on a pool of one pipelining connection. */
     const idleRelay = async () => {

@@ -85,7 +85,10 @@ describe('ChunkProcessor.processTogether', () => {
     };
     const processor = new ChunkProcessor(
       dataSource as unknown as DataSource,
-      { wake: () => undefined } as unknown as OutboxRelay,
+      // A relay that never drains behind a commit: each commit wakes it.
+      {
+        publication: () => ({ followOn: () => false, wake: () => undefined }),
+      } as unknown as OutboxRelay,
       'poly.test',
       {} as DeadLetterBuilder,
       metrics as unknown as MessagingMetrics,

@@ -131,7 +131,7 @@ export class ChunkProcessor {
     const outgoing: OutboxMessage[] = [];
     const counted: { type: string; topic: string; outcome: string }[] = [];
     const deadLettered: InboundRecord[] = [];
-    let drained = false;
+    const publication = this.relay.publication();
     await pipelinedTransaction(
       this.dataSource,
       async (manager) => {
@@ -196,9 +196,9 @@ export class ChunkProcessor {
         }
       },
       () => outboxWrite(outgoing),
-      (connection, release) => (drained = this.relay.drainAfter(connection, release)),
+      publication.followOn,
     );
-    if (outgoing.length > 0 && !drained) this.relay.wake();
+    if (outgoing.length > 0) publication.wake();
     for (const c of counted) this.metrics.eventsConsumed.inc(c);
     for (const record of deadLettered) this.deadLettered(record, record.failure!);
   }
@@ -223,7 +223,7 @@ export class ChunkProcessor {
       await this.retryPolicy.run(
         async () => {
           let written = false;
-          let drained = false;
+          const publication = this.relay.publication();
           await pipelinedTransaction(
             this.dataSource,
             async (manager) => {
@@ -231,10 +231,10 @@ export class ChunkProcessor {
               written = claimed.size > 0;
             },
             () => (written ? outboxWrite([this.deadLetterOf(record, cause, 1)]) : undefined),
-            (connection, release) => (drained = this.relay.drainAfter(connection, release)),
+            publication.followOn,
           );
           if (written) {
-            if (!drained) this.relay.wake();
+            publication.wake();
             this.deadLettered(record, cause);
           } else {
             this.skippedDeadLetter(record);

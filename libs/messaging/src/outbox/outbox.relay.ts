@@ -12,6 +12,7 @@ import { ClientBase, PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { MessagingOptions, TopicNames } from '../kafka/messaging.config';
 import { MessagingMetrics } from '../metrics/messaging.metrics';
+import { FollowOn } from '../persistence/pipelined-transaction';
 import { chunkByBytes, DEFAULT_MAX_BATCH_BYTES, groupInOrder, recordBytes } from './outbox-batches';
 import { decodeHeaders } from './outbox-headers';
 
@@ -32,6 +33,16 @@ interface StartedDrain {
   client: PoolClient;
   release: () => Promise<void>;
   started: Promise<unknown>;
+}
+
+/**
+ * How a transaction that may write the outbox has its rows published at once: `followOn`, given
+ * to pipelinedTransaction, begins the relay's drain behind its COMMIT (OutboxRelay.drainAfter);
+ * `wake`, once it committed, wakes the relay unless that drain was begun.
+ */
+export interface CommitPublication {
+  followOn: FollowOn;
+  wake(): void;
 }
 
 /** A row bound for one partition (physical topic), with its size in a record batch. */
@@ -146,6 +157,17 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.wakeUp?.();
   }
 
+  /** For one transaction that may write the outbox: see CommitPublication. */
+  publication(): CommitPublication {
+    let drained = false;
+    return {
+      followOn: (connection, release) => (drained = this.drainAfter(connection, release)),
+      wake: () => {
+        if (!drained) this.wake();
+      },
+    };
+  }
+
   /**
    * Something is being committed on `connection` (its COMMIT queued, not yet answered): when this
    * relay waits idle, its drain's first round trip (DRAIN_START) is queued behind that COMMIT, in
@@ -153,7 +175,7 @@ export class OutboxRelay implements OnApplicationShutdown {
    * The drain reads after the commit, as one woken by it would, but without a connection of its
    * own nor a round trip of its own to begin: on every hop of a saga, one round trip less between
    * a commit and its events' publication. False when this relay is not waiting (it drains, lingers
-   * or is stopped): the caller then wakes it (wake). A pipelinedTransaction's FollowOn.
+   * or is stopped): the caller then wakes it (wake). Used through publication().
    */
   drainAfter(connection: ClientBase, release: () => Promise<void>): boolean {
     const lingers = (this.options.relayLingerMs ?? 0) > 0;

@@ -32,7 +32,7 @@ export class UnitOfWork {
     options: { attempts?: number } = {},
   ): Promise<T> {
     return this.retryPolicy.withMaxAttempts(options.attempts ?? 1).run(async () => {
-      let drained = false;
+      const publication = this.relay.publication();
       const { value } = await pipelinedTransaction(
         this.dataSource,
         async (manager) => {
@@ -40,9 +40,9 @@ export class UnitOfWork {
           return { value: await work(tx), messages: tx.takeMessages() };
         },
         ({ messages }) => outboxWrite(messages),
-        (connection, release) => (drained = this.relay.drainAfter(connection, release)),
+        publication.followOn,
       );
-      if (!drained) this.relay.wake();
+      publication.wake();
       return value;
     });
   }
