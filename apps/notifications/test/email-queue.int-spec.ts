@@ -3,20 +3,30 @@
  * at once takes them for its process, so that they are sent at its commit without a claim of their
  * own, and leaves to the other senders what it may not or cannot send yet.
  */
-import { migratedDataSource, queryDatabase, tableReads } from '@app/testing';
+import { PersonalDataCipher } from '@app/platform';
+import { migratedDataSource, queryDatabase, tableReads, TEST_PII_KEY } from '@app/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  EMAILS_QUEUED,
   NewNotification,
   NotificationRepository,
   QueueClaim,
 } from '../src/emails/notification.repository';
+import { NotificationEntity } from '../src/emails/notification.entity';
 import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS } from '../src/notifications.persistence';
+import { RosterPort } from '../src/roster/roster.port';
+import { SupportCaseRepository } from '../src/roster/support-case.repository';
+
+const cipher = new PersonalDataCipher(TEST_PII_KEY);
+/** The queue as the service builds it: a claim reads whom its messages go to. */
+const emailQueue = () =>
+  new NotificationRepository(new RosterPort(new SupportCaseRepository(cipher)));
 
 describe('the email queue claims what it queues (real PostgreSQL)', () => {
   let dataSource: DataSource;
   let databaseUrl: string;
-  const notifications = new NotificationRepository();
+  const notifications = emailQueue();
   const now = new Date('2026-12-01T10:00:00.000Z');
 
   beforeAll(async () => {
@@ -27,21 +37,53 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
   });
   afterAll(() => dataSource?.destroy());
 
-  /** An order whose support case is open (a new one, or `orderId`'s): its customer is known. */
+  /**
+   * An order whose support case is open (a new one, or `orderId`'s): its customer is known, as
+   * `customer@<first 8 of its id>.example`, and so is its contact.
+   */
   async function knownOrder(orderId = randomUUID()): Promise<string> {
     const [contact] = await queryDatabase<{ contact_id: string }>(
       databaseUrl,
-      `SELECT contact_id FROM support_contacts LIMIT 1`,
+      `SELECT contact_id FROM support_contacts ORDER BY contact_id LIMIT 1`,
     );
     await queryDatabase(
       databaseUrl,
       `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
          customer_email_enc, paid_amount_minor, paid_currency, opened_at)
-       VALUES ($1, 'acc-1', 'EU', $2, 'sealed', 'sealed', 100, 'EUR', $3)`,
-      [orderId, contact.contact_id, now],
+       VALUES ($1, 'acc-1', 'EU', $2, $3, $4, 100, 'EUR', $5)`,
+      [
+        orderId,
+        contact.contact_id,
+        cipher.encrypt('Jane Customer'),
+        cipher.encrypt(customerOf(orderId)),
+        now,
+      ],
     );
     return orderId;
   }
+
+  const customerOf = (orderId: string) => `customer@${orderId.slice(0, 8)}.example`;
+
+  /** Whom each claimed message goes to, as its claim read it: customer and contact, or none. */
+  const recipientsOf = (claimed: NotificationEntity[]) =>
+    claimed.map((n) => [
+      n.orderId,
+      n.stage,
+      n.supportCase && {
+        customer: n.supportCase.customer,
+        contact: n.supportCase.contact.email,
+        paid: n.supportCase.paid,
+      },
+    ]);
+
+  /** The contact `knownOrder` assigns. */
+  const contactEmail = async () =>
+    (
+      await queryDatabase<{ email: string }>(
+        databaseUrl,
+        `SELECT email FROM support_contacts ORDER BY contact_id LIMIT 1`,
+      )
+    )[0].email;
 
   const message = (orderId: string, stage: string, more: Partial<NewNotification> = {}) => ({
     orderId,
@@ -100,6 +142,22 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     );
     expect(claimed).toHaveLength(2);
     expect(claimed.every((n) => n.claimedAt?.getTime() === now.getTime())).toBe(true);
+    // Whom they go to, read in the same statement: the known order's customer and contact; the
+    // escalation of an order without a case, nobody but ops (no case).
+    expect(recipientsOf(claimed)).toEqual(
+      expect.arrayContaining([
+        [
+          known,
+          'PAYMENT_RECEIVED',
+          {
+            customer: { name: 'Jane Customer', email: customerOf(known) },
+            contact: await contactEmail(),
+            paid: { amountMinor: 100, currency: 'EUR' },
+          },
+        ],
+        [unknown, 'ESCALATION', undefined],
+      ]),
+    );
     const rows = await rowsOf([known, unknown]);
     expect(
       rows.map((r) => [
@@ -120,41 +178,112 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     expect(rows).toHaveLength(5);
   });
 
-  it("claims, once an order is known, the messages that waited for its customer, and no other order's", async () => {
+  /**
+   * Queues, with no claim, what an order's stages called for before its customer was known (the
+   * `due` stages due one after the other, a second apart, before now; a reminder due later), then
+   * opens its case.
+   */
+  async function waitingOrder(due = ['ELIGIBILITY_REVIEW']): Promise<string> {
     const waiting = randomUUID();
-    const other = await knownOrder();
     await dataSource.transaction((manager) =>
       notifications.queueMany(manager, [
-        message(waiting, 'PAYMENT_RECEIVED'),
+        ...due.map((stage, i) =>
+          message(waiting, stage, { dueAt: new Date(now.getTime() - (due.length - i) * 1_000) }),
+        ),
         message(waiting, 'REMINDER', { dueAt: new Date(now.getTime() + 3_600_000) }),
-        message(other, 'PAYMENT_RECEIVED'),
       ]),
     );
-    // The waiting order's case opens (OrderPaid consumed after the stage that queued its email).
+    // Its case opens (OrderPaid consumed after the stage that queued its email).
     await knownOrder(waiting);
+    return waiting;
+  }
+
+  it("claims, with the messages of a paid order, those that waited for its customer, and no other order's", async () => {
+    const other = await knownOrder();
+    await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [message(other, 'PAYMENT_RECEIVED')]),
+    );
+    const waiting = await waitingOrder();
 
     const claimed = await dataSource.transaction((manager) =>
-      notifications.claimWaiting(manager, [waiting], claim()),
+      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(), [waiting]),
     );
 
-    expect(claimed.map((n) => [n.orderId, n.stage, n.status, n.attempts])).toEqual([
-      [waiting, 'PAYMENT_RECEIVED', 'SENDING', 1],
+    expect(claimed.map((n) => [n.orderId, n.stage, n.status, n.attempts])).toEqual(
+      expect.arrayContaining([
+        [waiting, 'ELIGIBILITY_REVIEW', 'SENDING', 1],
+        [waiting, 'PAYMENT_RECEIVED', 'SENDING', 1],
+      ]),
+    );
+    expect(claimed).toHaveLength(2);
+    expect(claimed.map((n) => n.supportCase?.customer.email)).toEqual([
+      customerOf(waiting),
+      customerOf(waiting),
     ]);
     const rows = await rowsOf([waiting, other]);
     expect(
       rows.map((r) => [r.order_id === waiting ? 'waiting' : 'other', r.stage, r.status]),
     ).toEqual(
       expect.arrayContaining([
+        ['waiting', 'ELIGIBILITY_REVIEW', 'SENDING'],
         ['waiting', 'PAYMENT_RECEIVED', 'SENDING'],
         ['waiting', 'REMINDER', 'PENDING'],
         ['other', 'PAYMENT_RECEIVED', 'PENDING'],
       ]),
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     // Left for no other test's sender to find.
     await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = ANY($1)`, [
       [waiting, other],
     ]);
+  });
+
+  it('claims those that waited first, within one limit', async () => {
+    const waiting = await waitingOrder(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
+
+    const claimed = await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(2), [waiting]),
+    );
+
+    expect(claimed.map((n) => n.stage).sort()).toEqual(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
+    expect((await rowsOf([waiting])).map((r) => [r.stage, r.status, r.claimed_by])).toEqual([
+      ['ELIGIBILITY_REVIEW', 'SENDING', 'sender-a'],
+      ['PAYMENT_RECEIVED', 'PENDING', null],
+      ['REMINDER', 'PENDING', null],
+      ['SCHEDULED', 'SENDING', 'sender-a'],
+    ]);
+    await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = $1`, [waiting]);
+  });
+
+  it('wakes a sender for those that waited beyond its limit', async () => {
+    const waiting = await waitingOrder(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
+
+    const [claimed, wakesSender] = await dataSource.transaction(async (manager) => {
+      const taken = await notifications.queueMany(manager, [], claim(1), [waiting]);
+      return [taken, manager.queryRunner!.data[EMAILS_QUEUED] === true] as const;
+    });
+
+    // The one due first.
+    expect(claimed.map((n) => [n.stage, n.status])).toEqual([['ELIGIBILITY_REVIEW', 'SENDING']]);
+    expect(wakesSender).toBe(true);
+    await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = $1`, [waiting]);
+  });
+
+  it('claims nothing that waited without a claim, and wakes a sender for it', async () => {
+    const waiting = await waitingOrder();
+
+    const [claimed, wakesSender] = await dataSource.transaction(async (manager) => {
+      const taken = await notifications.queueMany(manager, [], undefined, [waiting]);
+      return [taken, manager.queryRunner!.data[EMAILS_QUEUED] === true] as const;
+    });
+
+    expect(claimed).toEqual([]);
+    expect(wakesSender).toBe(true);
+    expect((await rowsOf([waiting])).map((r) => [r.stage, r.status])).toEqual([
+      ['ELIGIBILITY_REVIEW', 'PENDING'],
+      ['REMINDER', 'PENDING'],
+    ]);
+    await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = $1`, [waiting]);
   });
 
   it('claims no more than its limit, leaving the rest to any sender', async () => {
@@ -182,6 +311,7 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     expect(taken.map((n) => n.orderId)).toEqual(
       rows.filter((r) => r.status === 'PENDING').map((r) => r.order_id),
     );
+    expect(taken[0].supportCase?.customer.email).toBe(customerOf(taken[0].orderId));
   });
 
   it('neither queues nor claims again a message queued already', async () => {
@@ -218,7 +348,7 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
 
 describe('recording a batch of sent emails (real PostgreSQL)', () => {
   let dataSource: DataSource;
-  const notifications = new NotificationRepository();
+  const notifications = emailQueue();
   const now = new Date('2026-12-01T10:00:00.000Z');
 
   beforeAll(async () => {
@@ -288,6 +418,41 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
 
     expect([...marked].sort()).toEqual(batch.map((s) => s.claim.id).sort());
     expect(read).toBeLessThanOrEqual(2 * batch.length);
+    await dataSource.query(`UPDATE notifications SET status = 'SENT' WHERE status = 'SENDING'`);
+  });
+
+  it("claims a paid order's waiting messages reading that order's rows, not the queue", async () => {
+    const order = randomUUID();
+    const waitingMessage = { ...supportMessage(), orderId: order, audience: 'CUSTOMER' as const };
+    await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [waitingMessage, { ...waitingMessage, stage: 'SCHEDULED' }]),
+    );
+    await dataSource.query(
+      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+       SELECT $1, 'acc-1', 'EU', contact_id, $2, $3, 100, 'EUR', $4
+         FROM support_contacts LIMIT 1`,
+      [order, cipher.encrypt('Jane Customer'), cipher.encrypt('jane@customer.example'), now],
+    );
+
+    const [claimed, read] = await rowsRead((manager) =>
+      notifications.queueMany(
+        manager,
+        [{ ...waitingMessage, stage: 'PAYMENT_RECEIVED' }],
+        {
+          owner: 'sender-a',
+          claimedAt: now,
+          leaseUntil: new Date(now.getTime() + 60_000),
+          limit: 10,
+        },
+        [order],
+      ),
+    );
+
+    expect(claimed.map((n) => n.supportCase?.customer.email)).toEqual(
+      Array(3).fill('jane@customer.example'),
+    );
+    expect(read).toBeLessThanOrEqual(8);
     await dataSource.query(`UPDATE notifications SET status = 'SENT' WHERE status = 'SENDING'`);
   });
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
-import { RosterPort, SupportCase } from '../roster/roster.port';
+import { SupportCase } from '../roster/roster.port';
 import { DeliverEmailsUsecase, RecordInProgress } from './deliver-emails.usecase';
 import { EmailStages } from './email.templates';
 import { NotificationEntity } from './notification.entity';
@@ -56,6 +56,7 @@ function message(orderId: string, id: string, first = true): NotificationEntity 
     dueAt: new Date('2026-12-01T10:00:00.000Z'),
     claimedAt: new Date('2026-12-01T10:00:00.000Z'),
     attempts: 1,
+    supportCase: kase,
   });
 }
 
@@ -110,9 +111,6 @@ function harness(windowSize: number, recordLingerMs = 0) {
   const usecase = new DeliverEmailsUsecase(
     { manager: {} } as DataSource,
     notifications as unknown as NotificationRepository,
-    {
-      findMany: async (_m: unknown, ids: string[]) => new Map(ids.map((id) => [id, kase])),
-    } as unknown as RosterPort,
     mailer as unknown as SmtpMailer,
     ledger,
     recordSent as unknown as RecordSentEmailUsecase,

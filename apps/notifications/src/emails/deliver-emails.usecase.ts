@@ -3,7 +3,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EMAIL_CLAIM_BATCH, NotificationsEnvironment } from '../notifications.config';
 import { NotificationsMetrics } from '../notifications.metrics';
-import { RosterPort, SupportCase } from '../roster/roster.port';
 import { statusPageUrl } from '../timeline/status-page.token';
 import { renderEmail } from './email.templates';
 import { NotificationEntity } from './notification.entity';
@@ -55,7 +54,6 @@ export class DeliverEmailsUsecase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationRepository,
-    private readonly cases: RosterPort,
     private readonly mailer: SmtpMailer,
     private readonly ledger: SendingLedger,
     private readonly recordSent: RecordSentEmailUsecase,
@@ -101,28 +99,16 @@ export class DeliverEmailsUsecase {
     follow(record);
     this.ledger.onHandOver(() => changed());
     try {
-      const cases = await this.cases.findMany(this.dataSource.manager, [
-        ...new Set(claimed.map((n) => n.orderId)),
-      ]);
       // Orders side by side; one order's messages one after the other, in saga order (an order's
       // next message goes once the SMTP server answered for the one before).
       let queues = inSendingOrder(claimed);
       /** Takes in messages handed over meanwhile, behind their orders' messages not yet sent. */
-      const join = async (): Promise<void> => {
+      const join = (): void => {
         const joining = this.ledger.takeHandedOver(roomToJoin);
         roomToJoin -= joining.length;
         for (const n of joining) {
           claims.set(n.id, this.ledger.startSending(n));
           unsent.add(n.id);
-        }
-        const unknown = [...new Set(joining.map((n) => n.orderId))].filter((o) => !cases.has(o));
-        if (unknown.length > 0) {
-          for (const [orderId, kase] of await this.cases.findMany(
-            this.dataSource.manager,
-            unknown,
-          )) {
-            cases.set(orderId, kase);
-          }
         }
         queues = inSendingOrder([...queues.flat(), ...joining]);
       };
@@ -139,8 +125,7 @@ export class DeliverEmailsUsecase {
         while (sending() && held() < this.env.EMAIL_WAVE_SIZE) {
           let notification = nextToSend();
           if (!notification && roomToJoin > 0 && this.ledger.hasHandedOver()) {
-            await join();
-            if (!sending()) break;
+            join();
             notification = nextToSend();
           }
           if (!notification) break;
@@ -148,11 +133,7 @@ export class DeliverEmailsUsecase {
           ordersInFlight.add(notification.orderId);
           unsent.delete(notification.id);
           const timer = this.metrics.emailDelivery.startTimer({ phase: 'send' });
-          void this.deliver(
-            notification,
-            claims.get(notification.id)!,
-            cases.get(notification.orderId),
-          )
+          void this.deliver(notification, claims.get(notification.id)!)
             .then(
               (sent) => {
                 if (sent) answered.push(sent);
@@ -271,11 +252,10 @@ export class DeliverEmailsUsecase {
   private async deliver(
     notification: NotificationEntity,
     claim: EmailClaim,
-    kase: SupportCase | undefined,
   ): Promise<SentEmail | undefined> {
     let messageId: string;
     try {
-      messageId = await this.send(notification, kase);
+      messageId = await this.send(notification);
     } catch (error) {
       await this.failed(notification, claim, error);
       return undefined;
@@ -314,11 +294,12 @@ export class DeliverEmailsUsecase {
     }
   }
 
-  /** Sends one email; returns its Message-ID once the SMTP server accepted it. */
-  private async send(
-    notification: NotificationEntity,
-    kase: SupportCase | undefined,
-  ): Promise<string> {
+  /**
+   * Sends one email to whom its order's support case names (read with its claim); returns its
+   * Message-ID once the SMTP server accepted it.
+   */
+  private async send(notification: NotificationEntity): Promise<string> {
+    const kase = notification.supportCase;
     const toSupport = notification.audience === 'SUPPORT';
     const rendered = renderEmail({
       stage: notification.stage,

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { SupportCase } from '../roster/roster.port';
 
 export type NotificationStatus = 'HELD' | 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED';
 export type NotificationAudience = 'CUSTOMER' | 'SUPPORT';
@@ -69,4 +70,11 @@ export class NotificationEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /**
+   * Not a column: the order's support case (whom the message goes to, what was paid), read by the
+   * statement that claimed the message for sending, in the same round trip; absent when the
+   * message was not claimed that way or its order has no case.
+   */
+  supportCase?: SupportCase;
 }

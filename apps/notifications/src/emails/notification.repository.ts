@@ -2,6 +2,7 @@ import { preparedStatement, runPrepared } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { RosterPort, supportCaseJoin, SupportCaseRow } from '../roster/roster.port';
 import {
   NotificationAudience,
   NotificationEntity,
@@ -61,8 +62,25 @@ function noteClaimed(manager: EntityManager, claimed: NotificationEntity[]): voi
   data[EMAILS_CLAIMED] = [...((data[EMAILS_CLAIMED] as NotificationEntity[]) ?? []), ...claimed];
 }
 
+/** Whom a message claimed for sending goes to, read with it (see NotificationEntity.supportCase). */
+const CLAIMED_CASE = supportCaseJoin('m.order_id', "m.status = 'SENDING'");
+
+/**
+ * Queues messages (as unnest($1..$10), in order) and, with a claim ($11 owner, $12 now, $13 lease
+ * end, $14 limit), claims what is due at once among them and among the messages of the orders in
+ * $15 that waited for their customer (those orders made known in this transaction): first those
+ * waiting, then the queued ones, $14 in all. One statement; each row says whether it `waited`.
+ */
 const QUEUE_MESSAGES = preparedStatement(
-  `INSERT INTO notifications
+  `WITH waiting AS (${claimUpdate({
+    now: '$12',
+    owner: '$11',
+    leaseUntil: '$13',
+    limit: '$14',
+    where: '$11::text IS NOT NULL AND q.order_id = ANY($15::text[])',
+  })}),
+   queued AS (
+   INSERT INTO notifications
      (id, order_id, account_id, stage, subject_key, audience, status, content,
       due_at, next_attempt_at, attempts, created_at, claimed_by, claimed_at, lease_until)
    SELECT m.id, m.order_id, m.account_id, m.stage, m.subject_key, m.audience,
@@ -74,7 +92,7 @@ const QUEUE_MESSAGES = preparedStatement(
           CASE WHEN m.claimed THEN $13::timestamptz END
      FROM (
        SELECT q.*, q.claimable AND count(*) FILTER (WHERE q.claimable)
-                     OVER (ORDER BY q.n) <= $14 AS claimed
+                     OVER (ORDER BY q.n) <= $14 - (SELECT count(*) FROM waiting) AS claimed
          FROM (
            SELECT u.*, $8::jsonb -> (u.n::int - 1) AS content,
                   $11::text IS NOT NULL AND u.status = 'PENDING' AND u.due_at <= $12
@@ -87,7 +105,11 @@ const QUEUE_MESSAGES = preparedStatement(
                                     status, due_at, created_at, n)) q) m
     ORDER BY m.n
    ON CONFLICT (order_id, stage, subject_key) DO NOTHING
-   RETURNING *`,
+   RETURNING *)
+   SELECT m.*, ${CLAIMED_CASE.columns}
+     FROM (SELECT *, true AS waited FROM waiting
+           UNION ALL SELECT *, false AS waited FROM queued) m
+     ${CLAIMED_CASE.joins}`,
 );
 
 const RELEASE_HELD = preparedStatement(
@@ -99,39 +121,48 @@ const RELEASE_HELD = preparedStatement(
 );
 
 /**
- * Claims due messages ($1 now, $2 owner, $3 lease end, $4 limit, $5 ids left out): PENDING and
- * due, or SENDING with a lease that ran out; `orders` narrows them (a condition on q.order_id).
+ * Claims due messages for an owner (the parameters named in `p`): PENDING and due, or SENDING with
+ * a lease that ran out; `p.where` narrows them (a condition on q). Returns the claimed rows.
  *
  * A claimed message's next attempt is its lease's end (every claim and renewal sets both), when
  * another sender may take it over: never before its lease's end. So the due index holds the
  * messages being sent after those due now, and a claim reads the due ones alone, not every
  * message being sent before them (642 rows read to claim 20 beside 600 being sent).
  */
-function claimStatement(orders: string): string {
+function claimUpdate(p: {
+  now: string;
+  owner: string;
+  leaseUntil: string;
+  limit: string;
+  where: string;
+}): string {
   return `UPDATE notifications n
-     SET status = 'SENDING', claimed_by = $2, claimed_at = $1, lease_until = $3,
-         next_attempt_at = $3, attempts = n.attempts + 1
+     SET status = 'SENDING', claimed_by = ${p.owner}, claimed_at = ${p.now},
+         lease_until = ${p.leaseUntil}, next_attempt_at = ${p.leaseUntil},
+         attempts = n.attempts + 1
    WHERE n.id IN (
      SELECT q.id FROM notifications q
-      WHERE q.next_attempt_at <= $1
-        AND (q.status = 'PENDING' OR (q.status = 'SENDING' AND q.lease_until < $1))
-        AND q.id <> ALL($5::uuid[])
-        AND ${orders}
+      WHERE q.next_attempt_at <= ${p.now}
+        AND (q.status = 'PENDING' OR (q.status = 'SENDING' AND q.lease_until < ${p.now}))
+        AND ${p.where}
         AND (q.audience = 'SUPPORT' OR EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = q.order_id))
       ORDER BY q.next_attempt_at
-      LIMIT $4
+      LIMIT ${p.limit}
       FOR UPDATE SKIP LOCKED)
    RETURNING n.*`;
 }
 
-const CLAIM_DUE = preparedStatement(claimStatement('true'));
-
-/**
- * The same for the orders in $6 only, planned on their rows (the order index). With the orders as
- * a condition that may be null, the plan went through every entry the due index still held: 1.07
- * against 0.36 ms, 368 against 10 buffers, for one order among 3,000 sagas' messages.
- */
-const CLAIM_OF_ORDERS = preparedStatement(claimStatement('q.order_id = ANY($6::text[])'));
+/** A sender's claim ($1 now, $2 owner, $3 lease end, $4 limit, $5 ids left out), with whom each goes to. */
+const CLAIM_DUE = preparedStatement(
+  `WITH claimed AS (${claimUpdate({
+    now: '$1',
+    owner: '$2',
+    leaseUntil: '$3',
+    limit: '$4',
+    where: 'q.id <> ALL($5::uuid[])',
+  })})
+   SELECT m.*, ${CLAIMED_CASE.columns} FROM claimed m ${CLAIMED_CASE.joins}`,
+);
 
 const RENEW_LEASES = preparedStatement(
   `UPDATE notifications SET lease_until = $3, next_attempt_at = $3
@@ -169,23 +200,28 @@ const RELEASE_CLAIMS = preparedStatement(
 /** The email queue: one row per message, claimed by conditional updates. */
 @Injectable()
 export class NotificationRepository {
+  constructor(private readonly roster: RosterPort) {}
+
   /**
    * Queues these messages with one statement, in (order, stage, subject) order, except those whose
    * (order, stage, subject) has one already: a redelivery, a replay or the same stage under a new
-   * event id queues nothing. With `claim`, the first `claim.limit` of them that are due at once and
-   * could be claimed (as `claimDue` would: a customer's once its order is known) are queued claimed
-   * (SENDING, their first attempt) and returned, to be sent when this transaction commits; the
-   * others wait for a sender's claim.
+   * event id queues nothing. With `claim`, up to `claim.limit` messages due at once that could be
+   * claimed (as `claimDue` would: a customer's once its order is known) are claimed (SENDING, an
+   * attempt counted) and returned, to be sent when this transaction commits: first those of the
+   * `known` orders that waited for their customer (queued before the order was known, which this
+   * transaction made known), then these. The others wait for a sender, woken at this commit when
+   * they are due.
    */
   async queueMany(
     manager: EntityManager,
     messages: NewNotification[],
     claim?: QueueClaim,
+    known: string[] = [],
   ): Promise<NotificationEntity[]> {
-    if (messages.length === 0) return [];
+    if (messages.length === 0 && known.length === 0) return [];
     const key = (n: NewNotification) => `${n.orderId}\u0000${n.stage}\u0000${n.subjectKey ?? ''}`;
     const sorted = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-    const rows: NotificationRow[] = await runPrepared(manager, QUEUE_MESSAGES, [
+    const rows: (ClaimedRow & { waited: boolean })[] = await runPrepared(manager, QUEUE_MESSAGES, [
       sorted.map(() => randomUUID()),
       sorted.map((n) => n.orderId),
       sorted.map((n) => n.accountId),
@@ -201,44 +237,19 @@ export class NotificationRepository {
       claim?.claimedAt ?? null,
       claim?.leaseUntil ?? null,
       claim?.limit ?? 0,
+      known,
     ]);
-    const claimed = rows.filter((row) => row.status === 'SENDING').map(toEntity);
+    const claimed = rows.filter((row) => row.status === 'SENDING').map((row) => this.claimed(row));
     if (claimed.length > 0) noteClaimed(manager, claimed);
-    // Due and not claimed here: a sender claims them at this commit. Later ones, at the sweep.
     const now = Date.now();
-    if (rows.some((row) => row.status === 'PENDING' && row.next_attempt_at.getTime() <= now)) {
+    if (
+      // Due and not claimed here: a sender claims them at this commit. Later ones, at the sweep.
+      rows.some((row) => row.status === 'PENDING' && row.next_attempt_at.getTime() <= now) ||
+      // Waiting messages of known orders not claimed here (no claim, or as many as it could take).
+      (known.length > 0 && (!claim || rows.filter((r) => r.waited).length >= claim.limit))
+    ) {
       noteQueued(manager);
     }
-    return claimed;
-  }
-
-  /**
-   * Messages of these orders that waited for their customer (queued before the order was known),
-   * the orders now known in this transaction: with `claim`, up to its limit are claimed for this
-   * process (claimDue, limited to these orders) and returned, to be sent at this commit; without
-   * one, or with more than its limit, a sender is woken at this commit to claim them.
-   */
-  async claimWaiting(
-    manager: EntityManager,
-    orderIds: string[],
-    claim: QueueClaim | undefined,
-  ): Promise<NotificationEntity[]> {
-    if (orderIds.length === 0) return [];
-    if (!claim) {
-      noteQueued(manager);
-      return [];
-    }
-    const claimed = await this.claimDue(manager, {
-      owner: claim.owner,
-      now: claim.claimedAt,
-      leaseMs: claim.leaseUntil.getTime() - claim.claimedAt.getTime(),
-      limit: claim.limit,
-      excluding: [],
-      orderIds,
-    });
-    // As many as it could take: others may wait, for a sender woken at this commit.
-    if (claimed.length >= claim.limit) noteQueued(manager);
-    if (claimed.length > 0) noteClaimed(manager, claimed);
     return claimed;
   }
 
@@ -264,9 +275,8 @@ export class NotificationRepository {
   /**
    * Claims due messages for `owner` with one conditional update: PENDING and due, or SENDING with
    * a lease that ran out (its sender died without renewing it). Concurrent senders skip each
-   * other's rows; `excluding` are messages this owner sent and has yet to record; with
-   * `orderIds`, only those orders' messages. A customer's message waits until its order (the
-   * customer to write to) is known.
+   * other's rows; `excluding` are messages this owner sent and has yet to record. A customer's
+   * message waits until its order (the customer to write to) is known.
    */
   async claimDue(
     manager: EntityManager,
@@ -276,20 +286,16 @@ export class NotificationRepository {
       leaseMs: number;
       limit: number;
       excluding: string[];
-      orderIds?: string[];
     },
   ): Promise<NotificationEntity[]> {
-    const values = [
+    const rows: ClaimedRow[] = await runPrepared(manager, CLAIM_DUE, [
       claim.now,
       claim.owner,
       new Date(claim.now.getTime() + claim.leaseMs),
       claim.limit,
       claim.excluding,
-    ];
-    const [rows]: [NotificationRow[], number] = claim.orderIds
-      ? await runPrepared(manager, CLAIM_OF_ORDERS, [...values, claim.orderIds])
-      : await runPrepared(manager, CLAIM_DUE, values);
-    return rows.map(toEntity);
+    ]);
+    return rows.map((row) => this.claimed(row));
   }
 
   /** Extends the leases `owner` still holds on these messages; returns how many it holds. */
@@ -368,6 +374,11 @@ export class NotificationRepository {
   async ofOrder(manager: EntityManager, orderId: string): Promise<NotificationEntity[]> {
     return manager.find(NotificationEntity, { where: { orderId }, order: { createdAt: 'ASC' } });
   }
+
+  /** A message claimed for sending, with its order's support case read beside it. */
+  private claimed(row: ClaimedRow): NotificationEntity {
+    return Object.assign(toEntity(row), { supportCase: this.roster.caseOf(row) });
+  }
 }
 
 interface NotificationRow {
@@ -390,6 +401,9 @@ interface NotificationRow {
   last_error: string | null;
   created_at: Date;
 }
+
+/** A message as a claim returns it: with its order's case (see CLAIMED_CASE). */
+type ClaimedRow = NotificationRow & SupportCaseRow;
 
 function toEntity(row: NotificationRow): NotificationEntity {
   return Object.assign(new NotificationEntity(), {

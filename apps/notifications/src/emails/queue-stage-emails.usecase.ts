@@ -30,16 +30,14 @@ export class QueueStageEmailsUsecase {
 
   /**
    * `known`: orders whose customer this transaction made known (their support case opened): their
-   * emails queued before, waiting for it, are claimed or their sender woken too.
+   * emails queued before, waiting for it, are claimed with these (one statement) or their sender
+   * woken.
    */
   async execute(
     commands: QueueStageEmailCommand[],
     scope: { manager: EntityManager; now: Date },
     known: string[] = [],
   ): Promise<void> {
-    const claim = this.ledger.claimOnQueue(scope.now);
-    const released = await this.notifications.claimWaiting(scope.manager, known, claim);
-    if (claim) claim.limit -= released.length;
     // A payment rejected for an order never paid names its customer when it closes that order (its
     // case is opened in this transaction, before); otherwise, an order without a case: nobody to
     // write to, the timeline has it.
@@ -63,7 +61,8 @@ export class QueueStageEmailsUsecase {
           dueAt: scope.now,
           createdAt: scope.now,
         })),
-      claim && claim.limit > 0 ? claim : undefined,
+      this.ledger.claimOnQueue(scope.now),
+      known,
     );
   }
 }

@@ -1,17 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { SupportCase, SupportCaseRepository, SupportContact } from './support-case.repository';
+import {
+  SupportCase,
+  SupportCaseRepository,
+  SupportCaseRow,
+  SupportContact,
+} from './support-case.repository';
 
-export type { SupportCase } from './support-case.repository';
+export type { SupportCase, SupportCaseRow } from './support-case.repository';
+export { supportCaseJoin } from './support-case.repository';
 
 /** Orders' support cases as the features writing to customers and contacts see them. */
 @Injectable()
 export class RosterPort {
   constructor(private readonly cases: SupportCaseRepository) {}
 
-  /** The cases of these orders with their contacts, by order id (orders without one are absent). */
-  findMany(manager: EntityManager, orderIds: string[]): Promise<Map<string, SupportCase>> {
-    return this.cases.findMany(manager, orderIds);
+  /** The case a `supportCaseJoin` row holds (its customer in clear), if the order has one. */
+  caseOf(row: SupportCaseRow): SupportCase | undefined {
+    return this.cases.caseOf(row);
   }
 
   /** Which of these orders have a case (someone to write to). */

@@ -36,22 +36,49 @@ export interface NewSupportCase {
   addOns: string[];
 }
 
-interface SupportCaseRow {
-  order_id: string;
-  account_id: string;
-  region: string;
-  add_ons: string[];
+/**
+ * An order's case with its contact, as `supportCaseJoin` selects it beside another table's row
+ * (every column null: the order has no case).
+ */
+export interface SupportCaseRow {
+  case_order_id: string | null;
+  case_account_id: string;
+  case_region: string;
+  case_add_ons: string[];
   /** bigint: a string from pg. */
-  paid_amount_minor: string;
-  paid_currency: string;
-  customer_name_enc: string;
-  customer_email_enc: string;
-  opened_at: Date;
-  closed_at: Date | null;
-  contact_id: string;
-  contact_name: string;
-  contact_email: string;
-  contact_region: string;
+  case_paid_amount_minor: string;
+  case_paid_currency: string;
+  case_customer_name_enc: string;
+  case_customer_email_enc: string;
+  case_opened_at: Date;
+  case_closed_at: Date | null;
+  case_contact_id: string;
+  case_contact_name: string;
+  case_contact_email: string;
+  case_contact_region: string;
+}
+
+/**
+ * The columns of `SupportCaseRow` and the joins that give them for the order in `orderColumn`,
+ * when `when` holds (else nulls): a statement that takes emails to send reads whom they go to
+ * with them, in the same round trip.
+ */
+export function supportCaseJoin(
+  orderColumn: string,
+  when = 'true',
+): { columns: string; joins: string } {
+  return {
+    columns: `sc.order_id AS case_order_id, sc.account_id AS case_account_id,
+         sc.region AS case_region, sc.add_ons AS case_add_ons,
+         sc.paid_amount_minor AS case_paid_amount_minor, sc.paid_currency AS case_paid_currency,
+         sc.customer_name_enc AS case_customer_name_enc,
+         sc.customer_email_enc AS case_customer_email_enc,
+         sc.opened_at AS case_opened_at, sc.closed_at AS case_closed_at,
+         sct.contact_id AS case_contact_id, sct.name AS case_contact_name,
+         sct.email AS case_contact_email, sct.region AS case_contact_region`,
+    joins: `LEFT JOIN support_cases sc ON sc.order_id = ${orderColumn} AND ${when}
+       LEFT JOIN support_contacts sct ON sct.contact_id = sc.contact_id`,
+  };
 }
 
 interface ContactLoadRow {
@@ -95,15 +122,6 @@ const ADD_ONS_OF = preparedStatement(
 
 const EXISTING_CASES = preparedStatement(
   `SELECT order_id FROM support_cases WHERE order_id = ANY($1::text[])`,
-);
-
-const FIND_CASES = preparedStatement(
-  `SELECT s.order_id, s.account_id, s.region, s.add_ons, s.paid_amount_minor, s.paid_currency,
-         s.customer_name_enc, s.customer_email_enc, s.opened_at, s.closed_at,
-         c.contact_id, c.name AS contact_name, c.email AS contact_email,
-         c.region AS contact_region
-    FROM support_cases s JOIN support_contacts c ON c.contact_id = s.contact_id
-   WHERE s.order_id = ANY($1::text[])`,
 );
 
 /** The roster and the cases assigned to it. */
@@ -171,33 +189,28 @@ export class SupportCaseRepository {
     return new Set(rows.map((row) => row.order_id));
   }
 
-  /** The cases of these orders with their contacts, by order id (orders without one are absent). */
-  async findMany(manager: EntityManager, orderIds: string[]): Promise<Map<string, SupportCase>> {
-    const rows: SupportCaseRow[] = await runPrepared(manager, FIND_CASES, [orderIds]);
-    return new Map(
-      rows.map((row) => [
-        row.order_id,
-        {
-          orderId: row.order_id,
-          accountId: row.account_id,
-          region: row.region,
-          addOns: row.add_ons,
-          paid: { amountMinor: Number(row.paid_amount_minor), currency: row.paid_currency },
-          customer: {
-            name: this.cipher.decrypt(row.customer_name_enc),
-            email: this.cipher.decrypt(row.customer_email_enc),
-          },
-          contact: {
-            contactId: row.contact_id,
-            name: row.contact_name,
-            email: row.contact_email,
-            region: row.contact_region,
-          },
-          openedAt: row.opened_at,
-          closedAt: row.closed_at,
-        },
-      ]),
-    );
+  /** The case a `supportCaseJoin` row holds, its customer in clear; undefined: none. */
+  caseOf(row: SupportCaseRow): SupportCase | undefined {
+    if (row.case_order_id === null) return undefined;
+    return {
+      orderId: row.case_order_id,
+      accountId: row.case_account_id,
+      region: row.case_region,
+      addOns: row.case_add_ons,
+      paid: { amountMinor: Number(row.case_paid_amount_minor), currency: row.case_paid_currency },
+      customer: {
+        name: this.cipher.decrypt(row.case_customer_name_enc),
+        email: this.cipher.decrypt(row.case_customer_email_enc),
+      },
+      contact: {
+        contactId: row.case_contact_id,
+        name: row.case_contact_name,
+        email: row.case_contact_email,
+        region: row.case_contact_region,
+      },
+      openedAt: row.case_opened_at,
+      closedAt: row.case_closed_at,
+    };
   }
 
   async findContact(manager: EntityManager, orderId: string): Promise<SupportContact | undefined> {
