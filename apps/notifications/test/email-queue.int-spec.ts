@@ -206,7 +206,9 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     const waiting = await waitingOrder();
 
     const claimed = await dataSource.transaction((manager) =>
-      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(), [waiting]),
+      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(), [
+        { orderId: waiting, wantsHeld: false },
+      ]),
     );
 
     expect(claimed.map((n) => [n.orderId, n.stage, n.status, n.attempts])).toEqual(
@@ -242,7 +244,9 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     const waiting = await waitingOrder(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
 
     const claimed = await dataSource.transaction((manager) =>
-      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(2), [waiting]),
+      notifications.queueMany(manager, [message(waiting, 'PAYMENT_RECEIVED')], claim(2), [
+        { orderId: waiting, wantsHeld: false },
+      ]),
     );
 
     expect(claimed.map((n) => n.stage).sort()).toEqual(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
@@ -259,7 +263,9 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     const waiting = await waitingOrder(['ELIGIBILITY_REVIEW', 'SCHEDULED']);
 
     const [claimed, wakesSender] = await dataSource.transaction(async (manager) => {
-      const taken = await notifications.queueMany(manager, [], claim(1), [waiting]);
+      const taken = await notifications.queueMany(manager, [], claim(1), [
+        { orderId: waiting, wantsHeld: false },
+      ]);
       return [taken, manager.queryRunner!.data[EMAILS_QUEUED] === true] as const;
     });
 
@@ -273,7 +279,9 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
     const waiting = await waitingOrder();
 
     const [claimed, wakesSender] = await dataSource.transaction(async (manager) => {
-      const taken = await notifications.queueMany(manager, [], undefined, [waiting]);
+      const taken = await notifications.queueMany(manager, [], undefined, [
+        { orderId: waiting, wantsHeld: false },
+      ]);
       return [taken, manager.queryRunner!.data[EMAILS_QUEUED] === true] as const;
     });
 
@@ -284,6 +292,40 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
       ['REMINDER', 'PENDING'],
     ]);
     await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = $1`, [waiting]);
+  });
+
+  it('releases the reminders held for a known order that bought them, and drops those of one that did not', async () => {
+    const [bought, declined, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const held = (orderId: string) =>
+      message(orderId, 'RENEWAL_REMINDER', { status: 'HELD', subjectKey: 'lic-1' });
+    await dataSource.transaction((manager) =>
+      notifications.queueMany(manager, [held(bought), held(declined), held(unknown)]),
+    );
+    await knownOrder(bought);
+    await knownOrder(declined);
+
+    const [claimed, wakesSender] = await dataSource.transaction(async (manager) => {
+      const taken = await notifications.queueMany(manager, [], claim(), [
+        { orderId: bought, wantsHeld: true },
+        { orderId: declined, wantsHeld: false },
+      ]);
+      return [taken, manager.queryRunner!.data[EMAILS_QUEUED] === true] as const;
+    });
+
+    // Released due at once: a sender claims it at this commit.
+    expect(claimed).toEqual([]);
+    expect(wakesSender).toBe(true);
+    const status = new Map(
+      (await rowsOf([bought, declined, unknown])).map((r) => [r.order_id, r.status]),
+    );
+    expect([status.get(bought), status.get(declined), status.get(unknown)]).toEqual([
+      'PENDING',
+      'CANCELLED',
+      'HELD',
+    ]);
+    await queryDatabase(databaseUrl, `DELETE FROM notifications WHERE order_id = ANY($1)`, [
+      [bought, declined, unknown],
+    ]);
   });
 
   it('claims no more than its limit, leaving the rest to any sender', async () => {
@@ -445,7 +487,7 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
           leaseUntil: new Date(now.getTime() + 60_000),
           limit: 10,
         },
-        [order],
+        [{ orderId: order, wantsHeld: true }],
       ),
     );
 

@@ -22,15 +22,6 @@ export class EmailsPort {
     await this.notifications.queueMany(manager, emails, this.ledger.claimOnQueue(new Date()));
   }
 
-  /** The orders' HELD messages of `stage` become due (`send`) or are dropped; one statement. */
-  releaseHeld(
-    manager: EntityManager,
-    stage: string,
-    orders: { orderId: string; send: boolean }[],
-  ): Promise<void> {
-    return this.notifications.releaseHeld(manager, stage, orders);
-  }
-
   /** Every message of the order, oldest first. */
   emailsOf(manager: EntityManager, orderId: string): Promise<NotificationEntity[]> {
     return this.notifications.ofOrder(manager, orderId);

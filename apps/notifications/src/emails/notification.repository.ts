@@ -9,6 +9,16 @@ import {
   NotificationStatus,
 } from './notification.entity';
 
+/**
+ * An order whose customer a transaction made known (its support case opened), and whether it wants
+ * the messages HELD for it until then (renewal reminders, which only an order that bought them
+ * wants).
+ */
+export interface KnownOrder {
+  orderId: string;
+  wantsHeld: boolean;
+}
+
 export interface NewNotification {
   orderId: string;
   accountId: string;
@@ -66,10 +76,11 @@ function noteClaimed(manager: EntityManager, claimed: NotificationEntity[]): voi
 const CLAIMED_CASE = supportCaseJoin('m.order_id', "m.status = 'SENDING'");
 
 /**
- * Queues messages (as unnest($1..$10), in order) and, with a claim ($11 owner, $12 now, $13 lease
- * end, $14 limit), claims what is due at once among them and among the messages of the orders in
- * $15 that waited for their customer (those orders made known in this transaction): first those
- * waiting, then the queued ones, $14 in all. One statement; each row says whether it `waited`.
+ * Queues messages (as unnest($1..$10), in order) and settles the orders made known in this
+ * transaction ($15, each wanting its HELD messages or not, $16): their HELD messages become
+ * PENDING or CANCELLED, and, with a claim ($11 owner, $12 now, $13 lease end, $14 limit), what is
+ * due at once is claimed, first among their messages that waited for their customer, then among
+ * those queued here, $14 in all. One statement; each row says which part it comes from (`part`).
  */
 const QUEUE_MESSAGES = preparedStatement(
   `WITH waiting AS (${claimUpdate({
@@ -79,6 +90,12 @@ const QUEUE_MESSAGES = preparedStatement(
     limit: '$14',
     where: '$11::text IS NOT NULL AND q.order_id = ANY($15::text[])',
   })}),
+   released AS (
+   UPDATE notifications n
+      SET status = CASE WHEN k.wants THEN 'PENDING' ELSE 'CANCELLED' END
+     FROM unnest($15::text[], $16::boolean[]) AS k(order_id, wants)
+    WHERE n.order_id = ANY($15::text[]) AND n.order_id = k.order_id AND n.status = 'HELD'
+   RETURNING n.*),
    queued AS (
    INSERT INTO notifications
      (id, order_id, account_id, stage, subject_key, audience, status, content,
@@ -107,17 +124,10 @@ const QUEUE_MESSAGES = preparedStatement(
    ON CONFLICT (order_id, stage, subject_key) DO NOTHING
    RETURNING *)
    SELECT m.*, ${CLAIMED_CASE.columns}
-     FROM (SELECT *, true AS waited FROM waiting
-           UNION ALL SELECT *, false AS waited FROM queued) m
+     FROM (SELECT *, 'waited' AS part FROM waiting
+           UNION ALL SELECT *, 'released' AS part FROM released
+           UNION ALL SELECT *, 'queued' AS part FROM queued) m
      ${CLAIMED_CASE.joins}`,
-);
-
-const RELEASE_HELD = preparedStatement(
-  `UPDATE notifications n
-     SET status = CASE WHEN o.send THEN 'PENDING' ELSE 'CANCELLED' END
-    FROM unnest($2::text[], $3::boolean[]) AS o(order_id, send)
-   WHERE n.order_id = o.order_id AND n.stage = $1 AND n.status = 'HELD'
-   RETURNING n.status`,
 );
 
 /**
@@ -205,40 +215,47 @@ export class NotificationRepository {
   /**
    * Queues these messages with one statement, in (order, stage, subject) order, except those whose
    * (order, stage, subject) has one already: a redelivery, a replay or the same stage under a new
-   * event id queues nothing. With `claim`, up to `claim.limit` messages due at once that could be
-   * claimed (as `claimDue` would: a customer's once its order is known) are claimed (SENDING, an
-   * attempt counted) and returned, to be sent when this transaction commits: first those of the
-   * `known` orders that waited for their customer (queued before the order was known, which this
-   * transaction made known), then these. The others wait for a sender, woken at this commit when
-   * they are due.
+   * event id queues nothing. `known`: the orders whose customer this transaction made known (their
+   * case opened), each saying whether it wants the HELD messages queued for it before (`wantsHeld`:
+   * they become due, or are dropped). With `claim`, up to `claim.limit` messages due at once that
+   * could be claimed (as `claimDue` would: a customer's once its order is known) are claimed
+   * (SENDING, an attempt counted) and returned, to be sent when this transaction commits: first
+   * those of the known orders that waited for their customer, then these. The others wait for a
+   * sender, woken at this commit when they are due.
    */
   async queueMany(
     manager: EntityManager,
     messages: NewNotification[],
     claim?: QueueClaim,
-    known: string[] = [],
+    known: KnownOrder[] = [],
   ): Promise<NotificationEntity[]> {
     if (messages.length === 0 && known.length === 0) return [];
     const key = (n: NewNotification) => `${n.orderId}\u0000${n.stage}\u0000${n.subjectKey ?? ''}`;
     const sorted = [...messages].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-    const rows: (ClaimedRow & { waited: boolean })[] = await runPrepared(manager, QUEUE_MESSAGES, [
-      sorted.map(() => randomUUID()),
-      sorted.map((n) => n.orderId),
-      sorted.map((n) => n.accountId),
-      sorted.map((n) => n.stage),
-      sorted.map((n) => n.subjectKey ?? ''),
-      sorted.map((n) => n.audience),
-      sorted.map((n) => n.status ?? 'PENDING'),
-      // One JSON array, the n-th message's content at index n - 1 (see TimelineRepository).
-      JSON.stringify(sorted.map((n) => n.content)),
-      sorted.map((n) => n.dueAt),
-      sorted.map((n) => n.createdAt),
-      claim?.owner ?? null,
-      claim?.claimedAt ?? null,
-      claim?.leaseUntil ?? null,
-      claim?.limit ?? 0,
-      known,
-    ]);
+    const settled = [...known].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
+    const rows: (ClaimedRow & { part: 'waited' | 'released' | 'queued' })[] = await runPrepared(
+      manager,
+      QUEUE_MESSAGES,
+      [
+        sorted.map(() => randomUUID()),
+        sorted.map((n) => n.orderId),
+        sorted.map((n) => n.accountId),
+        sorted.map((n) => n.stage),
+        sorted.map((n) => n.subjectKey ?? ''),
+        sorted.map((n) => n.audience),
+        sorted.map((n) => n.status ?? 'PENDING'),
+        // One JSON array, the n-th message's content at index n - 1 (see TimelineRepository).
+        JSON.stringify(sorted.map((n) => n.content)),
+        sorted.map((n) => n.dueAt),
+        sorted.map((n) => n.createdAt),
+        claim?.owner ?? null,
+        claim?.claimedAt ?? null,
+        claim?.leaseUntil ?? null,
+        claim?.limit ?? 0,
+        settled.map((k) => k.orderId),
+        settled.map((k) => k.wantsHeld),
+      ],
+    );
     const claimed = rows.filter((row) => row.status === 'SENDING').map((row) => this.claimed(row));
     if (claimed.length > 0) noteClaimed(manager, claimed);
     const now = Date.now();
@@ -246,30 +263,12 @@ export class NotificationRepository {
       // Due and not claimed here: a sender claims them at this commit. Later ones, at the sweep.
       rows.some((row) => row.status === 'PENDING' && row.next_attempt_at.getTime() <= now) ||
       // Waiting messages of known orders not claimed here (no claim, or as many as it could take).
-      (known.length > 0 && (!claim || rows.filter((r) => r.waited).length >= claim.limit))
+      (known.length > 0 &&
+        (!claim || rows.filter((r) => r.part === 'waited').length >= claim.limit))
     ) {
       noteQueued(manager);
     }
     return claimed;
-  }
-
-  /**
-   * HELD messages of these orders (queued before their orders were known) become due when their
-   * order wants them, or are dropped; one statement.
-   */
-  async releaseHeld(
-    manager: EntityManager,
-    stage: string,
-    orders: { orderId: string; send: boolean }[],
-  ): Promise<void> {
-    if (orders.length === 0) return;
-    const sorted = [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : 1));
-    const [released]: [{ status: NotificationStatus }[], number] = await runPrepared(
-      manager,
-      RELEASE_HELD,
-      [stage, sorted.map((o) => o.orderId), sorted.map((o) => o.send)],
-    );
-    if (released.some((row) => row.status === 'PENDING')) noteQueued(manager);
   }
 
   /**

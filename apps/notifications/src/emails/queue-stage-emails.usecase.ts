@@ -5,7 +5,7 @@ import { rejectionOpensCase } from '../roster/rejected-payment-case';
 import { RosterPort } from '../roster/roster.port';
 import { stageDetails } from '../timeline/saga-status';
 import { emailStageFor, StageEmailEvent } from './email-stage';
-import { NotificationRepository } from './notification.repository';
+import { KnownOrder, NotificationRepository } from './notification.repository';
 import { SendingLedger } from './sending-ledger';
 
 export interface QueueStageEmailCommand {
@@ -31,12 +31,12 @@ export class QueueStageEmailsUsecase {
   /**
    * `known`: orders whose customer this transaction made known (their support case opened): their
    * emails queued before, waiting for it, are claimed with these (one statement) or their sender
-   * woken.
+   * woken, and those HELD for them become due or are dropped (see KnownOrder).
    */
   async execute(
     commands: QueueStageEmailCommand[],
     scope: { manager: EntityManager; now: Date },
-    known: string[] = [],
+    known: KnownOrder[] = [],
   ): Promise<void> {
     // A payment rejected for an order never paid names its customer when it closes that order (its
     // case is opened in this transaction, before); otherwise, an order without a case: nobody to

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EmailsModule } from '../emails/emails.module';
 import { RosterModule } from '../roster/roster.module';
-import { ReleaseHeldRemindersUsecase } from './release-held-reminders.usecase';
 import { ScheduleRenewalRemindersUsecase } from './schedule-renewal-reminders.usecase';
 
 /** Renewal reminders for orders that bought them: one per restored license, before it expires. */
 @Module({
   imports: [EmailsModule, RosterModule],
-  providers: [ScheduleRenewalRemindersUsecase, ReleaseHeldRemindersUsecase],
-  exports: [ScheduleRenewalRemindersUsecase, ReleaseHeldRemindersUsecase],
+  providers: [ScheduleRenewalRemindersUsecase],
+  exports: [ScheduleRenewalRemindersUsecase],
 })
 export class RemindersModule {}

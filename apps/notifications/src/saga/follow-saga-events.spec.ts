@@ -29,11 +29,12 @@ const paid = (orderId: string, addOns: string[] = []) =>
 
 /** The pipeline with every step recorded (what it was asked, in which order). */
 function pipeline(assigned: CloudEvent<{ orderId: string; accountId: string }>[] = []) {
-  const calls: [string, unknown][] = [];
+  /** Each step's name, its input, and what it was given after the scope (if anything). */
+  const calls: [string, unknown, unknown?][] = [];
   const step =
     (name: string, result: unknown = undefined) =>
-    (input: unknown) => {
-      calls.push([name, input]);
+    (input: unknown, _scope: unknown, more?: unknown) => {
+      calls.push([name, input, more]);
       return Promise.resolve(result);
     };
   const usecase = new FollowSagaEventsUsecase(
@@ -41,7 +42,6 @@ function pipeline(assigned: CloudEvent<{ orderId: string; accountId: string }>[]
     { execute: step('open cases', assigned) } as never,
     { execute: step('close cases') } as never,
     { execute: step('queue emails') } as never,
-    { execute: step('release held reminders') } as never,
     { execute: step('schedule reminders') } as never,
     cipher,
   );
@@ -51,12 +51,14 @@ function pipeline(assigned: CloudEvent<{ orderId: string; accountId: string }>[]
 
 describe('following a run of saga events', () => {
   it('runs its steps in the stated order: contact, emails, reminders, cases closed, timeline last', async () => {
-    const { calls, run } = pipeline([event('SupportContactAssigned', 'o1').event]);
+    const { calls, run } = pipeline([
+      event('SupportContactAssigned', 'o1').event,
+      event('SupportContactAssigned', 'o2').event,
+    ]);
     await run([paid('o1', ['RENEWAL_REMINDERS']), paid('o2')]);
     expect(calls.map(([name]) => name)).toEqual([
       'open cases',
       'queue emails',
-      'release held reminders',
       'schedule reminders',
       'close cases',
       'timeline',
@@ -67,12 +69,15 @@ describe('following a run of saga events', () => {
       'OrderPaid',
       'OrderPaid',
       'SupportContactAssigned',
+      'SupportContactAssigned',
     ]);
     const opened = calls.find(([name]) => name === 'open cases')![1] as { customer: unknown }[];
     expect(opened.map((c) => c.customer)).toEqual([jane, jane]);
-    expect(calls.find(([name]) => name === 'release held reminders')![1]).toEqual([
-      { orderId: 'o1', boughtReminders: true },
-      { orderId: 'o2', boughtReminders: false },
+    // The orders made known, settled with the emails: the reminders held for them are wanted
+    // only by the order that bought them.
+    expect(calls.find(([name]) => name === 'queue emails')![2]).toEqual([
+      { orderId: 'o1', wantsHeld: true },
+      { orderId: 'o2', wantsHeld: false },
     ]);
   });
 

@@ -12,7 +12,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { STAGE_EMAIL_EVENTS, StageEmailEvent } from '../emails/email-stage';
 import { QueueStageEmailsUsecase } from '../emails/queue-stage-emails.usecase';
-import { ReleaseHeldRemindersUsecase } from '../reminders/release-held-reminders.usecase';
 import { ScheduleRenewalRemindersUsecase } from '../reminders/schedule-renewal-reminders.usecase';
 import { CloseSupportCasesUsecase } from '../roster/close-support-cases.usecase';
 import {
@@ -38,9 +37,11 @@ export interface FollowedEvent {
  * 1. the support contact: paid orders (and orders closed by a rejected payment naming their
  *    customer) get their named contact, announced by SupportContactAssigned;
  * 2. the email queue: one email per stage the customer is told about, once per order and stage
- *    (after step 1, which tells whom to write to);
- * 3. renewal reminders: held ones released when the order is known, new ones scheduled when
- *    licenses are restored (after step 1, which tells whether the order bought them);
+ *    (after step 1, which tells whom to write to), and, in the same statement, the orders step 1
+ *    made known settled: the emails that waited for their customer claimed, the renewal
+ *    reminders held for them released if they bought them, dropped if not;
+ * 3. renewal reminders: new ones scheduled when licenses are restored (after step 1, which tells
+ *    whether the order bought them);
  * 4. the support cases of sagas that ended close (only contact balancing, in step 1, reads
  *    that), sent together with
  * 5. the timeline: each event (and each SupportContactAssigned of step 1) becomes a stage of its
@@ -65,7 +66,6 @@ export class FollowSagaEventsUsecase {
     private readonly openCases: OpenSupportCasesUsecase,
     private readonly closeCases: CloseSupportCasesUsecase,
     private readonly queueEmails: QueueStageEmailsUsecase,
-    private readonly releaseHeldReminders: ReleaseHeldRemindersUsecase,
     private readonly scheduleReminders: ScheduleRenewalRemindersUsecase,
     /** Billing seals the customer for notifications alone (OrderPaid, PaymentRejected). */
     private readonly cipher: PersonalDataCipher,
@@ -82,6 +82,11 @@ export class FollowSagaEventsUsecase {
         tx: Transaction;
       }[];
     const paid = ofType<OrderPaid>(OrderPaid.type);
+    const remindersBought = new Set(
+      paid
+        .filter((e) => e.event.data.addOns.includes('RENEWAL_REMINDERS'))
+        .map((e) => e.event.data.orderId),
+    );
 
     // 1. The support contact.
     const assigned = await this.openCases.execute(
@@ -102,18 +107,15 @@ export class FollowSagaEventsUsecase {
           data: e.event.data,
         })),
       scope,
-      // Their customers now known: emails queued before, waiting for them, can go.
-      assigned.map((e) => e.data.orderId),
+      // Their customers now known: emails queued before, waiting for them, can go, and renewal
+      // reminders held for them are scheduled if they bought them (a paid order), dropped if not.
+      assigned.map((e) => ({
+        orderId: e.data.orderId,
+        wantsHeld: remindersBought.has(e.data.orderId),
+      })),
     );
 
     // 3. Renewal reminders.
-    await this.releaseHeldReminders.execute(
-      paid.map((e) => ({
-        orderId: e.event.data.orderId,
-        boughtReminders: e.event.data.addOns.includes('RENEWAL_REMINDERS'),
-      })),
-      scope,
-    );
     await this.scheduleReminders.execute(
       ofType<EntitlementsRestored>(EntitlementsRestored.type).map(({ event }) => ({
         orderId: event.data.orderId,
