@@ -534,3 +534,123 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
     await dataSource.query(`UPDATE notifications SET status = 'SENT' WHERE status = 'SENDING'`);
   });
 });
+
+describe("whom claimed emails go to: each order's case read by key (real PostgreSQL)", () => {
+  let dataSource: DataSource;
+  const notifications = emailQueue();
+  const now = new Date('2026-12-01T10:00:00.000Z');
+
+  beforeAll(async () => {
+    ({ dataSource } = await migratedDataSource('emailcases', {
+      entities: NOTIFICATIONS_ENTITIES,
+      migrations: NOTIFICATIONS_MIGRATIONS,
+    }));
+    // 1,700 orders known before (a 20/s bench run's), their emails sent, and the statistics
+    // taken. At this size the plan PostgreSQL keeps for the queue's statement hashed every case
+    // for an EXISTS (two whole reads of the table a call) rather than probing each order's.
+    await dataSource.query(
+      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+       SELECT 'past-' || i, 'acc-1', 'EU', (SELECT min(contact_id) FROM support_contacts), $1, $1,
+              100, 'EUR', $2
+         FROM generate_series(1, 1700) i`,
+      [cipher.encrypt('someone'), now],
+    );
+    await dataSource.query(
+      `INSERT INTO notifications (id, order_id, account_id, stage, audience, status, content,
+         due_at, next_attempt_at, attempts, created_at, message_id, sent_at)
+       SELECT gen_random_uuid(), 'past-' || i, 'acc-1', 'PAYMENT_RECEIVED', 'CUSTOMER', 'SENT',
+              '{}', $1, $1, 1, $1, 'sent', $1
+         FROM generate_series(1, 1700) i`,
+      [now],
+    );
+    await dataSource.query(`ANALYZE`);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  /** An order with a case, its customer `<order>@customer.example`. */
+  async function knownOrder(): Promise<string> {
+    const orderId = randomUUID();
+    await dataSource.query(
+      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+       SELECT $1, 'acc-1', 'EU', min(contact_id), $2, $3, 100, 'EUR', $4 FROM support_contacts`,
+      [
+        orderId,
+        cipher.encrypt('Jane Customer'),
+        cipher.encrypt(`${orderId}@customer.example`),
+        now,
+      ],
+    );
+    return orderId;
+  }
+
+  /**
+   * What `work` read of the support cases, run with the plan PostgreSQL keeps for a statement it
+   * has run a few times (the generic plan, which the services run with).
+   */
+  async function casesRead<T>(
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<[T, { wholeTable: boolean; rows: number }]> {
+    return dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const { result, of, scannedWhole } = await tableReads(manager, () => work(manager));
+      const cases = of('support_cases');
+      return [
+        result,
+        {
+          wholeTable: scannedWhole().includes('support_cases'),
+          rows: cases.scanned + cases.fetched,
+        },
+      ];
+    });
+  }
+
+  const email = (orderId: string): NewNotification => ({
+    orderId,
+    accountId: 'acc-1',
+    stage: 'PAYMENT_RECEIVED',
+    audience: 'CUSTOMER',
+    content: {},
+    dueAt: now,
+    createdAt: now,
+  });
+  const claim = { owner: 'sender-a', claimedAt: now, leaseUntil: new Date(now.getTime() + 60_000) };
+
+  it("queues and claims a paid order's email reading its case, not every case", async () => {
+    const order = await knownOrder();
+
+    const [claimed, read] = await casesRead((manager) =>
+      notifications.queueMany(manager, [email(order)], { ...claim, limit: 10 }, [
+        { orderId: order, wantsHeld: false },
+      ]),
+    );
+
+    expect(claimed.map((n) => n.supportCase?.customer.email)).toEqual([
+      `${order}@customer.example`,
+    ]);
+    expect(read).toEqual({ wholeTable: false, rows: expect.any(Number) });
+    expect(read.rows).toBeLessThanOrEqual(4);
+  });
+
+  it("claims due emails reading their orders' cases, not every case", async () => {
+    const orders = [await knownOrder(), await knownOrder()];
+    await dataSource.transaction((manager) => notifications.queueMany(manager, orders.map(email)));
+
+    const [claimed, read] = await casesRead((manager) =>
+      notifications.claimDue(manager, {
+        owner: 'sender-b',
+        now: new Date(now.getTime() + 1_000),
+        leaseMs: 60_000,
+        limit: 10,
+        excluding: [],
+      }),
+    );
+
+    expect(claimed.map((n) => n.supportCase?.customer.email).sort()).toEqual(
+      orders.map((o) => `${o}@customer.example`).sort(),
+    );
+    expect(read).toEqual({ wholeTable: false, rows: expect.any(Number) });
+    expect(read.rows).toBeLessThanOrEqual(8);
+  });
+});

@@ -8,7 +8,7 @@ import {
 } from './support-case.repository';
 
 export type { SupportCase, SupportCaseRow } from './support-case.repository';
-export { supportCaseJoin } from './support-case.repository';
+export { hasSupportCase, supportCaseJoin } from './support-case.repository';
 
 /** Orders' support cases as the features writing to customers and contacts see them. */
 @Injectable()

@@ -59,26 +59,43 @@ export interface SupportCaseRow {
 }
 
 /**
- * The columns of `SupportCaseRow` and the joins that give them for the order in `orderColumn`,
+ * The columns of `SupportCaseRow` and the join that gives them for the order in `orderColumn`,
  * when `when` holds (else nulls): a statement that takes emails to send reads whom they go to
- * with them, in the same round trip.
+ * with them, in the same round trip. A lateral subquery, so that each row probes its order's case
+ * by key whatever the plan: as a plain join, the generic plan PostgreSQL keeps for a statement
+ * could hash every case instead (a read of the whole table a call: 49 buffers at 1,700 cases).
  */
 export function supportCaseJoin(
   orderColumn: string,
   when = 'true',
 ): { columns: string; joins: string } {
   return {
-    columns: `sc.order_id AS case_order_id, sc.account_id AS case_account_id,
-         sc.region AS case_region, sc.add_ons AS case_add_ons,
-         sc.paid_amount_minor AS case_paid_amount_minor, sc.paid_currency AS case_paid_currency,
-         sc.customer_name_enc AS case_customer_name_enc,
-         sc.customer_email_enc AS case_customer_email_enc,
-         sc.opened_at AS case_opened_at, sc.closed_at AS case_closed_at,
-         sct.contact_id AS case_contact_id, sct.name AS case_contact_name,
-         sct.email AS case_contact_email, sct.region AS case_contact_region`,
-    joins: `LEFT JOIN support_cases sc ON sc.order_id = ${orderColumn} AND ${when}
-       LEFT JOIN support_contacts sct ON sct.contact_id = sc.contact_id`,
+    columns: 'kase.*',
+    joins: `LEFT JOIN LATERAL (
+       SELECT sc.order_id AS case_order_id, sc.account_id AS case_account_id,
+              sc.region AS case_region, sc.add_ons AS case_add_ons,
+              sc.paid_amount_minor AS case_paid_amount_minor,
+              sc.paid_currency AS case_paid_currency,
+              sc.customer_name_enc AS case_customer_name_enc,
+              sc.customer_email_enc AS case_customer_email_enc,
+              sc.opened_at AS case_opened_at, sc.closed_at AS case_closed_at,
+              sct.contact_id AS case_contact_id, sct.name AS case_contact_name,
+              sct.email AS case_contact_email, sct.region AS case_contact_region
+         FROM support_cases sc JOIN support_contacts sct ON sct.contact_id = sc.contact_id
+        WHERE sc.order_id = ${orderColumn} AND ${when}
+       OFFSET 0) kase ON true`,
   };
+}
+
+/**
+ * Whether the order in `orderColumn` has a case (someone to write to), probed by key for each row:
+ * `OFFSET 0` keeps PostgreSQL from the hashed alternative of an EXISTS, which the generic plan of
+ * the email queue's statement chose (it expects many messages a call, where there are one or
+ * two), reading every case twice a call: 0.65 ms and 87 buffers a call at 1,700 cases, against
+ * 0.16 ms and 23 buffers now.
+ */
+export function hasSupportCase(orderColumn: string): string {
+  return `EXISTS (SELECT 1 FROM support_cases c WHERE c.order_id = ${orderColumn} OFFSET 0)`;
 }
 
 interface ContactLoadRow {
