@@ -5,6 +5,7 @@ import {
   migratedDataSource,
   queryDatabase,
   roundTrips,
+  statementsIn,
   TEST_PII_KEY,
   watchConnection,
 } from '@app/testing';
@@ -16,8 +17,9 @@ import { SupportCaseRepository } from '../src/roster/support-case.repository';
 
 /**
  * Every paid order gets its support contact in the consumer's transaction, on the saga's path:
- * each round trip to the database there is a wait the saga pays. The reads it needs (which orders
- * have a case already, the roster with its load) travel together, then the cases are written.
+ * each round trip to the database there is a wait the saga pays, and each statement a wake-up of
+ * the service and of PostgreSQL. The reads it needs (which orders have a case already, the roster
+ * with its load) are one statement, then the cases are written with one more.
  */
 describe('opening support cases: round trips (real PostgreSQL)', () => {
   let dataSource: DataSource;
@@ -38,9 +40,12 @@ describe('opening support cases: round trips (real PostgreSQL)', () => {
   afterAll(() => dataSource?.destroy());
 
   /** Opens the cases of these orders in one transaction; the round trips it took and the events. */
-  async function open(orderIds: string[]): Promise<{ trips: number; assigned: string[] }> {
+  async function open(
+    orderIds: string[],
+  ): Promise<{ trips: number; statements: number; assigned: string[] }> {
     const traffic = await watchConnection(dataSource);
     let trips = 0;
+    let statements = 0;
     let assigned: string[] = [];
     await pipelinedTransaction(dataSource, async (manager) => {
       const from = traffic.length;
@@ -57,20 +62,22 @@ describe('opening support cases: round trips (real PostgreSQL)', () => {
         { manager, now: new Date() },
       );
       trips = roundTrips(traffic.slice(from));
+      statements = statementsIn(traffic.slice(from));
       assigned = events.map((event) => {
         expect(event.type).toBe(SupportContactAssigned.type);
         return event.data.orderId;
       });
     });
-    return { trips, assigned };
+    return { trips, statements, assigned };
   }
 
-  it('reads the cases and the roster in one round trip, then writes the cases in one more', async () => {
+  it('reads the cases and the roster in one statement, then writes the cases with one more', async () => {
     const orderIds = [randomUUID(), randomUUID(), randomUUID()];
 
-    const { trips, assigned } = await open(orderIds);
+    const { trips, statements, assigned } = await open(orderIds);
 
     expect(trips).toBe(2);
+    expect(statements).toBe(2);
     expect(assigned.sort()).toEqual([...orderIds].sort());
     const cases = await queryDatabase<{ order_id: string; contact_id: string }>(
       databaseUrl,

@@ -58,3 +58,21 @@ export async function countSocketWrites(dataSource: DataSource): Promise<() => n
   }
   return () => writes;
 }
+
+/**
+ * Statements in `traffic`: the queries the client wrote, each a simple query ('Q') or an extended
+ * one ended by its Sync ('S'), read from the frontend messages (a type byte, then a length that
+ * counts itself). Statements sent together count one each: each is answered apart.
+ */
+export function statementsIn(traffic: Traffic): number {
+  const bytes = Buffer.from(
+    traffic.map((entry) => ('wrote' in entry ? entry.wrote : '')).join(''),
+    'latin1',
+  );
+  let statements = 0;
+  for (let at = 0; at + 5 <= bytes.length; at += 1 + bytes.readInt32BE(at + 1)) {
+    const type = String.fromCharCode(bytes[at]);
+    if (type === 'Q' || type === 'S') statements++;
+  }
+  return statements;
+}

@@ -1,5 +1,5 @@
 import { CloudEvent, SupportContactAssigned } from '@app/contracts';
-import { together, Transaction } from '@app/messaging';
+import { Transaction } from '@app/messaging';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotificationsError } from '../notifications.error';
@@ -23,8 +23,8 @@ export interface OpenSupportCaseCommand {
  * Orders that need a named support contact (paid, or closed by a rejected payment naming its
  * customer) each get one, once: the least loaded of their region, counting the cases opened
  * before them in the same chunk, so a chunk balances exactly as one event at a time would.
- * Reads the cases it may already have and the roster in one round trip, and writes the cases with
- * one statement. Returns the
+ * Reads the cases it may already have and the roster in one statement, and writes the cases with
+ * one more. Returns the
  * SupportContactAssigned events it published, for the caller to record in the timeline.
  */
 @Injectable()
@@ -36,14 +36,11 @@ export class OpenSupportCasesUsecase {
     scope: { manager: EntityManager; now: Date },
   ): Promise<CloudEvent<SupportContactAssigned>[]> {
     if (commands.length === 0) return [];
-    // Both reads in one round trip (this is on every paid order's path): the roster is read even
+    // Both reads in one statement (this is on every paid order's path): the roster is read even
     // when every order turns out to have its case already, which only a redelivery brings.
-    const [existing, roster] = await together(
-      this.cases.existing(
-        scope.manager,
-        commands.map((c) => c.orderId),
-      ),
-      this.cases.roster(scope.manager),
+    const { existing, roster } = await this.cases.rosterAndCases(
+      scope.manager,
+      commands.map((c) => c.orderId),
     );
     // Already assigned (the same order's event again under a new id): nothing changes.
     const fresh: OpenSupportCaseCommand[] = [];

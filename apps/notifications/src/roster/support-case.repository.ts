@@ -106,11 +106,27 @@ interface ContactLoadRow {
   open_cases: number;
 }
 
-const ROSTER = preparedStatement(
-  `SELECT c.contact_id, c.name, c.email, c.region,
+/** Every contact with their open cases, by region then name. */
+const ROSTER_COLUMNS = `c.contact_id, c.name, c.email, c.region,
         (SELECT count(*) FROM support_cases s
-          WHERE s.contact_id = c.contact_id AND s.closed_at IS NULL)::int AS open_cases
-   FROM support_contacts c ORDER BY c.region, c.name`,
+          WHERE s.contact_id = c.contact_id AND s.closed_at IS NULL)::int AS open_cases`;
+
+const ROSTER = preparedStatement(
+  `SELECT ${ROSTER_COLUMNS} FROM support_contacts c ORDER BY c.region, c.name`,
+);
+
+/**
+ * The roster (as ROSTER) and which of the orders in $1 have a case already, in one statement: a
+ * row per contact, each with the same list of those orders (one row, with no contact, for an
+ * empty roster).
+ */
+const ROSTER_AND_CASES = preparedStatement(
+  `WITH existing AS (
+     SELECT coalesce(array_agg(order_id), '{}') AS orders
+       FROM support_cases WHERE order_id = ANY($1::text[]))
+   SELECT ${ROSTER_COLUMNS}, e.orders AS existing
+     FROM existing e LEFT JOIN support_contacts c ON true
+    ORDER BY c.region, c.name`,
 );
 
 const OPEN_CASES = preparedStatement(
@@ -156,6 +172,33 @@ export class SupportCaseRepository {
       region: row.region,
       openCases: row.open_cases,
     }));
+  }
+
+  /**
+   * The roster with its load (as `roster`) and which of these orders have a case already (as
+   * `existing`), in one statement: a paid order's transaction needs both.
+   */
+  async rosterAndCases(
+    manager: EntityManager,
+    orderIds: string[],
+  ): Promise<{ roster: ContactWithLoad[]; existing: Set<string> }> {
+    const rows: (ContactLoadRow & { existing: string[] })[] = await runPrepared(
+      manager,
+      ROSTER_AND_CASES,
+      [orderIds],
+    );
+    return {
+      roster: rows
+        .filter((row) => row.contact_id !== null)
+        .map((row) => ({
+          contactId: row.contact_id,
+          name: row.name,
+          email: row.email,
+          region: row.region,
+          openCases: row.open_cases,
+        })),
+      existing: new Set(rows[0]?.existing ?? []),
+    };
   }
 
   /**
