@@ -30,7 +30,7 @@ export class QueueStageEmailsUsecase {
 
   /**
    * `known`: orders whose customer this transaction made known (their support case opened): their
-   * emails queued before, waiting for it, are claimed with these (one statement) or their sender
+   * emails queued before, waiting for it, are claimed (a statement before these) or their sender
    * woken, and those HELD for them become due or are dropped (see KnownOrder).
    */
   async execute(

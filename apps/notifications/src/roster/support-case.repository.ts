@@ -106,6 +106,16 @@ interface ContactLoadRow {
   open_cases: number;
 }
 
+function contactWithLoad(row: ContactLoadRow): ContactWithLoad {
+  return {
+    contactId: row.contact_id,
+    name: row.name,
+    email: row.email,
+    region: row.region,
+    openCases: row.open_cases,
+  };
+}
+
 /** Every contact with their open cases, by region then name. */
 const ROSTER_COLUMNS = `c.contact_id, c.name, c.email, c.region,
         (SELECT count(*) FROM support_cases s
@@ -165,13 +175,7 @@ export class SupportCaseRepository {
   /** Every contact with their open cases, by region then name. */
   async roster(manager: EntityManager): Promise<ContactWithLoad[]> {
     const rows: ContactLoadRow[] = await runPrepared(manager, ROSTER, []);
-    return rows.map((row) => ({
-      contactId: row.contact_id,
-      name: row.name,
-      email: row.email,
-      region: row.region,
-      openCases: row.open_cases,
-    }));
+    return rows.map(contactWithLoad);
   }
 
   /**
@@ -188,15 +192,7 @@ export class SupportCaseRepository {
       [orderIds],
     );
     return {
-      roster: rows
-        .filter((row) => row.contact_id !== null)
-        .map((row) => ({
-          contactId: row.contact_id,
-          name: row.name,
-          email: row.email,
-          region: row.region,
-          openCases: row.open_cases,
-        })),
+      roster: rows.filter((row) => row.contact_id !== null).map(contactWithLoad),
       existing: new Set(rows[0]?.existing ?? []),
     };
   }
