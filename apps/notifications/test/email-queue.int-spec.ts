@@ -23,6 +23,24 @@ const cipher = new PersonalDataCipher(TEST_PII_KEY);
 const emailQueue = () =>
   new NotificationRepository(new RosterPort(new SupportCaseRepository(cipher)));
 
+/**
+ * Opens `orderId`'s support case (with the roster's first contact), its customer Jane Customer at
+ * `customerEmail`: the order's customer is known. `query` runs a statement on the test database.
+ */
+async function openCase(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  orderId: string,
+  customerEmail: string,
+  openedAt: Date,
+): Promise<void> {
+  await query(
+    `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
+       customer_email_enc, paid_amount_minor, paid_currency, opened_at)
+     SELECT $1, 'acc-1', 'EU', min(contact_id), $2, $3, 100, 'EUR', $4 FROM support_contacts`,
+    [orderId, cipher.encrypt('Jane Customer'), cipher.encrypt(customerEmail), openedAt],
+  );
+}
+
 describe('the email queue claims what it queues (real PostgreSQL)', () => {
   let dataSource: DataSource;
   let databaseUrl: string;
@@ -42,22 +60,11 @@ describe('the email queue claims what it queues (real PostgreSQL)', () => {
    * `customer@<first 8 of its id>.example`, and so is its contact.
    */
   async function knownOrder(orderId = randomUUID()): Promise<string> {
-    const [contact] = await queryDatabase<{ contact_id: string }>(
-      databaseUrl,
-      `SELECT contact_id FROM support_contacts ORDER BY contact_id LIMIT 1`,
-    );
-    await queryDatabase(
-      databaseUrl,
-      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
-         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
-       VALUES ($1, 'acc-1', 'EU', $2, $3, $4, 100, 'EUR', $5)`,
-      [
-        orderId,
-        contact.contact_id,
-        cipher.encrypt('Jane Customer'),
-        cipher.encrypt(customerOf(orderId)),
-        now,
-      ],
+    await openCase(
+      (sql, params) => queryDatabase(databaseUrl, sql, params),
+      orderId,
+      customerOf(orderId),
+      now,
     );
     return orderId;
   }
@@ -469,12 +476,11 @@ describe('recording a batch of sent emails (real PostgreSQL)', () => {
     await dataSource.transaction((manager) =>
       notifications.queueMany(manager, [waitingMessage, { ...waitingMessage, stage: 'SCHEDULED' }]),
     );
-    await dataSource.query(
-      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
-         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
-       SELECT $1, 'acc-1', 'EU', contact_id, $2, $3, 100, 'EUR', $4
-         FROM support_contacts LIMIT 1`,
-      [order, cipher.encrypt('Jane Customer'), cipher.encrypt('jane@customer.example'), now],
+    await openCase(
+      (sql, params) => dataSource.query(sql, params),
+      order,
+      'jane@customer.example',
+      now,
     );
 
     const [claimed, read] = await rowsRead((manager) =>
@@ -571,16 +577,11 @@ describe("whom claimed emails go to: each order's case read by key (real Postgre
   /** An order with a case, its customer `<order>@customer.example`. */
   async function knownOrder(): Promise<string> {
     const orderId = randomUUID();
-    await dataSource.query(
-      `INSERT INTO support_cases (order_id, account_id, region, contact_id, customer_name_enc,
-         customer_email_enc, paid_amount_minor, paid_currency, opened_at)
-       SELECT $1, 'acc-1', 'EU', min(contact_id), $2, $3, 100, 'EUR', $4 FROM support_contacts`,
-      [
-        orderId,
-        cipher.encrypt('Jane Customer'),
-        cipher.encrypt(`${orderId}@customer.example`),
-        now,
-      ],
+    await openCase(
+      (sql, params) => dataSource.query(sql, params),
+      orderId,
+      `${orderId}@customer.example`,
+      now,
     );
     return orderId;
   }
