@@ -623,7 +623,6 @@ async function measure(
       messages: orders.map(payment),
     });
   const measured = target.orders.slice(warm);
-  const send = (from: number, to: number) => sendOrders(measured.slice(from, to));
   const waitFor = async (done: () => boolean) => {
     const waitUntil = performance.now() + options.timeout * 1000;
     while (!done() && performance.now() < waitUntil) {
@@ -670,6 +669,17 @@ async function measure(
     }
     await Promise.all(inFlight);
   };
+  /** Flooded: sends of 100 as fast as possible, each saga due when its send began. */
+  const sendFlooded = async (orders: Order[], scheduled: number[]) => {
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < orders.length; i += 100) {
+      const at = performance.now();
+      const slice = orders.slice(i, i + 100);
+      slice.forEach((_, j) => (scheduled[i + j] = at));
+      inFlight.push(sendOrders(slice));
+    }
+    await Promise.all(inFlight);
+  };
 
   if (warm > 0) {
     // Not measured: both systems' processes run these sagas to completion first, so that what is
@@ -678,12 +688,9 @@ async function measure(
     // requests cold, and the first run after a broker start lost its first ~10 s to it (at 20/s:
     // the product's p99 238 ms, then 84 and 70 in the next runs; the floor's 112, then 53).
     const warmUp = target.orders.slice(0, warm);
-    if (options.rate) await sendAtRate(warmUp, options.rate, new Array<number>(warm));
-    else {
-      const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < warm; i += 100) sends.push(sendOrders(warmUp.slice(i, i + 100)));
-      await Promise.all(sends);
-    }
+    const unmeasured = new Array<number>(warm);
+    if (options.rate) await sendAtRate(warmUp, options.rate, unmeasured);
+    else await sendFlooded(warmUp, unmeasured);
     await waitFor(() => warmCompleted >= warm);
     if (warmCompleted < warm)
       throw new Error(`warm-up: ${warmCompleted} of ${warm} sagas completed in time`);
@@ -753,15 +760,7 @@ async function measure(
 
   const started = performance.now();
   if (options.rate) await sendAtRate(measured, options.rate, scheduled, started);
-  else {
-    const inFlight: Promise<unknown>[] = [];
-    for (let i = 0; i < n; i += 100) {
-      const at = performance.now();
-      for (let j = i; j < Math.min(n, i + 100); j++) scheduled[j] = at;
-      inFlight.push(send(i, Math.min(n, i + 100)));
-    }
-    await Promise.all(inFlight);
-  }
+  else await sendFlooded(measured, scheduled);
   const publishSeconds = (performance.now() - started) / 1000;
   log(options, `${target.kind}: ${n} payments published in ${round(publishSeconds, 2)} s`);
 
